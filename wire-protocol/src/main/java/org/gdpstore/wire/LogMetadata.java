@@ -1,0 +1,264 @@
+package org.gdpstore.wire;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Log metadata and its byte-stable serialization (spec 5.1): a count, all entry headers, then all
+ * values. Entries keep insertion order; parsing then serializing reproduces the input exactly.
+ * The log's name is the SHA-256 of the serialized form ({@link #logName()}).
+ */
+public final class LogMetadata {
+  /** External (human) name. */
+  public static final int XID = 0x00584944;
+  /** Public key (deprecated; the only key entry the reference verifies with). */
+  public static final int PUB = 0x00505542;
+  /** Owner public key. */
+  public static final int OPK = 0x004F504B;
+  /** Writer public key. */
+  public static final int WPK = 0x0057504B;
+  /** Creation time, {@code YYYY-MM-DDTHH:MM:SS.mmmZ}. */
+  public static final int CTM = 0x0043544D;
+  /** Expiration time. */
+  public static final int XTM = 0x0058544D;
+  /** Creator, {@code user@fqdn}. */
+  public static final int CID = 0x00434944;
+  /** Data syntax. */
+  public static final int SYN = 0x0053594E;
+  /** Location. */
+  public static final int LOC = 0x004C4F43;
+  /** 16 random bytes that make the log name unique. */
+  public static final int NON = 0x004E4F4E;
+
+  /** Largest value length the reference allows (24 bits). */
+  public static final int MAX_VALUE_LENGTH = (1 << 24) - 1;
+
+  /** One metadata entry; the value is copied in and out. */
+  public record Entry(int id, ByteBuffer value) {
+    public Entry {
+      Objects.requireNonNull(value, "value");
+      if (id == 0) {
+        throw new IllegalArgumentException("metadata id 0 marks the end of a list and cannot be stored");
+      }
+      if (value.remaining() > MAX_VALUE_LENGTH) {
+        throw new IllegalArgumentException("metadata value of " + value.remaining() + " bytes exceeds 2^24-1");
+      }
+      value = ByteBuffer.wrap(toArray(value)).asReadOnlyBuffer();
+    }
+
+    /** A copy of the value. */
+    public byte[] valueBytes() {
+      return toArray(value);
+    }
+
+    /** The value as UTF-8 text. */
+    public String valueText() {
+      return new String(valueBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The id as text when it is printable ASCII (e.g. "XID"), else hex. */
+    public String idName() {
+      return LogMetadata.idName(id);
+    }
+  }
+
+  private final List<Entry> entries;
+  private final byte[] serialized;
+
+  private LogMetadata(List<Entry> entries, byte[] serialized) {
+    this.entries = entries;
+    this.serialized = serialized;
+  }
+
+  /** A builder that keeps insertion order; re-adding an id replaces its value in place. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Parses serialized metadata.
+   *
+   * @throws IllegalArgumentException if the bytes are not valid metadata (what the reference calls "no metadata")
+   */
+  public static LogMetadata parse(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    if (bytes.length < 2) {
+      throw new IllegalArgumentException("metadata needs at least 2 bytes, got " + bytes.length);
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    int n = Short.toUnsignedInt(in.getShort());
+    if (n == 0) {
+      throw new IllegalArgumentException("metadata has no entries");
+    }
+    if (in.remaining() < 8L * n) {
+      throw new IllegalArgumentException("metadata declares " + n + " entries but has only " + in.remaining()
+          + " bytes for their headers");
+    }
+    int[] ids = new int[n];
+    long[] lens = new long[n];
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      ids[i] = in.getInt();
+      lens[i] = Integer.toUnsignedLong(in.getInt());
+      total += lens[i];
+    }
+    if (total != in.remaining()) {
+      throw new IllegalArgumentException("metadata value lengths sum to " + total + " but " + in.remaining()
+          + " bytes follow the headers");
+    }
+    List<Entry> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      byte[] v = new byte[(int) lens[i]];
+      in.get(v);
+      list.add(new Entry(ids[i], ByteBuffer.wrap(v)));
+    }
+    return new LogMetadata(Collections.unmodifiableList(list), bytes.clone());
+  }
+
+  /** The entries in order. */
+  public List<Entry> entries() {
+    return entries;
+  }
+
+  /** The entry with this id, if any. */
+  public Optional<Entry> find(int id) {
+    for (Entry e : entries) {
+      if (e.id() == id) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A value as text, if present. */
+  public Optional<String> findText(int id) {
+    return find(id).map(Entry::valueText);
+  }
+
+  /** The serialized form (a copy). */
+  public byte[] toBytes() {
+    return serialized.clone();
+  }
+
+  /** Size of the serialized form. */
+  public int serializedSize() {
+    return serialized.length;
+  }
+
+  /** The log name: SHA-256 of the serialized form (spec 5.3). */
+  public GdpName logName() {
+    return GdpName.sha256(serialized);
+  }
+
+  /**
+   * The key entry that identifies the log's writer, in gdpstore's order of preference: WPK, then
+   * OPK, then PUB (spec 6.4).
+   */
+  public Optional<KeyEntry> writerKey() {
+    for (int id : new int[] {WPK, OPK, PUB}) {
+      Optional<Entry> e = find(id);
+      if (e.isPresent()) {
+        return Optional.of(KeyEntry.parse(e.get().valueBytes()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LogMetadata other && Arrays.equals(serialized, other.serialized);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(serialized);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("LogMetadata[");
+    for (Entry e : entries) {
+      sb.append(e.idName()).append('=').append(e.value().remaining()).append("B ");
+    }
+    return sb.append(']').toString();
+  }
+
+  static String idName(int id) {
+    byte[] b = ByteBuffer.allocate(4).putInt(id).array();
+    StringBuilder sb = new StringBuilder();
+    for (byte c : b) {
+      if (c == 0) {
+        continue;
+      }
+      if (c < 0x20 || c > 0x7e) {
+        return String.format("0x%08x", id);
+      }
+      sb.append((char) c);
+    }
+    return sb.toString();
+  }
+
+  private static byte[] toArray(ByteBuffer b) {
+    byte[] a = new byte[b.remaining()];
+    b.duplicate().get(a);
+    return a;
+  }
+
+  /** Builds metadata; entries keep insertion order. */
+  public static final class Builder {
+    private final List<Entry> entries = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Adds or replaces (in place) the entry {@code id}. */
+    public Builder put(int id, byte[] value) {
+      Entry e = new Entry(id, ByteBuffer.wrap(value));
+      for (int i = 0; i < entries.size(); i++) {
+        if (entries.get(i).id() == id) {
+          entries.set(i, e);
+          return this;
+        }
+      }
+      entries.add(e);
+      return this;
+    }
+
+    /** Adds or replaces a UTF-8 text entry. */
+    public Builder put(int id, String text) {
+      return put(id, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Adds or replaces a public-key entry. */
+    public Builder put(int id, KeyEntry key) {
+      return put(id, key.toBytes());
+    }
+
+    public LogMetadata build() {
+      if (entries.isEmpty()) {
+        throw new IllegalStateException("metadata needs at least one entry");
+      }
+      if (entries.size() > 0xffff) {
+        throw new IllegalStateException("metadata holds at most 65535 entries");
+      }
+      int size = 2 + 8 * entries.size();
+      for (Entry e : entries) {
+        size += e.value().remaining();
+      }
+      ByteBuffer out = ByteBuffer.allocate(size);
+      out.putShort((short) entries.size());
+      for (Entry e : entries) {
+        out.putInt(e.id()).putInt(e.value().remaining());
+      }
+      for (Entry e : entries) {
+        out.put(e.value().duplicate());
+      }
+      return new LogMetadata(List.copyOf(entries), out.array());
+    }
+  }
+}
