@@ -1,17 +1,32 @@
 package org.gdpstore.cli;
 
-/**
- * The GDP network a command talks to: an embedded durable simulator (no {@code --router}) or a
- * router. Placeholder until the simulator and log-client land.
- */
-final class Backend implements AutoCloseable {
-  /** Server name of the embedded simulator and the default of {@code sim serve} and --router. */
-  static final String DEFAULT_SERVER_NAME = "gdpstore.sim";
+import java.io.IOException;
+import org.gdpstore.wire.Ed25519Keys;
+import org.gdpstore.wire.GdpName;
 
-  static Backend open(CliEnv env, Home home, String router, String serverName) {
-    throw CliException.notAvailable("the GDP backend (simulator / log-client)");
+/**
+ * The GDP network one command talks to: an embedded durable simulator (no {@code --router}) or a
+ * router. Owns its client (and simulator); {@link #close()} releases everything.
+ */
+interface Backend extends AutoCloseable {
+  /** Server name of the embedded simulator and the default of {@code sim serve} and --router. */
+  String DEFAULT_SERVER_NAME = "gdpstore.sim";
+
+  /** Opens a backend for the global options; the production factory is {@link GdpBackend#open}. */
+  @FunctionalInterface
+  interface Factory {
+    Backend open(CliEnv env, Home home, String router, String serverName);
   }
 
+  /** Creates a new, empty filesystem whose single writer is {@code writer}. */
+  RemoteFs createFs(Ed25519Keys writer) throws IOException;
+
+  /** Opens the filesystem rooted in log {@code root}; read-only if {@code writer} is null. */
+  RemoteFs openFs(GdpName root, Ed25519Keys writer) throws IOException;
+
+  /** Raw log operations. */
+  RawLogs logs();
+
   @Override
-  public void close() {}
+  void close();
 }

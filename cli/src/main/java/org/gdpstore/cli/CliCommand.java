@@ -27,7 +27,7 @@ abstract class CliCommand implements Callable<Integer> {
   /** Opens the backend the global options select (embedded simulator or router). */
   final Backend openBackend() {
     GdpfsCli a = app();
-    return Backend.open(env(), home(), a.router, a.serverName);
+    return a.backends.open(env(), home(), a.router, a.serverName);
   }
 
   @Override

@@ -33,7 +33,7 @@ import picocli.CommandLine.ScopeType;
     },
     subcommands = {
       CommandLine.HelpCommand.class,
-      FsCommands.Demo.class,
+      DemoCommand.class,
       FsCommands.Mkfs.class,
       FsCommands.Ls.class,
       FsCommands.Put.class,
@@ -72,9 +72,11 @@ public final class GdpfsCli {
   String serverName;
 
   final CliEnv env;
+  final Backend.Factory backends;
 
-  GdpfsCli(CliEnv env) {
+  GdpfsCli(CliEnv env, Backend.Factory backends) {
     this.env = env;
+    this.backends = backends;
   }
 
   /** Runs the command line and exits the JVM with its exit code. */
@@ -90,7 +92,12 @@ public final class GdpfsCli {
    * @return the exit code, one of {@link ExitCodes}
    */
   public static int run(String[] args, CliEnv env) {
-    GdpfsCli app = new GdpfsCli(env);
+    return run(args, env, GdpBackend::open);
+  }
+
+  /** As {@link #run(String[], CliEnv)} with another backend (tests). */
+  static int run(String[] args, CliEnv env, Backend.Factory backends) {
+    GdpfsCli app = new GdpfsCli(env, backends);
     CommandLine cl = new CommandLine(app);
     cl.setOut(new PrintWriter(env.out(), true));
     cl.setErr(new PrintWriter(env.err(), true));

@@ -10,9 +10,17 @@ import java.nio.file.Path;
 /** Runs gdpfs command lines in this JVM against one home directory, capturing the output. */
 final class CliRunner {
   private final Path home;
+  private final Backend.Factory backends;
 
+  /** Runs against the real backends (embedded simulator, or --router). */
   CliRunner(Path home) {
+    this(home, null);
+  }
+
+  /** Runs against {@code backends} (null = the real ones). */
+  CliRunner(Path home, Backend.Factory backends) {
     this.home = home;
+    this.backends = backends;
   }
 
   Path home() {
@@ -41,7 +49,8 @@ final class CliRunner {
     InputStream in = new ByteArrayInputStream(stdin);
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      int code = GdpfsCli.run(args, new CliEnv(home, in, o, e, false));
+      CliEnv env = new CliEnv(home, in, o, e, false);
+      int code = backends == null ? GdpfsCli.run(args, env) : GdpfsCli.run(args, env, backends);
       o.flush();
       e.flush();
       return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
