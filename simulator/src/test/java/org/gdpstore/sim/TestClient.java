@@ -59,7 +59,15 @@ final class TestClient implements AutoCloseable {
   }
 
   static TestClient connect(SocketAddress address, String humanName, boolean local) {
-    GdpName name = GdpName.sha256(humanName);
+    return connect(address, GdpName.sha256(humanName), local, true);
+  }
+
+  /** A client that does not advertise itself (it sends raw PDUs, advertisements included). */
+  static TestClient raw(GdpSimulator sim) {
+    return connect(sim.inProcessAddress(), GdpName.ZERO, true, false);
+  }
+
+  static TestClient connect(SocketAddress address, GdpName name, boolean local, boolean advertise) {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
         local ? LocalIoHandler.newFactory() : NioIoHandler.newFactory());
     LinkedBlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
@@ -97,13 +105,20 @@ final class TestClient implements AutoCloseable {
       throw e;
     }
     TestClient c = new TestClient(name, group, ch, inbox);
-    ch.writeAndFlush(Pdu.advertise(name, name)).syncUninterruptibly();
+    if (advertise) {
+      ch.writeAndFlush(Pdu.advertise(name, name)).syncUninterruptibly();
+    }
     return c;
   }
 
   /** Sends a message to {@code dst}. */
   void send(GdpName dst, GdpMessage msg) {
     channel.writeAndFlush(new GdpEnvelope(dst, name, msg)).syncUninterruptibly();
+  }
+
+  /** Sends bytes as they are. */
+  void sendBytes(byte[] bytes) {
+    channel.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(bytes)).syncUninterruptibly();
   }
 
   /** Sends a raw PDU. */
