@@ -10,7 +10,7 @@ import org.gdpstore.wire.GdpName;
  */
 interface Backend extends AutoCloseable {
   /** Server name of the embedded simulator and the default of {@code sim serve} and --router. */
-  String DEFAULT_SERVER_NAME = "gdpstore.sim";
+  String DEFAULT_SERVER_NAME = org.gdpstore.sim.GdpSimulator.DEFAULT_SERVER_NAME;
 
   /** Opens a backend for the global options; the production factory is {@link GdpBackend#open}. */
   @FunctionalInterface

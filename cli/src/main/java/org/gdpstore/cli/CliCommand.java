@@ -32,6 +32,9 @@ abstract class CliCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
+    if (app().router != null) {
+      HostPort.parse("--router", app().router); // a malformed global option fails first, whatever the command
+    }
     return execute();
   }
 

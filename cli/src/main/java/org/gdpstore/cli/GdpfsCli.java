@@ -8,6 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.Properties;
+import org.gdpstore.client.GdpException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,6 +82,7 @@ public final class GdpfsCli {
 
   /** Runs the command line and exits the JVM with its exit code. */
   public static void main(String[] args) {
+    configureLogging(hasVerbose(args));
     int code = run(args, CliEnv.system());
     System.out.flush();
     System.exit(code);
@@ -112,6 +114,24 @@ public final class GdpfsCli {
     return cl.execute(args);
   }
 
+  /**
+   * slf4j-simple logs to stderr: only warnings by default (connection chatter is not for users),
+   * everything from INFO up with --verbose. Netty's shutdown noise stays hidden unless verbose.
+   * Must run before the first logger is created; explicit -D settings win.
+   */
+  static void configureLogging(boolean verbose) {
+    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+    setIfAbsent("org.slf4j.simpleLogger.log.io.netty", verbose ? "info" : "error");
+    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
   private static boolean hasVerbose(String[] args) {
     for (String a : args) {
       if (a.equals("-v") || a.equals("--verbose")) {
@@ -126,6 +146,9 @@ public final class GdpfsCli {
     int code;
     String message;
     Throwable t = ex;
+    if (t instanceof GdpException ge) {
+      t = GdpErrors.toCli(ge, null);
+    }
     if (t instanceof CliException ce) {
       code = ce.exitCode();
       message = ce.getMessage();
@@ -151,7 +174,7 @@ public final class GdpfsCli {
     env.err().println("gdpfs: " + message);
     if (verbose) {
       ex.printStackTrace(env.err());
-    } else if (code == ExitCodes.FAILURE) {
+    } else if (!(t instanceof CliException)) {
       env.err().println("gdpfs: run with --verbose for the stack trace");
     }
     env.err().flush();

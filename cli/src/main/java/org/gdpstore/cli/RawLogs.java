@@ -11,8 +11,8 @@ interface RawLogs {
   /** One record as read back (verified). */
   record Record(long recno, Instant time, byte[] data) {}
 
-  /** Creates a log whose single writer is {@code writer}; returns its name. */
-  GdpName create(Ed25519Keys writer) throws IOException;
+  /** Creates a log (metadata XID = {@code humanName}) whose single writer is {@code writer}; returns its name. */
+  GdpName create(String humanName, Ed25519Keys writer) throws IOException;
 
   /** Appends records in order; returns the record number of the last one (0 if none). */
   long append(GdpName log, Ed25519Keys writer, Iterable<byte[]> records) throws IOException;
