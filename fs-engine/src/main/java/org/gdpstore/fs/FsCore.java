@@ -77,6 +77,8 @@ final class FsCore implements AutoCloseable {
   private final AtomicLong tokenIds = new AtomicLong();
   private volatile String writerBroken;
   private volatile boolean closed;
+  /** Whether {@link #close()} also closes the store (it was made for this filesystem). */
+  volatile boolean ownsStore;
 
   private FsCore(LogStore store, FsOptions opts, Ed25519Keys keys, GdpName root,
       LogStore.Source dirSource, LogStore.Appender dirAppender, LogHeader dirHeader) {
@@ -1196,6 +1198,9 @@ final class FsCore implements AutoCloseable {
     dirSource.close();
     if (dirAppender != null) {
       dirAppender.close();
+    }
+    if (ownsStore) {
+      store.close();
     }
     if (!errors.isEmpty()) {
       IllegalStateException e = new IllegalStateException("errors while closing open files", errors.get(0));

@@ -3,6 +3,8 @@ package org.gdpstore.fs;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.gdpstore.client.GdpClient;
+import org.gdpstore.fs.internal.ClientLogStore;
 import org.gdpstore.fs.internal.Glob;
 import org.gdpstore.fs.internal.LogStore;
 import org.gdpstore.wire.Ed25519Keys;
@@ -57,6 +59,34 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(options, "options");
     return new GdpFileSystem(FsCore.open(store, root, writer, options));
+  }
+
+  /**
+   * Creates a new filesystem in GDP logs through {@code client} (mkfs); see
+   * {@link #mkfs(LogStore, Ed25519Keys, FsOptions)}. The client stays the caller's to close.
+   */
+  public static GdpFileSystem mkfs(GdpClient client, Ed25519Keys writer, FsOptions options)
+      throws FsException {
+    GdpFileSystem fs = mkfs(new ClientLogStore(client), writer, options);
+    fs.core.ownsStore = true;
+    return fs;
+  }
+
+  /**
+   * Opens the filesystem rooted at directory log {@code root} through {@code client}; writable
+   * with the writer key, read-only with null. The client stays the caller's to close.
+   */
+  public static GdpFileSystem open(GdpClient client, GdpName root, Ed25519Keys writer,
+      FsOptions options) throws FsException {
+    ClientLogStore store = new ClientLogStore(client);
+    try {
+      GdpFileSystem fs = open(store, root, writer, options);
+      fs.core.ownsStore = true;
+      return fs;
+    } catch (FsException e) {
+      store.close();
+      throw e;
+    }
   }
 
   @Override
