@@ -88,7 +88,7 @@ final class FsCommands {
     @Option(names = {"-r", "--recursive"}, description = "List sub-directories too.")
     boolean recursive;
 
-    @Option(names = {"-l", "--long"}, description = "Show kind, size, modification time and version (directory record).")
+    @Option(names = {"-l", "--long"}, description = "Show kind, size and modification time.")
     boolean longFormat;
 
     @Option(names = "--at", paramLabel = "RECNO|TIME", description = "List as of a directory record number or a time.")
@@ -121,9 +121,8 @@ final class FsCommands {
 
     private void print(RemoteFs.Entry e, String name) {
       if (longFormat) {
-        env().out().printf("%s %10s  %s  r%-5d %s%n", e.directory() ? "d" : "-",
-            e.directory() ? "-" : Sizes.human(e.size()), e.modified() == null ? "-" : TIME.format(e.modified()),
-            e.version(), name);
+        env().out().printf("%s %10s  %s  %s%n", e.directory() ? "d" : "-",
+            e.directory() ? "-" : Sizes.human(e.size()), e.modified() == null ? "-" : TIME.format(e.modified()), name);
       } else {
         env().out().println(name);
       }
@@ -426,7 +425,9 @@ final class FsCommands {
               out.println("size:      " + e.size() + " bytes (" + Sizes.human(e.size()) + ")");
             }
             out.println("modified:  " + (e.modified() == null ? "-" : TIME.format(e.modified()) + " (" + e.modified() + ")"));
-            out.println("version:   directory record " + e.version());
+            if (e.version() > 0) {
+              out.println("version:   directory record " + e.version());
+            }
             if (e.hash() != null) {
               out.println("sha256:    " + e.hash());
             }
@@ -452,8 +453,8 @@ final class FsCommands {
           throw noSuch(p, null);
         }
         for (RemoteFs.HistoryEntry e : h) {
-          env().out().printf("#%-5d %s  signer %s  hash %s  %s%n", e.recno(),
-              e.time() == null ? "-" : TIME.format(e.time()), e.signer(), e.hash(), e.summary());
+          env().out().printf("record %-4d %s  %s%n", e.recno(), e.time() == null ? "-" : TIME.format(e.time()), e.summary());
+          env().out().printf("            signer %s  record hash %s%n", e.signer(), e.hash());
         }
       }
       return ExitCodes.OK;

@@ -10,7 +10,18 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.gdpstore.client.GdpClient;
+import org.gdpstore.client.LogReader;
+import org.gdpstore.fs.FsException;
+import org.gdpstore.fs.FsOptions;
+import org.gdpstore.fs.GdpFileSystem;
 import org.gdpstore.sim.GdpSimulator;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
@@ -25,15 +36,17 @@ final class GdpBackend implements Backend {
   private static final long LOCK_WAIT_MS = 10_000;
 
   private final GdpClient client;
+  private final ExecutorService callbacks;
   private final GdpSimulator sim;
   private final FileLock lock;
   private final RawLogs logs;
 
-  private GdpBackend(GdpClient client, GdpSimulator sim, FileLock lock) {
+  private GdpBackend(GdpClient client, ExecutorService callbacks, GdpSimulator sim, FileLock lock) {
     this.client = client;
+    this.callbacks = callbacks;
     this.sim = sim;
     this.lock = lock;
-    this.logs = new GdpRawLogs(client);
+    this.logs = new GdpRawLogs(client, this::reader);
   }
 
   /** Opens the backend the global options select. */
@@ -42,9 +55,10 @@ final class GdpBackend implements Backend {
     if (router != null) {
       InetSocketAddress addr = resolve(HostPort.parse("--router", router));
       probe(addr, router);
-      GdpClient client = GdpClient.builder().router(addr)
+      ExecutorService callbacks = newCallbackExecutor();
+      GdpClient client = GdpClient.builder().router(addr).callbackExecutor(callbacks)
           .creationService(creation != null ? creation : GdpClient.DEFAULT_CREATION_SERVICE).build();
-      return new GdpBackend(client, null, null);
+      return new GdpBackend(client, callbacks, null, null);
     }
     FileLock lock = lockEmbeddedStore(home);
     GdpSimulator sim = null;
@@ -52,9 +66,10 @@ final class GdpBackend implements Backend {
       // the embedded log server keeps its name; --server-name only says where CREATE goes
       sim = GdpSimulator.builder().inProcess().dataDir(home.simDir()).serverName(DEFAULT_SERVER_NAME).start();
       SocketAddress local = sim.inProcessAddress();
-      GdpClient client = GdpClient.builder().router(local)
+      ExecutorService callbacks = newCallbackExecutor();
+      GdpClient client = GdpClient.builder().router(local).callbackExecutor(callbacks)
           .creationService(creation != null ? creation : sim.serverName()).build();
-      return new GdpBackend(client, sim, lock);
+      return new GdpBackend(client, callbacks, sim, lock);
     } catch (RuntimeException e) {
       if (sim != null) {
         sim.close();
@@ -66,6 +81,20 @@ final class GdpBackend implements Backend {
       }
       throw e;
     }
+  }
+
+  /**
+   * The client's callback executor. Not the common fork-join pool: on a 2-core machine it has one
+   * worker, and a completion that blocks it (the fs-engine's read-ahead waits on a cache entry
+   * that the reading thread holds while it waits for its own completion) would deadlock the CLI.
+   */
+  private static ExecutorService newCallbackExecutor() {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "gdpfs-callback-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   static InetSocketAddress resolve(InetSocketAddress unresolved) {
@@ -131,14 +160,53 @@ final class GdpBackend implements Backend {
     return client;
   }
 
+  /*
+   * Filesystems and log readers are opened once per process and closed with the backend, never
+   * closed and reopened in between: the log client sends CLOSE without a request id, and its
+   * answer can be taken for the answer to a later request to the same log (seen as "OPEN ...
+   * returned no metadata"). One handle per log also saves round trips.
+   */
+  private final Map<GdpName, GdpFileSystem> filesystems = new HashMap<>();
+  private final List<GdpFileSystem> opened = new ArrayList<>();
+  private final Map<GdpName, LogReader> readers = new HashMap<>();
+
   @Override
   public RemoteFs createFs(Ed25519Keys writer) {
-    throw CliException.notAvailable("filesystem commands (fs-engine)");
+    try {
+      GdpFileSystem fs = GdpFileSystem.mkfs(client, writer, FsOptions.DEFAULT);
+      opened.add(fs);
+      filesystems.put(fs.rootName(), fs);
+      return new EngineFs(fs, this::reader);
+    } catch (FsException e) {
+      throw EngineFs.toCli(e);
+    }
   }
 
   @Override
   public RemoteFs openFs(GdpName root, Ed25519Keys writer) {
-    throw CliException.notAvailable("filesystem commands (fs-engine)");
+    try {
+      GdpFileSystem fs = filesystems.get(root);
+      if (fs != null && (writer == null || fs.isWritable())) {
+        fs.refresh();
+      } else {
+        fs = GdpFileSystem.open(client, root, writer, FsOptions.DEFAULT);
+        opened.add(fs);
+        filesystems.put(root, fs);
+      }
+      return new EngineFs(fs, this::reader);
+    } catch (FsException e) {
+      throw EngineFs.toCli(e);
+    }
+  }
+
+  /** A verifying reader of {@code log}, shared for the life of this backend. */
+  LogReader reader(GdpName log) {
+    LogReader r = readers.get(log);
+    if (r == null) {
+      r = client.openReader(log);
+      readers.put(log, r);
+    }
+    return r;
   }
 
   @Override
@@ -149,8 +217,15 @@ final class GdpBackend implements Backend {
   @Override
   public void close() {
     try {
+      for (GdpFileSystem fs : opened) {
+        fs.close();
+      }
+      for (LogReader r : readers.values()) {
+        r.close();
+      }
       client.close();
     } finally {
+      callbacks.shutdown();
       try {
         if (sim != null) {
           sim.close();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.gdpstore.client.GdpClient;
 import org.gdpstore.client.GdpException;
@@ -24,9 +25,12 @@ final class GdpRawLogs implements RawLogs {
   private static final int BATCH = 128;
 
   private final GdpClient client;
+  private final Function<GdpName, LogReader> readers;
 
-  GdpRawLogs(GdpClient client) {
+  /** @param readers shared readers (opened once per process, closed by the backend) */
+  GdpRawLogs(GdpClient client, Function<GdpName, LogReader> readers) {
     this.client = client;
+    this.readers = readers;
   }
 
   private static String about(GdpName log) {
@@ -77,7 +81,8 @@ final class GdpRawLogs implements RawLogs {
 
   @Override
   public void read(GdpName log, long from, Long count, Consumer<Record> sink) {
-    try (LogReader r = client.openReader(log)) {
+    try {
+      LogReader r = readers.apply(log);
       long last = r.lastRecno();
       long start = from > 0 ? from : last + from + 1;
       if (start < 1) {
@@ -104,7 +109,8 @@ final class GdpRawLogs implements RawLogs {
   public void tail(GdpName log, Long from, Predicate<Record> sink) throws InterruptedException {
     BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     Object end = new Object();
-    try (LogReader r = client.openReader(log)) {
+    try {
+      LogReader r = readers.apply(log);
       long start = from == null ? 0 : from;
       try (Subscription s = r.subscribe(start, new RecordListener() {
         @Override

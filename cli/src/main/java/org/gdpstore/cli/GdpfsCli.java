@@ -145,6 +145,7 @@ public final class GdpfsCli {
   static int report(Exception ex, boolean verbose, CliEnv env) {
     int code;
     String message;
+    boolean hint = false;
     Throwable t = ex;
     if (t instanceof GdpException ge) {
       t = GdpErrors.toCli(ge, null);
@@ -167,14 +168,16 @@ public final class GdpfsCli {
     } else if (t instanceof IOException) {
       code = ExitCodes.FAILURE;
       message = "I/O error: " + t.getMessage();
+      hint = true;
     } else {
+      hint = true;
       code = ExitCodes.FAILURE;
       message = "internal error: " + t;
     }
     env.err().println("gdpfs: " + message);
     if (verbose) {
       ex.printStackTrace(env.err());
-    } else if (!(t instanceof CliException)) {
+    } else if (hint) {
       env.err().println("gdpfs: run with --verbose for the stack trace");
     }
     env.err().flush();
