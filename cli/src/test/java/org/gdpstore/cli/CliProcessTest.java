@@ -63,6 +63,14 @@ class CliProcessTest {
       assertThat(tail.waitFor(60, TimeUnit.SECONDS)).as("tail ends after --count records").isTrue();
       assertThat(new String(tail.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("alpha\nbeta\ngamma\n");
       assertThat(tail.exitValue()).isZero();
+
+      // the filesystem commands go through the same router
+      Path file = Files.write(tmp.resolve("blob.bin"), new byte[] {1, 2, 3, 0, (byte) 200});
+      assertThat(CliProcess.run(home, "--router", router, "mkfs", "netfs").code()).isZero();
+      CliRunner.Result put = CliProcess.run(home, "--router", router, "put", file.toString(), "gdp://netfs/x/blob.bin");
+      assertThat(put.code()).as(put.toString()).isZero();
+      CliRunner.Result cat = CliProcess.run(home, "--router", router, "cat", "gdp://netfs/x/blob.bin");
+      assertThat(cat.outBytes()).containsExactly(1, 2, 3, 0, 200);
     } finally {
       server.destroy(); // SIGTERM: the shutdown hook closes the simulator
       if (!server.waitFor(30, TimeUnit.SECONDS)) {
