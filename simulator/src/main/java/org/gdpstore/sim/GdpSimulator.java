@@ -237,7 +237,10 @@ public final class GdpSimulator implements AutoCloseable {
   private void startLogServer() throws IOException {
     Channel previous = router.routeOf(serverName);
     LogServer ls = new LogServer(serverName, creationAlias, config.dataDir, config.maxRecordBytes, storageFaults,
-        this::crashAndRestartAsync);
+        this::crashAndRestartAsync, client -> {
+          Channel c = router.routeOf(client);
+          return c == null || c.isWritable();
+        });
     Channel ch = new Bootstrap().group(logServerGroup != null ? logServerGroup : localGroup).channel(LocalChannel.class)
         // big read batches: more appends share one fsync
         .option(ChannelOption.RCVBUF_ALLOCATOR, new MessageBatches(1024))
