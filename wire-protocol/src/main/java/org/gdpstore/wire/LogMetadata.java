@@ -52,6 +52,12 @@ public final class LogMetadata {
       value = ByteBuffer.wrap(toArray(value)).asReadOnlyBuffer();
     }
 
+    /** The value (a read-only view; its position is the caller's to move). */
+    @Override
+    public ByteBuffer value() {
+      return value.duplicate();
+    }
+
     /** A copy of the value. */
     public byte[] valueBytes() {
       return toArray(value);
