@@ -66,8 +66,14 @@ final class TestChannels {
 
     /** Random cut sizes 1..maxPiece from a seeded generator. */
     static Splitter random(long seed, int maxPiece) {
+      return random(seed, 1, maxPiece);
+    }
+
+    /** Random cut sizes minPiece..max(minPiece, maxPiece) from a seeded generator. */
+    static Splitter random(long seed, int minPiece, int maxPiece) {
       Random r = new Random(seed);
-      return () -> 1 + r.nextInt(maxPiece);
+      int span = Math.max(1, maxPiece - minPiece + 1);
+      return () -> minPiece + r.nextInt(span);
     }
   }
 
