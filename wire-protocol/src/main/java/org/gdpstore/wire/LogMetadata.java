@@ -252,11 +252,14 @@ public final class LogMetadata {
       if (entries.size() > 0xffff) {
         throw new IllegalStateException("metadata holds at most 65535 entries");
       }
-      int size = 2 + 8 * entries.size();
+      long size = 2 + 8L * entries.size();
       for (Entry e : entries) {
         size += e.value().remaining();
       }
-      ByteBuffer out = ByteBuffer.allocate(size);
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException("metadata of " + size + " bytes is too large");
+      }
+      ByteBuffer out = ByteBuffer.allocate((int) size);
       out.putShort((short) entries.size());
       for (Entry e : entries) {
         out.putInt(e.id()).putInt(e.value().remaining());

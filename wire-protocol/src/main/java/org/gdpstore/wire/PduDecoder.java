@@ -47,8 +47,10 @@ public final class PduDecoder extends ByteToMessageDecoder {
       return;
     }
     int byte2 = in.getUnsignedByte(start + 2);
-    byte[] names = new byte[2 * GdpName.LENGTH];
-    in.getBytes(start + 12, names);
+    byte[] dst = new byte[GdpName.LENGTH];
+    byte[] src = new byte[GdpName.LENGTH];
+    in.getBytes(start + 12, dst);
+    in.getBytes(start + 12 + GdpName.LENGTH, src);
     ByteBuffer options = null;
     if (headerLength > PduHeader.MIN_HEADER_LENGTH) {
       byte[] opt = new byte[headerLength - PduHeader.MIN_HEADER_LENGTH];
@@ -58,7 +60,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
     PduHeader header = new PduHeader(
         PduType.fromByte2(byte2), byte2 & 0x18, in.getUnsignedByte(start + 3) & 0x3f,
         in.getInt(start + 4), in.getUnsignedShort(start + 8),
-        GdpName.of(names, 0), GdpName.of(names, GdpName.LENGTH), options);
+        GdpName.wrap(dst), GdpName.wrap(src), options);
     in.skipBytes(headerLength);
     out.add(new Pdu(header, in.readRetainedSlice(payloadLength)));
   }
