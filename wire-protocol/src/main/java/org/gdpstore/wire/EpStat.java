@@ -2,6 +2,7 @@ package org.gdpstore.wire;
 
 /**
  * A 32-bit EP_STAT status (spec 3.7.2): {@code severity(3) | registry(11) | module(8) | detail(10)}.
+ * An immutable value.
  *
  * @param value the raw 32-bit value
  */
@@ -57,18 +58,22 @@ public record EpStat(int value) {
     return of(severity, REGISTRY_UCB, MODULE_GDP, detail);
   }
 
+  /** Bits 31-29: 0-3 OK, 4 WARN, 5 ERROR, 6 SEVERE, 7 ABORT. */
   public int severity() {
     return value >>> 29;
   }
 
+  /** Bits 28-18: 0x000 generic, 0x001 user, 0x100 libep, 0x103 UC Berkeley. */
   public int registry() {
     return (value >>> 18) & 0x7ff;
   }
 
+  /** Bits 17-10: the module within the registry. */
   public int module() {
     return (value >>> 10) & 0xff;
   }
 
+  /** Bits 9-0: the detail code. */
   public int detail() {
     return value & 0x3ff;
   }

@@ -11,6 +11,7 @@ import java.util.Objects;
 /**
  * A public-key metadata entry (spec 5.5): digest algorithm id, key type, key size in bits, then
  * the DER SubjectPublicKeyInfo. gdpstore adds key type 5 = Ed25519 (gdpstore-design.md section 2).
+ * An immutable value; {@link #der()} hands out read-only views.
  *
  * @param digestAlgorithm 1 SHA-1, 2 SHA-224, 3 SHA-256, 4 SHA-384, 5 SHA-512, 6 RIPEMD-160, 0 none
  * @param keyType 1 RSA, 2 DSA, 3 EC, 4 DH, 5 Ed25519

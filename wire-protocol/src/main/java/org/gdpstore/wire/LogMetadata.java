@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Log metadata and its byte-stable serialization (spec 5.1): a count, all entry headers, then all
  * values. Entries keep insertion order; parsing then serializing reproduces the input exactly.
- * The log's name is the SHA-256 of the serialized form ({@link #logName()}).
+ * The log's name is the SHA-256 of the serialized form ({@link #logName()}). Immutable and
+ * thread-safe; the {@link Builder} is not thread-safe.
  */
 public final class LogMetadata {
   /** External (human) name. */

@@ -52,18 +52,22 @@ public final class Pdu extends DefaultByteBufHolder {
     return new Pdu(PduHeader.of(PduType.NAK_NOROUTE, originalSender, unroutable), Unpooled.EMPTY_BUFFER);
   }
 
+  /** The Layer-4 header. */
   public PduHeader header() {
     return header;
   }
 
+  /** The PDU type (from the header). */
   public PduType type() {
     return header.type();
   }
 
+  /** The destination name (from the header). */
   public GdpName dst() {
     return header.dst();
   }
 
+  /** The source name (from the header). */
   public GdpName src() {
     return header.src();
   }

@@ -12,16 +12,20 @@ import java.util.Objects;
  * whole header and payload, so partial frames, many PDUs per buffer and PDUs split over many
  * buffers all work. A bad header raises {@link GdpCodecException}; the rest of the input is
  * discarded and the channel is closed, since framing cannot be recovered. Nothing is allocated
- * for a frame before its header has been validated against {@link WireLimits}.
+ * for a frame before its header has been validated against {@link WireLimits}. Stateful: one
+ * instance per channel. Each {@link Pdu} it emits owns a retained slice of the input; the next
+ * handler releases it.
  */
 public final class PduDecoder extends ByteToMessageDecoder {
   private final WireLimits limits;
   private boolean failed;
 
+  /** A decoder enforcing {@code limits}. */
   public PduDecoder(WireLimits limits) {
     this.limits = Objects.requireNonNull(limits, "limits");
   }
 
+  /** A decoder enforcing {@link WireLimits#DEFAULT}. */
   public PduDecoder() {
     this(WireLimits.DEFAULT);
   }

@@ -13,6 +13,7 @@ import java.util.List;
  */
 @Sharable
 public final class PduEncoder extends MessageToMessageEncoder<Pdu> {
+  /** The shared instance. */
   public static final PduEncoder INSTANCE = new PduEncoder();
 
   private PduEncoder() {

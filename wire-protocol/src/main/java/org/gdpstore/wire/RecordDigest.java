@@ -54,6 +54,7 @@ public final class RecordDigest {
     return new RecordDigest(logName, metadata, "SHA-256");
   }
 
+  /** The JCA name of this instance's digest. */
   public String algorithm() {
     return algorithm;
   }
