@@ -109,15 +109,17 @@ final class FsCore implements AutoCloseable {
     LogStore.Source src = await(store.openSource(root, opts.verify()), "/");
     LogHeader h;
     try {
-      FsRecord r = Records.parse(await(src.read(1), "/").payload());
-      if (!r.hasHeader()) {
-        throw new IllegalArgumentException("record 1 is not a log header");
+      if (await(src.lastRecno(), "/") < 1) {
+        throw new IllegalArgumentException("the log is empty");
       }
       h = Records.parseHeader(await(src.read(1), "/").payload(), LogKind.DIRECTORY);
     } catch (IllegalArgumentException e) {
       src.close();
       throw new FsException(FsCode.FAILED_PRECONDITION, "/",
           "log " + root + " is not a gdpstore directory log: " + e.getMessage());
+    } catch (FsException e) {
+      src.close();
+      throw e;
     }
     LogStore.Appender app = null;
     if (keys != null) {
@@ -757,12 +759,12 @@ final class FsCore implements AutoCloseable {
     if (!t.auto) {
       checkConflicts(t);
     }
+    if (t.overlay.isEmpty()) {
+      return new CommitResult(index.head(), index.commitTime(index.head()), List.of());
+    }
     long txnId;
     synchronized (replayLock) {
       txnId = nextTxnId++;
-    }
-    if (t.overlay.isEmpty()) {
-      return new CommitResult(index.head(), index.commitTime(index.head()), List.of());
     }
     long nanos = Math.max(nowNanos(opts), index.commitTime(index.head()));
     List<ByteBuffer> parts = new ArrayList<>();
