@@ -198,6 +198,22 @@ final class FsCore implements AutoCloseable {
     }
   }
 
+  /**
+   * Normalizes a path of this filesystem; a {@code gdp://<root>/...} URI must name this
+   * filesystem's directory log (printable name), else INVALID_ARGUMENT.
+   */
+  String path(String p) throws FsException {
+    if (p != null && p.startsWith(FsPaths.SCHEME)) {
+      String rest = p.substring(FsPaths.SCHEME.length());
+      int slash = rest.indexOf('/');
+      String authority = slash < 0 ? rest : rest.substring(0, slash);
+      if (!authority.equals(root.printable())) {
+        throw new FsException(FsCode.INVALID_ARGUMENT, p, "names another filesystem than " + root.printable());
+      }
+    }
+    return FsPaths.normalize(p);
+  }
+
   static String keyOf(Namespace ns, String path) throws FsException {
     if (ns == Namespace.KV) {
       return "#" + path;
