@@ -157,11 +157,19 @@ public final class SimRouter {
     }
 
     private void inbound(Pdu pdu) {
-      if (internal || faults.isEmpty()) {
+      if (internal || (faults.isEmpty() && heldIn.isEmpty())) {
         route(pdu);
         return;
       }
       FaultHook.Decision d = faults.decide(FaultPlan.Direction.TO_SERVER, peekCode(pdu.content()), pdu.dst(), faultCounters);
+      boolean reorder = d.action() == FaultPlan.Action.REORDER;
+      applyInbound(pdu, d);
+      if (!reorder && !heldIn.isEmpty()) {
+        releaseHeld(heldIn, true); // a held PDU goes right after the one that overtook it
+      }
+    }
+
+    private void applyInbound(Pdu pdu, FaultHook.Decision d) {
       if (d.closeAfterDelivery()) {
         route(pdu);
         flushTargets();
@@ -267,11 +275,20 @@ public final class SimRouter {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      if (internal || faults.isEmpty() || !(msg instanceof Pdu pdu) || pdu.type() != PduType.REGULAR) {
+      if (internal || (faults.isEmpty() && heldOut.isEmpty()) || !(msg instanceof Pdu pdu)
+          || pdu.type() != PduType.REGULAR) {
         ctx.write(msg, promise);
         return;
       }
       FaultHook.Decision d = faults.decide(FaultPlan.Direction.TO_CLIENT, peekCode(pdu.content()), pdu.src(), faultCounters);
+      boolean reorder = d.action() == FaultPlan.Action.REORDER;
+      applyOutbound(ctx, pdu, promise, d);
+      if (!reorder && !heldOut.isEmpty()) {
+        releaseHeld(heldOut, false);
+      }
+    }
+
+    private void applyOutbound(ChannelHandlerContext ctx, Pdu pdu, ChannelPromise promise, FaultHook.Decision d) {
       if (d.closeAfterDelivery()) {
         ctx.writeAndFlush(pdu, promise);
         ctx.close();
