@@ -69,17 +69,19 @@ public final class ClientLogStore implements LogStore {
     });
   }
 
-  /**
-   * Forgets this store's handles. They are not closed here: with the current log-client, the
-   * acknowledgement of a CLOSE (sent without a request id) can be matched to a later OPEN of the
-   * same log on the same client and fail it, so handles are left to the client, which closes them
-   * when it is closed.
-   */
+  /** Closes every log handle this store opened (not the client). Idempotent. */
   @Override
   public void close() {
+    List<CompletableFuture<? extends LogReader>> all = new ArrayList<>();
+    all.addAll(writers.values());
+    all.addAll(verifiedReaders.values());
+    all.addAll(unverifiedReaders.values());
     writers.clear();
     verifiedReaders.clear();
     unverifiedReaders.clear();
+    for (CompletableFuture<? extends LogReader> f : all) {
+      f.thenAccept(r -> r.closeAsync());
+    }
   }
 
   private static <T, R> CompletableFuture<R> map(CompletableFuture<T> f, Function<T, R> fn) {
