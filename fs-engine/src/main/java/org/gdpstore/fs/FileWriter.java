@@ -83,13 +83,14 @@ final class FileWriter implements WritableFile {
     LogStore.Appender app;
     try {
       app = FsCore.await(core.store.openAppender(log, core.keys), path);
-      FsCore.await(app.append(Records.header(LogKind.FILE, core.opts.chunkSize(),
-          FsCore.nowNanos(core.opts), core.root, path)), path);
     } catch (FsException e) {
       core.logsBeingAppended.remove(log);
       throw e;
     }
     FileWriter w = new FileWriter(core, path, key, kind, token, app, log, 0, 1).register();
+    // the header goes out with the first chunks (pipelined); close() waits for every ack
+    w.inflight.addLast(app.append(Records.header(LogKind.FILE, core.opts.chunkSize(),
+        FsCore.nowNanos(core.opts), core.root, path)));
     if (oldContent != null && oldContent.length > 0) {
       w.append(ByteBuffer.wrap(oldContent));
     }

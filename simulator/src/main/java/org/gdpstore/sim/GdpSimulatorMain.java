@@ -40,18 +40,25 @@ public final class GdpSimulatorMain {
     }
     b.bindAddress(parseAddress(listen));
     GdpSimulator sim = b.start();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      sim.close();
-      stopped.countDown();
-    }, "gdp-simulator-shutdown"));
+    CountDownLatch stop = new CountDownLatch(1);
+    // SIGTERM / SIGINT: close and exit with status 0; the hook covers other ways the JVM ends
+    for (String sig : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stop.countDown());
+      } catch (IllegalArgumentException e) {
+        // signal not available here: the shutdown hook still closes the simulator
+      }
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(sim::close, "gdp-simulator-shutdown"));
     InetSocketAddress bound = sim.tcpAddress();
     System.out.println("gdp-simulator listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
         + " server-name " + sim.serverHumanName() + " (" + sim.serverName() + ")"
         + (sim.isRouterOnly() ? " router-only" : "")
         + (sim.dataDir() != null ? " data " + sim.dataDir() : " in-memory"));
     System.out.flush();
-    stopped.await();
+    stop.await();
+    sim.close();
+    System.out.println("gdp-simulator stopped");
   }
 
   static InetSocketAddress parseAddress(String s) {

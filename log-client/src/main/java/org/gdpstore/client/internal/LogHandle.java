@@ -515,8 +515,11 @@ final class LogHandle implements LogWriter {
     CompletableFuture.allOf(outstanding.toArray(new CompletableFuture<?>[0])).handle((v, t) -> {
       try {
         client.execute(() -> {
-          client.sendUntracked(name, GdpMessage.newBuilder().setCmd(MsgCode.CMD_CLOSE).build());
           client.unregister(this);
+          if (!client.hasHandleFor(name)) {
+            // the simulator ends all of this client's subscriptions on CLOSE: only when the last handle goes
+            client.sendUntracked(name, GdpMessage.newBuilder().setCmd(MsgCode.CMD_CLOSE).setRid(client.untrackedRid()).build());
+          }
           Futures.run(client.config.callbackExecutor(), () -> closeFuture.complete(null));
         });
       } catch (java.util.concurrent.RejectedExecutionException e) {

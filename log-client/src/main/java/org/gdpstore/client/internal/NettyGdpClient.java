@@ -69,6 +69,8 @@ public final class NettyGdpClient implements GdpClient {
   // --- confined to the network thread ---
   private final Map<Integer, Request> pending = new LinkedHashMap<>();
   private final Set<LogHandle> handles = new LinkedHashSet<>();
+  /** When each destination last answered anything (System.nanoTime()). */
+  private final Map<GdpName, Long> lastHeard = new java.util.HashMap<>();
   private Channel channel;
   private boolean connecting;
   private int attempt;
@@ -279,6 +281,14 @@ public final class NettyGdpClient implements GdpClient {
     }
   }
 
+  /**
+   * A rid for a message whose answer nobody waits for: it must not be 0, or its answer could be
+   * matched to another request (spec 3.4 lets rid-less answers match by name).
+   */
+  int untrackedRid() {
+    return nextRid();
+  }
+
   private int nextRid() {
     do {
       lastRid++;
@@ -319,16 +329,49 @@ public final class NettyGdpClient implements GdpClient {
       r.resendTimer.cancel(false);
       r.resendTimer = null;
     }
+    armResend(r);
+  }
+
+  /**
+   * (Re)starts the resend timer: an idempotent request goes out again if nothing arrived for it in
+   * time and its destination has been silent for a resend interval too. A server that is busy
+   * answering the requests queued before this one is left alone, instead of being flooded with
+   * copies; a lost request is re-sent once the destination falls quiet.
+   */
+  private void armResend(Request r) {
+    armResend(r, resendDelayNanos(r));
+  }
+
+  private void armResend(Request r, long delayNanos) {
+    if (r.resendTimer != null) {
+      r.resendTimer.cancel(false);
+      r.resendTimer = null;
+    }
     if (r.resendable()) {
       r.resendTimer = loop.schedule(() -> {
         r.resendTimer = null;
-        if (!r.finished && !r.parked && connected && pending.get(r.rid) == r) {
-          logger.debug("{} re-sending {} (attempt {})", logPrefix, r, r.sends + 1);
-          write(r);
-          channel.flush();
+        if (r.finished || r.parked || !connected || pending.get(r.rid) != r) {
+          return;
         }
-      }, config.resendInterval().toNanos(), TimeUnit.NANOSECONDS);
+        long interval = config.resendInterval().toNanos();
+        Long heard = lastHeard.get(r.dst);
+        long quiet = heard == null ? Long.MAX_VALUE : System.nanoTime() - heard;
+        if (quiet < interval) {
+          armResend(r, interval - quiet);
+          return;
+        }
+        logger.debug("{} re-sending {} (attempt {})", logPrefix, r, r.sends + 1);
+        write(r);
+        channel.flush();
+      }, delayNanos, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /** The resend interval, doubled per send already made: a slow server is not flooded with copies. */
+  private long resendDelayNanos(Request r) {
+    long base = config.resendInterval().toNanos();
+    int doublings = Math.min(Math.max(r.sends - 1, 0), 16);
+    return Math.min(base << doublings, Math.max(base, config.requestTimeout().toNanos()));
   }
 
   /** Writes and flushes. */
@@ -393,6 +436,15 @@ public final class NettyGdpClient implements GdpClient {
 
   void unregister(LogHandle h) {
     handles.remove(h);
+  }
+
+  boolean hasHandleFor(GdpName log) {
+    for (LogHandle h : handles) {
+      if (h.name().equals(log)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   boolean isClosed() {
@@ -492,6 +544,7 @@ public final class NettyGdpClient implements GdpClient {
       logger.debug("{} ignoring command {} from {}", logPrefix, MsgCode.name(cmd), env.src());
       return;
     }
+    lastHeard.put(env.src(), System.nanoTime());
     Request r = pending.get(env.rid());
     if (r == null && env.rid() == 0) {
       // spec 3.4: accept responses without a rid; match the oldest request to that name
@@ -506,6 +559,9 @@ public final class NettyGdpClient implements GdpClient {
       // late answers, duplicates, data of cancelled subscriptions (spec 3.5.8): discard
       logger.debug("{} discarding {} (no matching request)", logPrefix, env);
       return;
+    }
+    if (r.resendTimer != null) {
+      armResend(r); // progress (e.g. one result of many): wait a full interval again before re-sending
     }
     try {
       r.onResponse(env);
