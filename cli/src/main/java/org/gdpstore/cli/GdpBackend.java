@@ -161,10 +161,10 @@ final class GdpBackend implements Backend {
   }
 
   /*
-   * Filesystems and log readers are opened once per process and closed with the backend, never
-   * closed and reopened in between: the log client sends CLOSE without a request id, and its
-   * answer can be taken for the answer to a later request to the same log (seen as "OPEN ...
-   * returned no metadata"). One handle per log also saves round trips.
+   * Filesystems and log readers are opened once per process (per command, or for the whole demo)
+   * and closed with the backend: one handle per log saves OPEN/CLOSE round trips and replays of
+   * the directory log. (It also kept the CLI clear of an early log-client bug where the answer to
+   * an untracked CLOSE could be taken for the answer to a later OPEN of the same log.)
    */
   private final Map<GdpName, GdpFileSystem> filesystems = new HashMap<>();
   private final List<GdpFileSystem> opened = new ArrayList<>();
