@@ -132,7 +132,8 @@ final class FsCommands {
   @Command(name = "put", description = {"Store local files (and with -r directories) under a remote path.",
       "All files of one put become visible together, in one transaction, or none do."})
   static final class Put extends CliCommand {
-    @Parameters(arity = "2..*", paramLabel = "LOCAL... gdp://FS/PATH")
+    @Parameters(arity = "2..*", paramLabel = "LOCAL... gdp://FS/PATH", hideParamSyntax = true,
+        description = "Local files or directories, then the remote destination.")
     List<String> args;
 
     @Option(names = {"-r", "--recursive"}, description = "Copy directories recursively.")

@@ -105,6 +105,10 @@ public final class GdpfsCli {
     cl.setErr(new PrintWriter(env.err(), true));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler((ex, a) -> {
+      if (ex.getMessage() != null && ex.getMessage().startsWith("Missing required subcommand")) {
+        ex.getCommandLine().usage(env.err()); // a bare "gdpfs" or "gdpfs logs": show what there is
+        return ExitCodes.USAGE;
+      }
       env.err().println("gdpfs: " + ex.getMessage());
       String name = ex.getCommandLine().getCommandSpec().qualifiedName();
       env.err().println("Try '" + name + " --help' for more information.");

@@ -72,6 +72,13 @@ class CliBasicsTest {
   }
 
   @Test
+  void bareCommandShowsUsageOnStderr() {
+    CliRunner.Result r = new CliRunner(home).run("logs");
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).startsWith("Usage: gdpfs logs").contains("append", "tail");
+  }
+
+  @Test
   void versionPrints() {
     CliRunner.Result r = new CliRunner(home).run("--version");
     assertThat(r.code()).isZero();
