@@ -62,6 +62,7 @@ final class FsCore implements AutoCloseable {
   final Set<GdpName> logsBeingAppended = ConcurrentHashMap.newKeySet();
   final Set<AutoCloseable> openHandles = ConcurrentHashMap.newKeySet();
   private final LogHeader dirHeader;
+  final LogPool logPool;
 
   // Replay state (guarded by replayLock).
   private final Object replayLock = new Object();
@@ -90,6 +91,7 @@ final class FsCore implements AutoCloseable {
     this.dirAppender = dirAppender;
     this.dirHeader = dirHeader;
     this.cache = new ChunkCache(opts.cacheBytes());
+    this.logPool = new LogPool(this, keys == null ? 0 : opts.logPool());
   }
 
   // ---------------------------------------------------------------- opening
