@@ -290,6 +290,34 @@ abstract class FsTransactionTest {
   }
 
   @Test
+  void readersFollowTheWriterWithoutPolling() throws Exception {
+    java.util.concurrent.BlockingQueue<CommitResult> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+    try (GdpFileSystem reader = backend.open(fs.rootName(), null, options());
+        GdpFileSystem.Watch watch = reader.watch(seen::add)) {
+      fs.writeFile("/w1", b("one"));
+      CommitResult c2;
+      try (Transaction tx = fs.newTransaction()) {
+        tx.writeFile("/w2", b("two"));
+        tx.writeFile("/w3", b("three"));
+        c2 = tx.commit();
+      }
+      fs.renameFile("/w1", "/w4");
+      List<CommitResult> got = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        CommitResult c = seen.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(c).as("commit %d delivered", i).isNotNull();
+        got.add(c);
+      }
+      assertThat(got.get(0).paths()).containsExactly("/w1");
+      assertThat(got.get(1).recno()).isEqualTo(c2.recno());
+      assertThat(got.get(1).paths()).containsExactly("/w2", "/w3");
+      assertThat(got.get(2).paths()).containsExactly("/w1", "/w4");
+      assertThat(reader.head()).isGreaterThanOrEqualTo(got.get(2).recno());
+      assertThat(read(reader.at(got.get(2).recno()), "/w4")).isEqualTo("one");
+    }
+  }
+
+  @Test
   void cacheStatisticsAndReadAhead() throws Exception {
     byte[] data = new byte[20_000];
     new java.util.Random(5).nextBytes(data);
