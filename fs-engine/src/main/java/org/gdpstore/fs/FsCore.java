@@ -930,7 +930,15 @@ final class FsCore implements AutoCloseable {
     View merged = new View(head, t.overlay);
     for (Map.Entry<String, Entry> e : t.overlay.entrySet()) {
       String key = e.getKey();
-      if (e.getValue() == null || key.startsWith("#")) {
+      if (key.startsWith("#")) {
+        continue;
+      }
+      if (e.getValue() == null) {
+        // a directory this transaction removes must not have gained children meanwhile
+        if (!merged.childNames(key, 1).isEmpty()) {
+          throw new TransactionConflictException(display(key), "directory removed by transaction " + t.id
+              + " got new entries after it started");
+        }
         continue;
       }
       String parent = FsPaths.dirname(key);

@@ -175,6 +175,20 @@ abstract class FsTransactionTest {
     assertThat(fs.exists("/dir/file")).isFalse();
     assertCode(FsCode.NOT_FOUND, () -> fs.getTransactionForPath("/dir/file"));
 
+    fs.createDir("/tree");
+    Transaction remover = fs.newTransaction();
+    remover.deleteRecursively("/tree");
+    fs.writeFile("/tree/new", b("created meanwhile"));
+    assertThatThrownBy(remover::commit).isInstanceOf(TransactionConflictException.class)
+        .hasMessageContaining("/tree");
+    assertThat(read(fs, "/tree/new")).isEqualTo("created meanwhile");
+
+    Transaction mover = fs.newTransaction();
+    mover.renameFile("/tree", "/elsewhere");
+    fs.writeFile("/tree/another", b("x"));
+    assertThatThrownBy(mover::commit).isInstanceOf(TransactionConflictException.class);
+    assertThat(fs.exists("/elsewhere")).isFalse();
+
     Transaction late = fs.newTransaction();
     fs.writeFile("/y", b("committed after the transaction started"));
     late.writeFile("/y", b("stale"));
