@@ -59,7 +59,9 @@ class DurableTest {
       sim.crashLogServer();
       c.send(log, Cmds.open(MsgCode.CMD_OPEN_RO, 1));
       assertThat(c.next().isNoRoute()).as("the log server is gone").isTrue();
+      assertThat(sim.logs()).isEmpty();
       sim.restartLogServer();
+      assertThat(sim.logs()).containsEntry(log, 10L);
       assertThat(readAll(c, log)).hasSize(10).startsWith("d1").endsWith("d10");
       assertThat(c.call(log, Cmds.append(11, Cmds.datum(11, "d11"))).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
     }

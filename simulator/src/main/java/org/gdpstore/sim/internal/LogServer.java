@@ -192,9 +192,13 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     return key;
   }
 
-  /** Number of logs held. */
-  public int logCount() {
-    return logs.size();
+  /** Names of the logs held, with their record counts. Call on the server's event loop. */
+  public Map<GdpName, Long> snapshot() {
+    Map<GdpName, Long> out = new LinkedHashMap<>();
+    for (SimLog l : logs.values()) {
+      out.put(l.name, l.nrecs());
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- channel events
