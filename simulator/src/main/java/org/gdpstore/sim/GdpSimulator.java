@@ -267,7 +267,7 @@ public final class GdpSimulator implements AutoCloseable {
         });
     Channel ch = new Bootstrap().group(logServerGroup != null ? logServerGroup : localGroup).channel(LocalChannel.class)
         // big read batches: more appends share one fsync
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new MessageBatches(1024))
+        .option(ChannelOption.RECVBUF_ALLOCATOR, new MessageBatches(1024))
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel c) {
