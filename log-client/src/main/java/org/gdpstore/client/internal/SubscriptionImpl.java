@@ -301,7 +301,8 @@ final class SubscriptionImpl extends Request implements Subscription {
 
   /** Re-sends SUBSCRIBE with the same rid (spec 3.5.7: the server replaces it and replays from start). */
   private void refresh() {
-    if (!finished && !parked) {
+    // not while the consumer is behind: a refresh restarts the server's chunk and would pile up more
+    if (!finished && !parked && queued.get() <= LOW_WATER) {
       gapRefreshPending = false;
       client.send(this);
     }
