@@ -190,11 +190,14 @@ public final class NettyGdpClient implements GdpClient {
       Channel ch = channel;
       channel = null;
       connected = false;
-      if (ch != null) {
-        ch.close();
-      }
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f ->
+      Runnable stop = () -> group.shutdownGracefully(20, 2000, TimeUnit.MILLISECONDS).addListener(f ->
           Futures.run(config.callbackExecutor(), () -> closeFuture.complete(null)));
+      if (ch != null) {
+        // let the peer's half of an in-process channel finish closing on our loop before it stops
+        ch.close().addListener(f -> stop.run());
+      } else {
+        stop.run();
+      }
     };
     try {
       loop.execute(shutdown);
