@@ -118,38 +118,43 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
         if (!fn.endsWith(".glog")) {
           continue;
         }
-        LogFile.Recovered r;
+        LogMetadata md;
         try {
-          r = LogFile.open(f, storageFaults);
-        } catch (IOException e) {
+          md = LogMetadata.parse(LogFile.readMetadata(f));
+        } catch (IOException | IllegalArgumentException e) {
           LOG.log(Level.WARNING, "skipping unreadable log file " + f + ": " + e.getMessage());
           continue;
         }
-        LogMetadata md = LogMetadata.parse(r.metadata());
-        GdpName name = md.logName();
-        String expected = fileName(name);
-        SimLog log = new SimLog(nameFromFile(fn, name), r.metadata(), md, writerKeyOf(md), r.file());
-        if (!fn.equals(expected)) {
-          LOG.warning("log file " + fn + " holds a log whose metadata hashes to " + name);
+        GdpName name = nameFromFile(fn, md.logName());
+        if (!name.equals(md.logName())) {
+          LOG.warning("log file " + fn + " holds a log whose metadata hashes to " + md.logName());
         }
-        long expect = 1;
-        for (byte[] payload : r.records()) {
-          GdpDatum d;
-          try {
-            d = GdpDatum.parseFrom(payload);
-          } catch (InvalidProtocolBufferException e) {
-            LOG.warning("stopping recovery of " + fn + " at an unparsable record " + expect);
-            break;
-          }
-          if (d.getRecno() != expect) {
-            LOG.warning("stopping recovery of " + fn + " at record " + d.getRecno() + ", expected " + expect);
-            break;
-          }
-          log.add(d, ByteString.copyFrom(log.digest.recordHash(d)));
-          expect++;
+        LogFile file = LogFile.openExisting(f, storageFaults);
+        SimLog log = new SimLog(name, md.toBytes(), md, writerKeyOf(md), file);
+        long truncated;
+        try {
+          truncated = file.recover((offset, payload) -> {
+            GdpDatum d;
+            try {
+              d = GdpDatum.parseFrom(payload);
+            } catch (InvalidProtocolBufferException e) {
+              LOG.warning("stopping recovery of " + fn + " at an unparsable record " + (log.nrecs() + 1));
+              return false;
+            }
+            if (d.getRecno() != log.nrecs() + 1) {
+              LOG.warning("stopping recovery of " + fn + " at record " + d.getRecno() + ", expected " + (log.nrecs() + 1));
+              return false;
+            }
+            log.add(d, ByteString.copyFrom(log.digest.recordHash(d)), offset);
+            return true;
+          });
+        } catch (IOException e) {
+          file.close();
+          LOG.log(Level.WARNING, "skipping unreadable log file " + f + ": " + e.getMessage());
+          continue;
         }
-        if (r.truncatedBytes() > 0) {
-          LOG.info("log " + log.name + ": dropped a torn tail of " + r.truncatedBytes() + " bytes");
+        if (truncated > 0) {
+          LOG.info("log " + log.name + ": dropped a torn tail of " + truncated + " bytes");
         }
         logs.put(log.name, log);
       }
@@ -187,9 +192,13 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     return key;
   }
 
-  /** Number of logs held. */
-  public int logCount() {
-    return logs.size();
+  /** Names of the logs held, with their record counts. Call on the server's event loop. */
+  public Map<GdpName, Long> snapshot() {
+    Map<GdpName, Long> out = new LinkedHashMap<>();
+    for (SimLog l : logs.values()) {
+      out.put(l.name, l.nrecs());
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- channel events
@@ -334,7 +343,16 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       }
       waited = 0;
       int before = pending.size();
-      boolean done = st.emit(Math.min(CHUNK, budget));
+      boolean done;
+      try {
+        done = st.emit(Math.min(CHUNK, budget));
+      } catch (RuntimeException e) {
+        // e.g. a record that cannot be read back from its file: end this answer with an error
+        LOG.log(Level.SEVERE, "cannot continue an answer to " + st.client(), e);
+        pending.add(new GdpEnvelope(st.client(), st.logName(), Replies.nak(st.command(), MsgCode.NAK_S_INTERNAL,
+            EpStat.NAK_INTERNAL, "cannot read the log: " + e.getMessage(), -1)));
+        done = true;
+      }
       budget -= Math.max(1, pending.size() - before);
       if (!done) {
         streams.addLast(st);
@@ -346,6 +364,11 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   /** A multi-record answer in progress. */
   private interface Stream {
     GdpName client();
+
+    GdpName logName();
+
+    /** The command being answered (for its rid). */
+    GdpMessage command();
 
     /** Adds up to {@code max} records to {@code pending}; true when the stream is finished. */
     boolean emit(int max);
@@ -371,6 +394,16 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     @Override
     public GdpName client() {
       return cmd.src();
+    }
+
+    @Override
+    public GdpName logName() {
+      return log.name;
+    }
+
+    @Override
+    public GdpMessage command() {
+      return cmd.message();
     }
 
     @Override
@@ -407,6 +440,16 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public GdpName logName() {
+      return log.name;
+    }
+
+    @Override
+    public GdpMessage command() {
+      return sub.command;
+    }
+
+    @Override
     public boolean emit(int max) {
       if (sub.cancelled || logs.get(log.name) != log) {
         return true;
@@ -417,8 +460,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
           r = sub.replay.get(sub.replayIndex++);
         } else {
           sub.replay = null;
-          while (sub.next <= log.nrecs() && sub.minTs != null
-              && SimLog.compareTs(log.get(sub.next).getTs(), sub.minTs) < 0) {
+          while (sub.next <= log.nrecs() && sub.minTs != null && log.before(sub.next, sub.minTs)) {
             sub.next++;
           }
           if (sub.next > log.nrecs()) {
@@ -719,13 +761,14 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       newHashes.add(hash);
       next++;
     }
+    long[] offsets = new long[toStore.size()];
     if (!toStore.isEmpty() && log.file != null) {
       List<byte[]> payloads = new ArrayList<>(toStore.size());
       for (GdpDatum d : toStore) {
         payloads.add(d.toByteArray());
       }
       try {
-        log.file.append(payloads);
+        offsets = log.file.append(payloads);
       } catch (IOException e) {
         nak(env, MsgCode.NAK_S_INTERNAL, EpStat.NAK_INTERNAL, "storage failed: " + e.getMessage());
         return;
@@ -733,7 +776,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       dirty.add(log.file);
     }
     for (int i = 0; i < toStore.size(); i++) {
-      log.add(toStore.get(i), newHashes.get(i));
+      log.add(toStore.get(i), newHashes.get(i), offsets[i]);
     }
     GdpDatum last = dl.get(dl.size() - 1);
     AckSuccess.Builder ack = AckSuccess.newBuilder().setRecno(last.getRecno());
