@@ -12,11 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -146,8 +141,6 @@ final class FsCommands {
 
     private record Item(Path local, String remote, long size) {}
 
-    /** Files written at once by a put (each file is its own log; see {@link #upload}). */
-    static int PARALLEL_FILES = Integer.getInteger("gdpfs.put.parallel", 8);
 
     @Override
     int execute() throws Exception {
@@ -209,53 +202,9 @@ final class FsCommands {
       return ExitCodes.OK;
     }
 
-    /**
-     * Writes the files into the transaction, several at a time: each file is its own log, so the
-     * per-file round trips (open, last acknowledgement) overlap. Visibility is still all at once,
-     * at the commit. The first failure stops the upload and is rethrown.
-     */
+    /** Writes the files into the transaction, several at once; visibility is still all at the commit. */
     private static void upload(RemoteFs.Txn tx, List<Item> files, Progress progress) throws IOException {
-      if (files.size() <= 1 || PARALLEL_FILES <= 1) {
-        for (Item f : files) {
-          uploadOne(tx, f, progress);
-        }
-        return;
-      }
-      AtomicInteger n = new AtomicInteger();
-      ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_FILES, files.size()), r -> {
-        Thread t = new Thread(r, "gdpfs-put-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
-      try {
-        List<Future<?>> done = new ArrayList<>();
-        for (Item f : files) {
-          done.add(pool.submit(() -> {
-            uploadOne(tx, f, progress);
-            return null;
-          }));
-        }
-        for (Future<?> d : done) {
-          try {
-            d.get();
-          } catch (ExecutionException e) {
-            done.forEach(x -> x.cancel(true));
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-              throw io;
-            }
-            if (c instanceof RuntimeException re) {
-              throw re;
-            }
-            throw new IOException(c);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-          }
-        }
-      } finally {
-        pool.shutdownNow();
-      }
+      Parallel.forEach("put", files, f -> uploadOne(tx, f, progress));
     }
 
     private static void uploadOne(RemoteFs.Txn tx, Item f, Progress progress) throws IOException {
@@ -322,19 +271,24 @@ final class FsCommands {
           if (e.directory()) {
             Files.createDirectories(target);
           }
+          List<RemoteFs.Entry> regular = new ArrayList<>();
           for (RemoteFs.Entry f : files) {
             Path out = e.directory() ? target.resolve(relative(e.path(), f.path())) : target;
             if (f.directory()) {
               Files.createDirectories(out);
-              continue;
+            } else {
+              if (out.getParent() != null) {
+                Files.createDirectories(out.getParent());
+              }
+              regular.add(f);
             }
-            if (out.getParent() != null) {
-              Files.createDirectories(out.getParent());
-            }
+          }
+          Parallel.forEach("get", regular, f -> {
+            Path out = e.directory() ? target.resolve(relative(e.path(), f.path())) : target;
             try (InputStream in = snap.open(f.path()); OutputStream o = Files.newOutputStream(out)) {
               copy(in, o, progress);
             }
-          }
+          });
         }
         long n = files.stream().filter(f -> !f.directory()).count();
         env().out().printf("got %d file%s (%s) from %s (directory record %d) into %s%n", n, n == 1 ? "" : "s",
