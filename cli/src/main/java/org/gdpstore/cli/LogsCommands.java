@@ -154,9 +154,9 @@ final class LogsCommands {
         long[] seen = {0};
         b.logs().tail(t.name(), from, r -> {
           printRecord(env().out(), r, numbers);
-          env().out().flush();
           seen[0]++;
-          return count == null || seen[0] < count;
+          // checkError flushes; true once the reader went away (e.g. "| head"): stop following
+          return !env().out().checkError() && (count == null || seen[0] < count);
         });
       }
       return ExitCodes.OK;
