@@ -709,33 +709,46 @@ final class FsCore implements AutoCloseable {
     } else {
       out = new byte[(int) e.size];
       FileLog fl = fileLog(e.log, path);
+      // range reads of RANGE records, up to DEPTH in flight: the log server, the network and
+      // verification work in parallel with copying
+      final int range = 16;
+      final int depth = 4;
+      java.util.ArrayDeque<long[]> asked = new java.util.ArrayDeque<>();
+      java.util.ArrayDeque<CompletableFuture<List<LogStore.StoredRecord>>> inFlight = new java.util.ArrayDeque<>();
       long pos = 0;
       long next = 2;
+      long issueAt = 2;
       while (pos < e.size) {
-        if (next > e.lastRecno) {
+        while (inFlight.size() < depth && issueAt <= e.lastRecno) {
+          int n = (int) Math.min(range, e.lastRecno - issueAt + 1);
+          asked.add(new long[] {issueAt, n});
+          inFlight.add(fl.source.readRange(issueAt, n));
+          issueAt += n;
+        }
+        if (inFlight.isEmpty()) {
           throw new IntegrityException(path, "file log " + e.log + " ends at offset " + pos + " of " + e.size);
         }
-        int n = (int) Math.min(64, e.lastRecno - next + 1);
-        List<LogStore.StoredRecord> recs = new ArrayList<>(n);
-        // use cached chunks where present, fetch the rest in one range read
-        Chunk cached = cache.contains(new ChunkCache.Key(fl.name, next)) ? chunk(fl, next, path) : null;
-        if (cached != null) {
-          pos = copyChunk(cached, out, pos, e, path, next);
-          next++;
-          continue;
-        }
-        recs.addAll(await(fl.source.readRange(next, n), path));
-        if (recs.isEmpty()) {
-          throw new IntegrityException(path, "file log " + e.log + " has no record " + next);
-        }
-        for (LogStore.StoredRecord r : recs) {
-          if (r.recno() != next) {
-            throw new IntegrityException(path, "file log returned record " + r.recno() + " for " + next);
+        long[] a = asked.poll();
+        List<LogStore.StoredRecord> recs = await(inFlight.poll(), path);
+        long end = a[0] + a[1];
+        while (true) {
+          for (LogStore.StoredRecord r : recs) {
+            if (r.recno() != next) {
+              throw new IntegrityException(path, "file log returned record " + r.recno() + " for " + next);
+            }
+            pos = copyChunk(decodeChunk(fl, r, path), out, pos, e, path, next);
+            next++;
+            if (pos >= e.size) {
+              break;
+            }
           }
-          pos = copyChunk(decodeChunk(fl, r, path), out, pos, e, path, next);
-          next++;
-          if (pos >= e.size) {
+          if (pos >= e.size || next >= end) {
             break;
+          }
+          // a short answer: fetch the rest of this range before the ones already in flight
+          recs = await(fl.source.readRange(next, (int) (end - next)), path);
+          if (recs.isEmpty()) {
+            throw new IntegrityException(path, "file log " + e.log + " has no record " + next);
           }
         }
       }

@@ -252,6 +252,20 @@ class InMemoryCrashAndIntegrityTest {
     }
   }
 
+  @Test
+  void shortRangeAnswersAreCompleted() throws Exception {
+    InMemoryLogStore store = new InMemoryLogStore();
+    store.limitRangeReads(3);
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+      byte[] data = content(7_777, 15);
+      fs.writeFile("/f", data);
+      assertThat(fs.readFile("/f")).isEqualTo(data);
+      try (GdpFileSystem reader = GdpFileSystem.open(store, fs.rootName(), null, OPTS)) {
+        assertThat(reader.readFile("/f")).isEqualTo(data);
+      }
+    }
+  }
+
   static GdpName findFileLog(InMemoryLogStore store, GdpName root) throws Exception {
     List<GdpName> names = store.logNames().stream().filter(n -> !n.equals(root) && store.lastRecno(n) > 1).toList();
     assertThat(names).hasSize(1);
