@@ -73,6 +73,9 @@ final class FileReader implements RandomAccessFile {
 
   @Override
   public byte[] readFully(long offset, int n) throws FsException {
+    if (n < 0) {
+      throw new FsException(FsCode.INVALID_ARGUMENT, path, "negative length " + n);
+    }
     ByteBuffer b = ByteBuffer.allocate(n);
     int got = read(offset, b);
     if (got < n) {
