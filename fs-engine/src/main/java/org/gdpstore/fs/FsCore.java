@@ -769,6 +769,31 @@ final class FsCore implements AutoCloseable {
     return pos + n;
   }
 
+  /** Reads every live file and value at snapshot {@code at} in full; see GdpFileSystem#verifyAll. */
+  VerifyReport verifyAll(long at) {
+    View v = new View(at, null);
+    Map<String, String> failures = new TreeMap<>();
+    long entries = 0;
+    long bytes = 0;
+    List<String> keys = new ArrayList<>(v.descendants("/"));
+    for (String k : v.kvKeys("")) {
+      keys.add("#" + k);
+    }
+    for (String key : keys) {
+      Entry e = v.get(key);
+      if (e == null || e.isDir()) {
+        continue;
+      }
+      entries++;
+      try {
+        bytes += readAll(e, display(key)).length;
+      } catch (FsException ex) {
+        failures.put(display(key), ex.getMessage());
+      }
+    }
+    return new VerifyReport(at, entries, bytes, failures);
+  }
+
   // ---------------------------------------------------------------- writing
 
   void requireWritable(String path) throws FsException {

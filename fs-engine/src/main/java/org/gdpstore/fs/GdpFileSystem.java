@@ -260,6 +260,14 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
     return new Transaction(core, token);
   }
 
+  /**
+   * Reads every file and key-value value of the current snapshot in full and checks it (record
+   * signatures, chunk layout, content hash), like an fsck. Failures are collected, not thrown.
+   */
+  public VerifyReport verifyAll() {
+    return core.verifyAll(head());
+  }
+
   // ---------------------------------------------------------------- cache and misc
 
   /** Chunk cache statistics. */
