@@ -176,6 +176,30 @@ public final class GdpSimulator implements AutoCloseable {
     storageFaults.failNextWrites(n);
   }
 
+  /**
+   * For inspection in tests: every log the log server holds, with its record count (a snapshot).
+   * Empty in router-only mode or while the log server is down.
+   */
+  public java.util.Map<GdpName, Long> logs() {
+    Channel ch;
+    LogServer ls;
+    synchronized (lifecycle) {
+      ch = logServerChannel;
+      ls = logServer;
+    }
+    if (ch == null) {
+      return java.util.Map.of();
+    }
+    try {
+      return java.util.Collections.unmodifiableMap(ch.eventLoop().submit(ls::snapshot).get(10, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("log server did not answer", e);
+    }
+  }
+
   /** Number of names the router currently knows (clients, servers and logs). */
   public int routeCount() {
     return router.routeCount();
@@ -237,10 +261,13 @@ public final class GdpSimulator implements AutoCloseable {
   private void startLogServer() throws IOException {
     Channel previous = router.routeOf(serverName);
     LogServer ls = new LogServer(serverName, creationAlias, config.dataDir, config.maxRecordBytes, storageFaults,
-        this::crashAndRestartAsync);
+        this::crashAndRestartAsync, client -> {
+          Channel c = router.routeOf(client);
+          return c == null || c.isWritable();
+        });
     Channel ch = new Bootstrap().group(logServerGroup != null ? logServerGroup : localGroup).channel(LocalChannel.class)
         // big read batches: more appends share one fsync
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new MessageBatches(1024))
+        .option(ChannelOption.RECVBUF_ALLOCATOR, new MessageBatches(1024))
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel c) {

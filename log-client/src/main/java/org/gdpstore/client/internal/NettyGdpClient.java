@@ -69,9 +69,16 @@ public final class NettyGdpClient implements GdpClient {
   // --- confined to the network thread ---
   private final Map<Integer, Request> pending = new LinkedHashMap<>();
   private final Set<LogHandle> handles = new LinkedHashSet<>();
+  /**
+   * Requests waiting to be re-sent after a reconnect. They go out a few at a time, one more per
+   * answer, so that a connection that keeps failing still lets some of them through.
+   */
+  private final java.util.ArrayDeque<Request> resendQueue = new java.util.ArrayDeque<>();
+  private static final int RECONNECT_WINDOW = 16;
   /** When each destination last answered anything (System.nanoTime()). */
   private final Map<GdpName, Long> lastHeard = new java.util.HashMap<>();
   private Channel channel;
+  private io.netty.util.concurrent.ScheduledFuture<?> readvertise;
   private boolean connecting;
   private int attempt;
   private int lastRid;
@@ -184,11 +191,14 @@ public final class NettyGdpClient implements GdpClient {
       Channel ch = channel;
       channel = null;
       connected = false;
-      if (ch != null) {
-        ch.close();
-      }
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f ->
+      Runnable stop = () -> group.shutdownGracefully(20, 2000, TimeUnit.MILLISECONDS).addListener(f ->
           Futures.run(config.callbackExecutor(), () -> closeFuture.complete(null)));
+      if (ch != null) {
+        // let the peer's half of an in-process channel finish closing on our loop before it stops
+        ch.close().addListener(f -> stop.run());
+      } else {
+        stop.run();
+      }
     };
     try {
       loop.execute(shutdown);
@@ -276,6 +286,10 @@ public final class NettyGdpClient implements GdpClient {
     armDeadline(r);
     pending.put(r.rid, r);
     if (connected && !r.parked) {
+      if (!resendQueue.isEmpty()) {
+        resendQueue.add(r); // keep call order behind the requests still to be re-sent
+        return;
+      }
       write(r);
       channel.flush();
     }
@@ -324,6 +338,7 @@ public final class NettyGdpClient implements GdpClient {
       return;
     }
     r.sends++;
+    r.lastSentNanos = System.nanoTime();
     channel.write(new GdpEnvelope(r.dst, config.clientName(), r.message(r.rid)), channel.voidPromise());
     if (r.resendTimer != null) {
       r.resendTimer.cancel(false);
@@ -361,16 +376,17 @@ public final class NettyGdpClient implements GdpClient {
           return;
         }
         logger.debug("{} re-sending {} (attempt {})", logPrefix, r, r.sends + 1);
+        r.timeouts++;
         write(r);
         channel.flush();
       }, delayNanos, TimeUnit.NANOSECONDS);
     }
   }
 
-  /** The resend interval, doubled per send already made: a slow server is not flooded with copies. */
+  /** The resend interval, doubled per unanswered resend (up to 8x): a slow server is not flooded with copies. */
   private long resendDelayNanos(Request r) {
     long base = config.resendInterval().toNanos();
-    int doublings = Math.min(Math.max(r.sends - 1, 0), 16);
+    int doublings = Math.min(r.timeouts, 3);
     return Math.min(base << doublings, Math.max(base, config.requestTimeout().toNanos()));
   }
 
@@ -506,17 +522,36 @@ public final class NettyGdpClient implements GdpClient {
     logger.info("{} connected as {}", logPrefix, config.clientName());
     // spec 2.1: advertise our own name first, on every (re)connect
     ch.write(Pdu.advertise(config.clientName(), config.clientName()), ch.voidPromise());
+    // spec 2.5: harmless, and it helps routers that expire advertisements
+    readvertise = loop.scheduleAtFixedRate(() -> {
+      if (channel == ch && ch.isActive()) {
+        ch.writeAndFlush(Pdu.advertise(config.clientName(), config.clientName()), ch.voidPromise());
+      }
+    }, READVERTISE_SECONDS, READVERTISE_SECONDS, TimeUnit.SECONDS);
     List<Request> resend = new ArrayList<>(pending.values());
     // re-open logs first, so the server knows them before re-sent appends arrive
     for (LogHandle h : handles) {
       h.onReconnected();
     }
+    resendQueue.clear();
     for (Request r : resend) {
       if (!r.finished && !r.parked && pending.get(r.rid) == r) {
-        write(r);
+        resendQueue.add(r);
       }
     }
+    pumpResends(RECONNECT_WINDOW);
     ch.flush();
+  }
+
+  /** Sends up to {@code n} of the requests waiting since the reconnect. */
+  private void pumpResends(int n) {
+    for (int i = 0; i < n && !resendQueue.isEmpty() && connected; ) {
+      Request r = resendQueue.poll();
+      if (!r.finished && !r.parked && pending.get(r.rid) == r) {
+        write(r);
+        i++;
+      }
+    }
   }
 
   private void onInactive(Channel ch) {
@@ -525,6 +560,11 @@ public final class NettyGdpClient implements GdpClient {
     }
     channel = null;
     connected = false;
+    resendQueue.clear();
+    if (readvertise != null) {
+      readvertise.cancel(false);
+      readvertise = null;
+    }
     if (closed) {
       return;
     }
@@ -554,6 +594,10 @@ public final class NettyGdpClient implements GdpClient {
           break;
         }
       }
+    }
+    if (!resendQueue.isEmpty()) {
+      pumpResends(1);
+      flush();
     }
     if (r == null || !r.acceptsFrom(env.src())) {
       // late answers, duplicates, data of cancelled subscriptions (spec 3.5.8): discard
@@ -629,4 +673,5 @@ public final class NettyGdpClient implements GdpClient {
   }
 
   static final int MAX_PAYLOAD = PduHeader.MAX_PAYLOAD_LENGTH;
+  private static final long READVERTISE_SECONDS = 120;
 }
