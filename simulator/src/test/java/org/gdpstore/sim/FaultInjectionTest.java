@@ -63,7 +63,7 @@ class FaultInjectionTest {
   @Test
   void delayReordersAnswersWithoutSleeping() {
     c.call(log, Cmds.append(0, Cmds.datum(1, "a")));
-    sim.faults().add(FaultPlan.on(Direction.TO_CLIENT).code(MsgCode.ACK_CONTENT).once().delay(300));
+    sim.faults().add(FaultPlan.on(Direction.TO_CLIENT).code(MsgCode.ACK_CONTENT).once().delay(1000));
     c.send(log, Cmds.read(1, 1, 0));
     c.send(log, Cmds.open(MsgCode.CMD_OPEN_RO, 2));
     assertThat(c.nextEnvelope().rid()).isEqualTo(2);

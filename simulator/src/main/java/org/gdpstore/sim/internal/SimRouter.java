@@ -53,7 +53,8 @@ public final class SimRouter {
   private final Predicate<SocketAddress> internalPeer;
 
   /**
-   * @param internalPeer true for the remote address of a connection that faults never touch (the log server's link)
+   * @param internalPeer true for the remote address of the in-process log server's link: it carries {@link Pdu}
+   *     objects rather than bytes (no framing codec) and faults never touch it
    */
   public SimRouter(WireLimits limits, FaultHook faults, Predicate<SocketAddress> internalPeer) {
     this.limits = limits;
@@ -66,8 +67,14 @@ public final class SimRouter {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
-        GdpPipeline.configureFraming(ch.pipeline(), limits);
-        ch.pipeline().addLast("gdp-router", new Connection(internalPeer.test(ch.remoteAddress())));
+        boolean internal = internalPeer.test(ch.remoteAddress());
+        if (internal) {
+          ch.config().setRecvByteBufAllocator(new MessageBatches(1024));
+        } else {
+          GdpPipeline.configureFraming(ch.pipeline(), limits);
+        }
+        // the internal link (to the in-process log server) carries Pdu objects, not bytes
+        ch.pipeline().addLast("gdp-router", new Connection(internal));
       }
     };
   }
