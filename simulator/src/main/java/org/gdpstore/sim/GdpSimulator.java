@@ -1,0 +1,410 @@
+package org.gdpstore.sim;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.gdpstore.sim.internal.LogServer;
+import org.gdpstore.sim.internal.SimRouter;
+import org.gdpstore.sim.internal.StorageFaults;
+import org.gdpstore.wire.GdpName;
+import org.gdpstore.wire.GdpPipeline;
+import org.gdpstore.wire.PduHeader;
+import org.gdpstore.wire.WireLimits;
+
+/**
+ * A GDP router plus a simulated log server (gdplogd), reachable in-process through a Netty
+ * {@link LocalAddress} and/or over loopback TCP. The log server is attached to the router like
+ * any other principal: it advertises its own name, the creation-service alias and every log, and
+ * all its traffic crosses the router.
+ *
+ * <pre>{@code
+ * try (GdpSimulator sim = GdpSimulator.builder().inProcess().loopbackTcp(0).start()) {
+ *   LocalAddress local = sim.inProcessAddress();   // connect a LocalChannel here
+ *   InetSocketAddress tcp = sim.tcpAddress();      // or a TCP socket here
+ *   GdpName server = sim.serverName();             // send CREATE here
+ * }
+ * }</pre>
+ *
+ * <p>In-process clients must use an event loop that can drive {@link LocalChannel}, e.g.
+ * {@code new MultiThreadIoEventLoopGroup(LocalIoHandler.newFactory())}.
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent and releases threads, sockets and files.
+ */
+public final class GdpSimulator implements AutoCloseable {
+  /** Human name of the log server unless one is given. */
+  public static final String DEFAULT_SERVER_NAME = "gdpstore.sim.gdplogd";
+  /** The reference's default creation-service name (spec 4.2); CREATE sent there is accepted too. */
+  public static final String CREATION_SERVICE_NAME = "edu.berkeley.eecs.gdp.service.creation";
+
+  private final Builder config;
+  private final GdpName serverName;
+  private final GdpName creationAlias;
+  private final LocalAddress routerAddress;
+  private final LocalAddress logServerAddress;
+  private final EventLoopGroup localGroup;
+  private final EventLoopGroup tcpGroup;
+  private final EventLoopGroup logServerGroup;
+  private final SimRouter router;
+  private final FaultInjector faults;
+  private final StorageFaults storageFaults = new StorageFaults();
+  private final Channel localServer;
+  private final Channel tcpServer;
+  private final Object lifecycle = new Object();
+  private Channel logServerChannel;
+  private LogServer logServer;
+  private volatile boolean closed;
+
+  private GdpSimulator(Builder b) throws IOException {
+    this.config = b;
+    this.serverName = GdpName.parseOrHash(b.serverName);
+    this.creationAlias = GdpName.sha256(CREATION_SERVICE_NAME);
+    String id = UUID.randomUUID().toString();
+    this.routerAddress = new LocalAddress("gdp-sim-" + id);
+    this.logServerAddress = new LocalAddress("gdp-sim-logd-" + id);
+    this.faults = new FaultInjector(b.faults, this::crashAndRestart);
+    this.router = new SimRouter(WireLimits.DEFAULT, faults.hook(), logServerAddress::equals);
+    this.localGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gdp-sim-router", true),
+        LocalIoHandler.newFactory());
+    this.logServerGroup = b.routerOnly ? null : new MultiThreadIoEventLoopGroup(1,
+        new DefaultThreadFactory("gdp-sim-logd", true), LocalIoHandler.newFactory());
+    boolean tcp = b.bindAddress != null;
+    this.tcpGroup = tcp ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gdp-sim-tcp", true),
+        NioIoHandler.newFactory()) : null;
+    Channel ls = null;
+    Channel ts = null;
+    try {
+      ls = new ServerBootstrap().group(localGroup).channel(LocalServerChannel.class)
+          .childHandler(router.childInitializer()).bind(routerAddress).syncUninterruptibly().channel();
+      if (tcp) {
+        ts = new ServerBootstrap().group(tcpGroup).channel(NioServerSocketChannel.class)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childHandler(router.childInitializer()).bind(b.bindAddress).syncUninterruptibly().channel();
+      }
+    } catch (RuntimeException e) {
+      if (ls != null) {
+        ls.close().syncUninterruptibly();
+      }
+      shutdownGroups();
+      throw e;
+    }
+    this.localServer = ls;
+    this.tcpServer = ts;
+    if (!b.routerOnly) {
+      try {
+        startLogServer();
+      } catch (IOException | RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
+  }
+
+  /** A builder with defaults: in-process only, in memory, default server name. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Where in-process clients connect, or null if {@link Builder#inProcess()} was not asked for. */
+  public LocalAddress inProcessAddress() {
+    return config.inProcess ? routerAddress : null;
+  }
+
+  /** The TCP address actually bound, or null without TCP. */
+  public InetSocketAddress tcpAddress() {
+    return tcpServer == null ? null : (InetSocketAddress) tcpServer.localAddress();
+  }
+
+  /** The log server's GDP name: SHA-256 of its human name (or the name itself if printable). */
+  public GdpName serverName() {
+    return serverName;
+  }
+
+  /** The human name the server name was derived from. */
+  public String serverHumanName() {
+    return config.serverName;
+  }
+
+  /** The creation-service alias the log server also answers CREATE on. */
+  public GdpName creationServiceName() {
+    return creationAlias;
+  }
+
+  /** The data directory, or null in memory mode. */
+  public Path dataDir() {
+    return config.dataDir;
+  }
+
+  /** True if there is no log server. */
+  public boolean isRouterOnly() {
+    return config.routerOnly;
+  }
+
+  /** The live fault rules. */
+  public FaultInjector faults() {
+    return faults;
+  }
+
+  /** Makes the next {@code n} writes to log files fail as on a full disk (each after a short write). */
+  public void failNextStorageWrites(int n) {
+    storageFaults.failNextWrites(n);
+  }
+
+  /** Number of names the router currently knows (clients, servers and logs). */
+  public int routeCount() {
+    return router.routeCount();
+  }
+
+  /**
+   * Crashes the log server: its connection drops (the router forgets its names), in-memory state
+   * and unsynced file handles are discarded. Durable mode only.
+   *
+   * @throws IllegalStateException in memory mode, in router-only mode, or after close
+   */
+  public void crashLogServer() {
+    synchronized (lifecycle) {
+      checkDurable();
+      if (logServerChannel == null) {
+        return;
+      }
+      Channel ch = logServerChannel;
+      LogServer ls = logServer;
+      logServerChannel = null;
+      logServer = null;
+      ch.eventLoop().submit(ls::crash).syncUninterruptibly();
+      ch.close().syncUninterruptibly();
+    }
+  }
+
+  /**
+   * Starts a log server that recovers every log from the data directory and advertises them again.
+   * Returns when it is connected. A no-op if it is running.
+   */
+  public void restartLogServer() {
+    synchronized (lifecycle) {
+      checkDurable();
+      if (logServerChannel != null) {
+        return;
+      }
+      try {
+        startLogServer();
+      } catch (IOException e) {
+        throw new UncheckedIOException("log server recovery failed", e);
+      }
+    }
+  }
+
+  private void crashAndRestart() {
+    crashLogServer();
+    restartLogServer();
+  }
+
+  private void checkDurable() {
+    if (closed) {
+      throw new IllegalStateException("simulator is closed");
+    }
+    if (config.routerOnly || config.dataDir == null) {
+      throw new IllegalStateException("crash and restart need a log server in durable mode (dataDir)");
+    }
+  }
+
+  private void startLogServer() throws IOException {
+    Channel previous = router.routeOf(serverName);
+    LogServer ls = new LogServer(serverName, creationAlias, config.dataDir, config.maxRecordBytes, storageFaults,
+        () -> logServerGroup.execute(this::crashAndRestartAsync));
+    Channel ch = new Bootstrap().group(logServerGroup).channel(LocalChannel.class)
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel c) {
+            GdpPipeline.configure(c.pipeline(), WireLimits.DEFAULT);
+            c.pipeline().addLast("gdp-logd", ls);
+          }
+        })
+        .localAddress(logServerAddress)
+        .connect(routerAddress).syncUninterruptibly().channel();
+    // wait until the router has processed the advertisements, so callers can route at once
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    awaitRoute(ready, previous, 0);
+    try {
+      ready.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting the log server", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("log server did not register with the router", e);
+    }
+    logServerChannel = ch;
+    logServer = ls;
+  }
+
+  private void awaitRoute(CompletableFuture<Void> ready, Channel previous, int attempt) {
+    Channel now = router.routeOf(serverName);
+    if (now != null && now != previous && now.isActive()) {
+      ready.complete(null);
+    } else if (attempt > 10_000) {
+      ready.completeExceptionally(new TimeoutException("no route to " + serverName));
+    } else {
+      localGroup.next().schedule(() -> awaitRoute(ready, previous, attempt + 1), 1, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void crashAndRestartAsync() {
+    Thread t = new Thread(this::crashAndRestart, "gdp-sim-restart");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (logServerChannel != null) {
+        logServerChannel.close().syncUninterruptibly();
+        logServerChannel = null;
+        logServer = null;
+      }
+      if (tcpServer != null) {
+        tcpServer.close().syncUninterruptibly();
+      }
+      if (localServer != null) {
+        localServer.close().syncUninterruptibly();
+      }
+      router.closeAll();
+      shutdownGroups();
+    }
+  }
+
+  private void shutdownGroups() {
+    for (EventLoopGroup g : new EventLoopGroup[] {logServerGroup, tcpGroup, localGroup}) {
+      if (g != null) {
+        g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GdpSimulator[server=" + config.serverName + " (" + serverName + "), tcp=" + tcpAddress()
+        + ", local=" + inProcessAddress() + ", data=" + config.dataDir + (config.routerOnly ? ", router only" : "") + "]";
+  }
+
+  /** Configuration of a simulator. Not thread-safe; {@link #start()} may be called more than once. */
+  public static final class Builder {
+    private boolean inProcess;
+    private InetSocketAddress bindAddress;
+    private String serverName = DEFAULT_SERVER_NAME;
+    private Path dataDir;
+    private FaultPlan faults = FaultPlan.none();
+    private boolean routerOnly;
+    private int maxRecordBytes = PduHeader.MAX_PAYLOAD_LENGTH;
+
+    private Builder() {}
+
+    private Builder copy() {
+      Builder b = new Builder();
+      b.inProcess = inProcess;
+      b.bindAddress = bindAddress;
+      b.serverName = serverName;
+      b.dataDir = dataDir;
+      b.faults = faults;
+      b.routerOnly = routerOnly;
+      b.maxRecordBytes = maxRecordBytes;
+      return b;
+    }
+
+    /** Accept in-process clients on a unique {@link LocalAddress}. */
+    public Builder inProcess() {
+      this.inProcess = true;
+      return this;
+    }
+
+    /** Listen on 127.0.0.1:{@code port} (0 = an ephemeral port, see {@link GdpSimulator#tcpAddress()}). */
+    public Builder loopbackTcp(int port) {
+      return bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /** Listen on this TCP address. */
+    public Builder bindAddress(InetSocketAddress address) {
+      this.bindAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** The log server's human name (its GDP name is the SHA-256 of it) or a printable GDP name. */
+    public Builder serverName(String name) {
+      if (name == null || name.isEmpty()) {
+        throw new IllegalArgumentException("server name must not be empty");
+      }
+      this.serverName = name;
+      return this;
+    }
+
+    /** Keep logs durably in this directory (created if missing); existing logs are recovered. */
+    public Builder dataDir(Path dir) {
+      this.dataDir = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /** Fault rules to start with. */
+    public Builder faults(FaultPlan plan) {
+      this.faults = Objects.requireNonNull(plan, "plan");
+      return this;
+    }
+
+    /** Run only the router (for reference gdplogd servers and clients). */
+    public Builder routerOnly() {
+      this.routerOnly = true;
+      return this;
+    }
+
+    /** Largest record data accepted by APPEND; larger records get NAK 205. */
+    public Builder maxRecordBytes(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxRecordBytes must be >= 0");
+      }
+      this.maxRecordBytes = max;
+      return this;
+    }
+
+    /**
+     * Starts the simulator. Without {@link #inProcess()} and without a TCP address it listens
+     * in-process.
+     *
+     * @throws UncheckedIOException if the data directory cannot be read
+     */
+    public GdpSimulator start() {
+      if (!inProcess && bindAddress == null) {
+        inProcess = true;
+      }
+      try {
+        return new GdpSimulator(copy());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

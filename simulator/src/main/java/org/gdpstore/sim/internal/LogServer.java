@@ -1,0 +1,734 @@
+package org.gdpstore.sim.internal;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.gdpstore.wire.EpStat;
+import org.gdpstore.wire.GdpEnvelope;
+import org.gdpstore.wire.GdpMessageException;
+import org.gdpstore.wire.GdpName;
+import org.gdpstore.wire.KeyEntry;
+import org.gdpstore.wire.LogMetadata;
+import org.gdpstore.wire.MsgCode;
+import org.gdpstore.wire.Pdu;
+import org.gdpstore.wire.PduHeader;
+import org.gdpstore.wire.PduType;
+import org.gdpstore.wire.proto.AckContent;
+import org.gdpstore.wire.proto.AckEndOfResults;
+import org.gdpstore.wire.proto.AckSuccess;
+import org.gdpstore.wire.proto.CmdAppend;
+import org.gdpstore.wire.proto.CmdCreate;
+import org.gdpstore.wire.proto.CmdReadByRecno;
+import org.gdpstore.wire.proto.CmdReadByTs;
+import org.gdpstore.wire.proto.CmdSubscribeByRecno;
+import org.gdpstore.wire.proto.CmdSubscribeByTs;
+import org.gdpstore.wire.proto.GdpDatum;
+import org.gdpstore.wire.proto.GdpDatumList;
+import org.gdpstore.wire.proto.GdpMessage;
+import org.gdpstore.wire.proto.GdpSignature;
+import org.gdpstore.wire.proto.GdpTimestamp;
+
+/**
+ * The simulated gdplogd: a handler on a client connection to the router, speaking
+ * {@link GdpEnvelope}s. It advertises its own name, the creation-service alias and every log it
+ * holds, and implements the intended semantics of spec 7.2 / 8 (see docs/simulator.md).
+ *
+ * <p>Record numbers: the next record must be {@code nrecs + 1}; an identical re-append of an
+ * existing record number (same record hash) is acknowledged again without storing; a different
+ * record with an existing number gets 201 CONFLICT; a gap gets 195 FORBIDDEN; {@code recno <= 0}
+ * gets 194. An APPEND is all-or-nothing.
+ *
+ * <p>Durability: responses produced while handling one read batch are held back until every log
+ * file touched by the batch has been synced (group commit), so an acknowledged record is on stable
+ * storage. A failed sync crashes the log server (the acknowledgements are never sent).
+ *
+ * <p>Threading: everything runs on the event loop of the connection; nothing here is thread-safe.
+ */
+public final class LogServer extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = Logger.getLogger(LogServer.class.getName());
+  /** Bytes a one-datum ACK_CONTENT adds around the datum, at most (cmd, rid, body and list framing). */
+  static final int REPLY_OVERHEAD = 22;
+
+  private final GdpName serverName;
+  private final GdpName creationAlias;
+  private final Path logDir;
+  private final int maxRecordBytes;
+  private final StorageFaults storageFaults;
+  private final Runnable onSyncFailure;
+  private final Map<GdpName, SimLog> logs = new LinkedHashMap<>();
+  private final List<Object> pending = new ArrayList<>();
+  private final Set<LogFile> dirty = new LinkedHashSet<>();
+  private ChannelHandlerContext ctx;
+  private boolean closed;
+
+  /**
+   * @param dataDir directory of durable logs, or null for memory only; existing logs are recovered here
+   * @param onSyncFailure called (on this thread) when a sync fails; it should crash and restart the server
+   */
+  public LogServer(GdpName serverName, GdpName creationAlias, Path dataDir, int maxRecordBytes,
+                   StorageFaults storageFaults, Runnable onSyncFailure) throws IOException {
+    this.serverName = serverName;
+    this.creationAlias = creationAlias;
+    this.logDir = dataDir == null ? null : dataDir.resolve("logs");
+    this.maxRecordBytes = maxRecordBytes;
+    this.storageFaults = storageFaults;
+    this.onSyncFailure = onSyncFailure;
+    if (logDir != null) {
+      recover();
+    }
+  }
+
+  private void recover() throws IOException {
+    Files.createDirectories(logDir);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(logDir)) {
+      for (Path f : files) {
+        String fn = f.getFileName().toString();
+        if (fn.endsWith(".glog.tmp")) {
+          Files.deleteIfExists(f); // a create that never completed (and was never acknowledged)
+          continue;
+        }
+        if (!fn.endsWith(".glog")) {
+          continue;
+        }
+        LogFile.Recovered r;
+        try {
+          r = LogFile.open(f, storageFaults);
+        } catch (IOException e) {
+          LOG.log(Level.WARNING, "skipping unreadable log file " + f + ": " + e.getMessage());
+          continue;
+        }
+        LogMetadata md = LogMetadata.parse(r.metadata());
+        GdpName name = md.logName();
+        String expected = fileName(name);
+        SimLog log = new SimLog(nameFromFile(fn, name), r.metadata(), md, writerKeyOf(md), r.file());
+        if (!fn.equals(expected)) {
+          LOG.warning("log file " + fn + " holds a log whose metadata hashes to " + name);
+        }
+        long expect = 1;
+        for (byte[] payload : r.records()) {
+          GdpDatum d;
+          try {
+            d = GdpDatum.parseFrom(payload);
+          } catch (InvalidProtocolBufferException e) {
+            LOG.warning("stopping recovery of " + fn + " at an unparsable record " + expect);
+            break;
+          }
+          if (d.getRecno() != expect) {
+            LOG.warning("stopping recovery of " + fn + " at record " + d.getRecno() + ", expected " + expect);
+            break;
+          }
+          log.add(d, ByteString.copyFrom(log.digest.recordHash(d)));
+          expect++;
+        }
+        if (r.truncatedBytes() > 0) {
+          LOG.info("log " + log.name + ": dropped a torn tail of " + r.truncatedBytes() + " bytes");
+        }
+        logs.put(log.name, log);
+      }
+    }
+  }
+
+  private static GdpName nameFromFile(String fileName, GdpName fallback) {
+    String p = fileName.substring(0, fileName.length() - ".glog".length());
+    return GdpName.isPrintableName(p) ? GdpName.parse(p) : fallback;
+  }
+
+  static String fileName(GdpName name) {
+    return name.printable() + ".glog";
+  }
+
+  /**
+   * The writer key of a log, or null when appends need no signature. A key entry whose digest id
+   * is 0 (what the reference tools write for generated keys, which they then cannot sign with) does
+   * not make the log single-writer.
+   */
+  static KeyEntry writerKeyOf(LogMetadata md) {
+    Optional<KeyEntry> k;
+    try {
+      k = md.writerKey();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    if (k.isEmpty()) {
+      return null;
+    }
+    KeyEntry key = k.get();
+    if (key.digestAlgorithm() == KeyEntry.MD_NONE && key.keyType() != KeyEntry.KEY_ED25519) {
+      return null;
+    }
+    return key;
+  }
+
+  /** Number of logs held. */
+  public int logCount() {
+    return logs.size();
+  }
+
+  // ---------------------------------------------------------------- channel events
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    ctx.write(Pdu.advertise(serverName, serverName), ctx.voidPromise());
+    if (creationAlias != null && !creationAlias.equals(serverName)) {
+      ctx.write(Pdu.advertise(creationAlias, serverName), ctx.voidPromise());
+    }
+    for (GdpName n : logs.keySet()) {
+      ctx.write(Pdu.advertise(n, serverName), ctx.voidPromise());
+    }
+    ctx.flush();
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    this.ctx = ctx;
+    try {
+      if (closed) {
+        return;
+      }
+      if (msg instanceof GdpEnvelope env) {
+        handle(env);
+      } else if (msg instanceof Pdu pdu && pdu.type() == PduType.NAK_NOROUTE) {
+        // a client went away: its subscriptions die with it (spec 2.4: gdplogd ignores these otherwise)
+        dropSubscriptionsOf(pdu.src());
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "log server failed on " + msg, e);
+      if (msg instanceof GdpEnvelope env && MsgCode.needsAck(env.cmd())) {
+        reply(env, Replies.nak(env.message(), MsgCode.NAK_S_INTERNAL, EpStat.NAK_INTERNAL,
+            "internal error: " + e, -1));
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    commit();
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof GdpMessageException e) {
+      // a client sent a REGULAR PDU whose payload is not a GdpMessage: tell it, keep serving others
+      GdpMessage fake = GdpMessage.newBuilder().setCmd(MsgCode.CMD_NONE).setRid(e.rid()).build();
+      GdpMessage nak = Replies.nak(fake, MsgCode.NAK_C_BADREQ, EpStat.NAK_BADREQ,
+          "malformed GdpMessage: " + e.getMessage(), -1);
+      pending.add(new GdpEnvelope(e.src(), e.dst(), nak));
+      return;
+    }
+    LOG.log(Level.WARNING, "log server connection error", cause);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closeFiles();
+    ctx.fireChannelInactive();
+  }
+
+  /** Drops everything without syncing, as a crash would. Called on the event loop. */
+  public void crash() {
+    closed = true;
+    pending.clear();
+    dirty.clear();
+    closeFiles();
+  }
+
+  private void closeFiles() {
+    for (SimLog l : logs.values()) {
+      if (l.file != null) {
+        try {
+          l.file.close();
+        } catch (IOException e) {
+          // closing: nothing to do
+        }
+      }
+    }
+  }
+
+  /** Syncs the files this batch wrote, then sends its responses. */
+  private void commit() {
+    if (closed) {
+      return;
+    }
+    for (LogFile f : dirty) {
+      try {
+        f.sync();
+      } catch (IOException e) {
+        LOG.log(Level.SEVERE, "sync of " + f.path() + " failed; crashing the log server", e);
+        crash();
+        onSyncFailure.run();
+        return;
+      }
+    }
+    dirty.clear();
+    if (pending.isEmpty()) {
+      return;
+    }
+    for (Object o : pending) {
+      ctx.write(o, ctx.voidPromise());
+    }
+    pending.clear();
+    ctx.flush();
+  }
+
+  private void reply(GdpEnvelope cmd, GdpMessage response) {
+    pending.add(cmd.reply(response));
+  }
+
+  private void nak(GdpEnvelope cmd, int code, EpStat stat, String text) {
+    reply(cmd, Replies.nak(cmd.message(), code, stat, text, -1));
+  }
+
+  private void nak(GdpEnvelope cmd, int code, EpStat stat, String text, long recno) {
+    reply(cmd, Replies.nak(cmd.message(), code, stat, text, recno));
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  private void handle(GdpEnvelope env) {
+    int cmd = env.cmd();
+    if (!MsgCode.needsAck(cmd)) {
+      return; // responses and blind commands get no answer
+    }
+    GdpName dst = env.dst();
+    if (dst.equals(serverName) || dst.equals(creationAlias)) {
+      switch (cmd) {
+        case MsgCode.CMD_CREATE -> create(env);
+        case MsgCode.CMD_PING -> reply(env, Replies.ack(env.message(), MsgCode.ACK_SUCCESS));
+        default -> {
+          if (isLogCommand(cmd)) {
+            nak(env, MsgCode.NAK_C_NOTFOUND, EpStat.NAK_NOTFOUND, dst + " is a log server, not a log");
+          } else {
+            nak(env, MsgCode.NAK_S_NOTIMPL, EpStat.NAK_NOTIMPL, MsgCode.name(cmd) + " is not implemented");
+          }
+        }
+      }
+      return;
+    }
+    SimLog log = logs.get(dst);
+    if (log == null) {
+      if (cmd == MsgCode.CMD_CREATE) {
+        // spec 3.5.1: CREATE must be addressed to the server; the reference answers 201
+        nak(env, MsgCode.NAK_C_CONFLICT, EpStat.NAK_CONFLICT, "CREATE must be sent to the log server's name");
+      } else if (isLogCommand(cmd) || cmd == MsgCode.CMD_PING) {
+        nak(env, MsgCode.NAK_C_NOTFOUND, EpStat.NAK_NOTFOUND, "no log " + dst, -1);
+      } else {
+        nak(env, MsgCode.NAK_S_NOTIMPL, EpStat.NAK_NOTIMPL, MsgCode.name(cmd) + " is not implemented");
+      }
+      return;
+    }
+    switch (cmd) {
+      case MsgCode.CMD_OPEN_AO, MsgCode.CMD_OPEN_RO, MsgCode.CMD_OPEN_RA -> {
+        if (bodyOk(env, GdpMessage.BodyCase.CMD_OPEN)) {
+          reply(env, Replies.to(env.message(), MsgCode.ACK_SUCCESS).setAckSuccess(AckSuccess.newBuilder()
+              .setRecno(log.nrecs()).setMetadata(ByteString.copyFrom(log.metadataBytes))).build());
+        }
+      }
+      case MsgCode.CMD_CLOSE -> {
+        if (bodyOk(env, GdpMessage.BodyCase.CMD_CLOSE)) {
+          log.subscriptions.removeIf(s -> s.client.equals(env.src()));
+          reply(env, Replies.ack(env.message(), MsgCode.ACK_SUCCESS));
+        }
+      }
+      case MsgCode.CMD_APPEND -> {
+        if (bodyOk(env, GdpMessage.BodyCase.CMD_APPEND)) {
+          append(env, log);
+        }
+      }
+      case MsgCode.CMD_READ_BY_RECNO -> {
+        if (bodyOk(env, GdpMessage.BodyCase.CMD_READ_BY_RECNO)) {
+          readByRecno(env, log);
+        }
+      }
+      case MsgCode.CMD_READ_BY_TS -> {
+        if (bodyOk(env, GdpMessage.BodyCase.CMD_READ_BY_TS)) {
+          readByTs(env, log);
+        }
+      }
+      case MsgCode.CMD_READ_BY_HASH -> {
+        if (bodyOk(env, GdpMessage.BodyCase.CMD_READ_BY_HASH)) {
+          readByHash(env, log);
+        }
+      }
+      case MsgCode.CMD_SUBSCRIBE_BY_RECNO -> {
+        if (bodyOk(env, GdpMessage.BodyCase.CMD_SUBSCRIBE_BY_RECNO)) {
+          subscribeByRecno(env, log);
+        }
+      }
+      case MsgCode.CMD_SUBSCRIBE_BY_TS -> {
+        if (bodyOk(env, GdpMessage.BodyCase.CMD_SUBSCRIBE_BY_TS)) {
+          subscribeByTs(env, log);
+        }
+      }
+      case MsgCode.CMD_UNSUBSCRIBE -> {
+        if (bodyOk(env, GdpMessage.BodyCase.CMD_UNSUBSCRIBE)) {
+          int rid = env.rid();
+          log.subscriptions.removeIf(s -> s.client.equals(env.src()) && (rid == 0 || s.rid == rid));
+          reply(env, Replies.ack(env.message(), MsgCode.ACK_SUCCESS));
+        }
+      }
+      case MsgCode.CMD_GETMETADATA -> {
+        if (bodyOk(env, GdpMessage.BodyCase.CMD_GET_METADATA)) {
+          reply(env, Replies.to(env.message(), MsgCode.ACK_SUCCESS).setAckSuccess(AckSuccess.newBuilder()
+              .setMetadata(ByteString.copyFrom(log.metadataBytes))).build());
+        }
+      }
+      case MsgCode.CMD_DELETE -> {
+        if (bodyOk(env, GdpMessage.BodyCase.CMD_DELETE)) {
+          delete(env, log);
+        }
+      }
+      case MsgCode.CMD_PING -> {
+        boolean live = log.subscriptions.stream().anyMatch(s -> s.client.equals(env.src()));
+        if (live) {
+          reply(env, Replies.ack(env.message(), MsgCode.ACK_SUCCESS));
+        } else {
+          nak(env, MsgCode.NAK_S_LOST_SUBSCR, EpStat.NAK_LOST_SUBSCR, "no live subscription of " + env.src());
+        }
+      }
+      case MsgCode.CMD_CREATE -> nak(env, MsgCode.NAK_C_CONFLICT, EpStat.NAK_CONFLICT,
+          "CREATE must be sent to the log server's name");
+      default -> nak(env, MsgCode.NAK_S_NOTIMPL, EpStat.NAK_NOTIMPL, MsgCode.name(cmd) + " is not implemented");
+    }
+  }
+
+  private static boolean isLogCommand(int cmd) {
+    return cmd >= MsgCode.CMD_OPEN_AO && cmd <= MsgCode.CMD_DELETE && cmd != MsgCode.CMD_NEWSEGMENT;
+  }
+
+  /** The body must be the command's own or absent (bodiless commands); otherwise 192. */
+  private boolean bodyOk(GdpEnvelope env, GdpMessage.BodyCase expected) {
+    GdpMessage.BodyCase actual = env.message().getBodyCase();
+    if (actual == expected) {
+      return true;
+    }
+    boolean bodyRequired = switch (expected) {
+      case CMD_APPEND, CMD_READ_BY_RECNO, CMD_READ_BY_TS, CMD_READ_BY_HASH, CMD_SUBSCRIBE_BY_TS, CMD_CREATE -> true;
+      default -> false;
+    };
+    if (actual == GdpMessage.BodyCase.BODY_NOT_SET && !bodyRequired) {
+      return true;
+    }
+    nak(env, MsgCode.NAK_C_BADREQ, EpStat.NAK_BADREQ,
+        MsgCode.name(env.cmd()) + " needs body " + expected + ", got " + actual);
+    return false;
+  }
+
+  // ---------------------------------------------------------------- CREATE / DELETE
+
+  private void create(GdpEnvelope env) {
+    if (!bodyOk(env, GdpMessage.BodyCase.CMD_CREATE)) {
+      return;
+    }
+    CmdCreate c = env.message().getCmdCreate();
+    byte[] mdBytes = c.getMetadata().getData().toByteArray();
+    if (mdBytes.length == 0) {
+      nak(env, MsgCode.NAK_C_BADOPT, EpStat.gdp(EpStat.SEV_ERROR, 402), "CREATE without metadata");
+      return;
+    }
+    GdpName name;
+    if (c.hasLogname()) {
+      if (c.getLogname().size() != GdpName.LENGTH || GdpName.of(c.getLogname().toByteArray()).isZero()) {
+        nak(env, MsgCode.NAK_C_BADREQ, EpStat.NAK_BADREQ, "logname must be 32 non-zero bytes");
+        return;
+      }
+      name = GdpName.of(c.getLogname().toByteArray());
+    } else {
+      name = GdpName.sha256(mdBytes); // what the reference creator would have sent (spec 5.3)
+    }
+    if (name.equals(serverName) || name.equals(creationAlias)) {
+      nak(env, MsgCode.NAK_C_FORBIDDEN, EpStat.NAK_FORBIDDEN, "a log cannot take the server's name");
+      return;
+    }
+    LogMetadata md;
+    try {
+      md = LogMetadata.parse(mdBytes);
+    } catch (IllegalArgumentException e) {
+      nak(env, MsgCode.NAK_S_INTERNAL, EpStat.NAK_INTERNAL, "unparsable metadata: " + e.getMessage());
+      return;
+    }
+    if (logs.containsKey(name)) {
+      nak(env, MsgCode.NAK_C_CONFLICT, EpStat.NAK_CONFLICT, "log " + name + " exists");
+      return;
+    }
+    LogFile file = null;
+    if (logDir != null) {
+      try {
+        file = LogFile.create(logDir, fileName(name), mdBytes, storageFaults);
+      } catch (IOException e) {
+        nak(env, MsgCode.NAK_S_INTERNAL, EpStat.NAK_INTERNAL, "cannot store log: " + e.getMessage());
+        return;
+      }
+    }
+    SimLog log = new SimLog(name, mdBytes, md, writerKeyOf(md), file);
+    logs.put(name, log);
+    pending.add(Pdu.advertise(name, serverName));
+    reply(env, Replies.ack(env.message(), MsgCode.ACK_CREATED));
+  }
+
+  private void delete(GdpEnvelope env, SimLog log) {
+    if (log.file != null) {
+      try {
+        log.file.delete();
+      } catch (IOException e) {
+        nak(env, MsgCode.NAK_S_INTERNAL, EpStat.NAK_INTERNAL, "cannot delete: " + e.getMessage());
+        return;
+      }
+      dirty.remove(log.file);
+    }
+    logs.remove(log.name);
+    log.subscriptions.clear();
+    reply(env, Replies.ack(env.message(), MsgCode.ACK_DELETED));
+    pending.add(Pdu.withdraw(log.name, serverName));
+  }
+
+  // ---------------------------------------------------------------- APPEND
+
+  private void append(GdpEnvelope env, SimLog log) {
+    CmdAppend a = env.message().getCmdAppend();
+    List<GdpDatum> dl = a.getDl().getDList();
+    if (dl.isEmpty()) {
+      nak(env, MsgCode.NAK_C_BADREQ, EpStat.NAK_BADREQ, "APPEND with an empty datum list");
+      return;
+    }
+    long nrecs = log.nrecs();
+    long next = nrecs + 1;
+    List<GdpDatum> toStore = new ArrayList<>();
+    List<ByteString> newHashes = new ArrayList<>();
+    for (GdpDatum d : dl) {
+      long recno = d.getRecno();
+      if (recno <= 0) {
+        nak(env, MsgCode.NAK_C_BADOPT, EpStat.gdp(EpStat.SEV_ERROR, 402), "record number must be > 0, got " + recno,
+            Math.max(0, recno));
+        return;
+      }
+      GdpDatum stored = storedForm(d);
+      if (d.getData().size() > maxRecordBytes || stored.getSerializedSize() + REPLY_OVERHEAD > PduHeader.MAX_PAYLOAD_LENGTH) {
+        nak(env, MsgCode.NAK_C_TOOLARGE, EpStat.NAK_TOOLARGE, "record " + recno + " of " + d.getData().size()
+            + " bytes exceeds the limit of " + maxRecordBytes, recno);
+        return;
+      }
+      ByteString hash = ByteString.copyFrom(log.digest.recordHash(d));
+      if (recno < next) {
+        ByteString existing = recno <= nrecs ? log.hashAt(recno) : newHashes.get((int) (recno - nrecs - 1));
+        if (!existing.equals(hash)) {
+          nak(env, MsgCode.NAK_C_CONFLICT, EpStat.NAK_CONFLICT, "record " + recno + " exists with other content", recno);
+          return;
+        }
+        continue; // identical retry: acknowledged, not stored again
+      }
+      if (recno > next) {
+        nak(env, MsgCode.NAK_C_FORBIDDEN, EpStat.NAK_FORBIDDEN, "record " + recno + " would leave a gap; next is "
+            + next, recno);
+        return;
+      }
+      if (log.writerKey != null && !log.digest.verify(d, log.writerKey)) {
+        nak(env, MsgCode.NAK_C_UNAUTH, EpStat.CRYPTO_BAD_SIGNATURE, "record " + recno
+            + (d.hasSig() && !d.getSig().getSig().isEmpty() ? " has a bad signature" : " is not signed")
+            + " (the log has a writer key)", recno);
+        return;
+      }
+      toStore.add(stored);
+      newHashes.add(hash);
+      next++;
+    }
+    if (!toStore.isEmpty() && log.file != null) {
+      List<byte[]> payloads = new ArrayList<>(toStore.size());
+      for (GdpDatum d : toStore) {
+        payloads.add(d.toByteArray());
+      }
+      try {
+        log.file.append(payloads);
+      } catch (IOException e) {
+        nak(env, MsgCode.NAK_S_INTERNAL, EpStat.NAK_INTERNAL, "storage failed: " + e.getMessage());
+        return;
+      }
+      dirty.add(log.file);
+    }
+    for (int i = 0; i < toStore.size(); i++) {
+      log.add(toStore.get(i), newHashes.get(i));
+    }
+    GdpDatum last = dl.get(dl.size() - 1);
+    AckSuccess.Builder ack = AckSuccess.newBuilder().setRecno(last.getRecno());
+    if (last.hasTs()) {
+      ack.setTs(last.getTs());
+    }
+    reply(env, Replies.to(env.message(), MsgCode.ACK_SUCCESS).setAckSuccess(ack).build());
+    for (GdpDatum d : toStore) {
+      deliverLive(log, d);
+    }
+  }
+
+  /**
+   * The form a record is stored and returned in (spec 3.5.6): recno; ts with sec always present
+   * and nsec/accuracy only when non-zero; prevhash always present (possibly empty); data; sig
+   * always present (possibly empty); no proofs.
+   */
+  static GdpDatum storedForm(GdpDatum d) {
+    GdpTimestamp in = d.getTs();
+    GdpTimestamp.Builder ts = GdpTimestamp.newBuilder().setSec(in.getSec());
+    if (in.getNsec() != 0) {
+      ts.setNsec(in.getNsec());
+    }
+    if (Float.floatToRawIntBits(in.getAccuracy()) != 0) {
+      ts.setAccuracy(in.getAccuracy());
+    }
+    return GdpDatum.newBuilder()
+        .setRecno(d.getRecno())
+        .setTs(ts)
+        .setPrevhash(d.getPrevhash())
+        .setData(d.getData())
+        .setSig(GdpSignature.newBuilder().setSig(d.hasSig() ? d.getSig().getSig() : ByteString.EMPTY))
+        .build();
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  private GdpMessage content(GdpMessage cmd, GdpDatum d) {
+    return Replies.to(cmd, MsgCode.ACK_CONTENT)
+        .setAckContent(AckContent.newBuilder().setDl(GdpDatumList.newBuilder().addD(d))).build();
+  }
+
+  private GdpMessage endOfResults(GdpMessage cmd, long n) {
+    return Replies.to(cmd, MsgCode.ACK_END_OF_RESULTS).setAckEndOfResults(
+        AckEndOfResults.newBuilder().setEpStat(EpStat.END_OF_RESULTS.value()).setNresults(n)).build();
+  }
+
+  private void readByRecno(GdpEnvelope env, SimLog log) {
+    CmdReadByRecno r = env.message().getCmdReadByRecno();
+    long nrecs = log.nrecs();
+    long start = r.getRecno() > 0 ? r.getRecno() : r.getRecno() < 0 ? Math.max(1, r.getRecno() + nrecs + 1) : 0;
+    int n = r.hasNrecs() ? r.getNrecs() : -1;
+    if (start == 0 || start > nrecs) {
+      nak(env, MsgCode.NAK_C_NOTFOUND, EpStat.NAK_NOTFOUND, "no record " + start, start);
+      return;
+    }
+    if (n == 0) {
+      reply(env, content(env.message(), log.get(start)));
+      return;
+    }
+    long end = n < 0 ? nrecs : Math.min(nrecs, start + n - 1);
+    for (long i = start; i <= end; i++) {
+      reply(env, content(env.message(), log.get(i)));
+    }
+    reply(env, endOfResults(env.message(), end - start + 1));
+  }
+
+  private void readByTs(GdpEnvelope env, SimLog log) {
+    CmdReadByTs r = env.message().getCmdReadByTs();
+    List<Long> recnos = log.recnosFromTime(r.getTimestamp());
+    int n = r.hasNrecs() ? r.getNrecs() : -1;
+    if (recnos.isEmpty()) {
+      nak(env, MsgCode.NAK_C_NOTFOUND, EpStat.NAK_NOTFOUND, "no record at or after that time");
+      return;
+    }
+    if (n == 0) {
+      reply(env, content(env.message(), log.get(recnos.get(0))));
+      return;
+    }
+    int k = n < 0 ? recnos.size() : Math.min(n, recnos.size());
+    for (int i = 0; i < k; i++) {
+      reply(env, content(env.message(), log.get(recnos.get(i))));
+    }
+    reply(env, endOfResults(env.message(), k));
+  }
+
+  private void readByHash(GdpEnvelope env, SimLog log) {
+    long recno = log.recnoOfHash(env.message().getCmdReadByHash().getHash());
+    if (recno < 0) {
+      nak(env, MsgCode.NAK_C_NOTFOUND, EpStat.NAK_NOTFOUND, "no record with that hash");
+      return;
+    }
+    reply(env, content(env.message(), log.get(recno)));
+  }
+
+  // ---------------------------------------------------------------- subscriptions
+
+  private void subscribeByRecno(GdpEnvelope env, SimLog log) {
+    CmdSubscribeByRecno s = env.message().getCmdSubscribeByRecno();
+    if (s.getNrecs() < 0) {
+      nak(env, MsgCode.NAK_C_BADOPT, EpStat.gdp(EpStat.SEV_ERROR, 402), "nrecs must be >= 0");
+      return;
+    }
+    long nrecs = log.nrecs();
+    long start = s.getStart() > 0 ? s.getStart() : Math.max(1, s.getStart() + nrecs + 1);
+    List<Long> replay = new ArrayList<>();
+    for (long r = start; r <= nrecs; r++) {
+      replay.add(r);
+    }
+    startSubscription(env, log, s.getNrecs(), replay, Math.max(start, nrecs + 1), null);
+  }
+
+  private void subscribeByTs(GdpEnvelope env, SimLog log) {
+    CmdSubscribeByTs s = env.message().getCmdSubscribeByTs();
+    if (s.getNrecs() < 0) {
+      nak(env, MsgCode.NAK_C_BADOPT, EpStat.gdp(EpStat.SEV_ERROR, 402), "nrecs must be >= 0");
+      return;
+    }
+    startSubscription(env, log, s.getNrecs(), log.recnosFromTime(s.getTimestamp()), log.nrecs() + 1, s.getTimestamp());
+  }
+
+  /** ACK, replay, then live; the budget ({@code nrecs}, 0 = unlimited) counts replayed and live records. */
+  private void startSubscription(GdpEnvelope env, SimLog log, int nrecs, List<Long> replay, long next, GdpTimestamp minTs) {
+    GdpName client = env.src();
+    int rid = env.rid();
+    log.subscriptions.removeIf(x -> x.client.equals(client) && x.rid == rid); // a refresh replaces
+    reply(env, Replies.ack(env.message(), MsgCode.ACK_SUCCESS));
+    long remaining = nrecs == 0 ? -1 : nrecs;
+    long sent = 0;
+    for (long r : replay) {
+      reply(env, content(env.message(), log.get(r)));
+      sent++;
+      if (remaining > 0 && --remaining == 0) {
+        reply(env, endOfResults(env.message(), sent));
+        return;
+      }
+    }
+    SimLog.Subscription sub = new SimLog.Subscription(client, rid, remaining, next, minTs, env.message());
+    sub.delivered = sent;
+    log.subscriptions.add(sub);
+  }
+
+  private void deliverLive(SimLog log, GdpDatum d) {
+    Iterator<SimLog.Subscription> it = log.subscriptions.iterator();
+    while (it.hasNext()) {
+      SimLog.Subscription s = it.next();
+      if (d.getRecno() < s.next || (s.minTs != null && SimLog.compareTs(d.getTs(), s.minTs) < 0)) {
+        continue;
+      }
+      s.next = d.getRecno() + 1;
+      s.delivered++;
+      pending.add(new GdpEnvelope(s.client, log.name, content(s.command, d)));
+      if (s.remaining > 0 && --s.remaining == 0) {
+        pending.add(new GdpEnvelope(s.client, log.name, endOfResults(s.command, s.delivered)));
+        it.remove();
+      }
+    }
+  }
+
+  private void dropSubscriptionsOf(GdpName client) {
+    for (SimLog l : logs.values()) {
+      l.subscriptions.removeIf(s -> s.client.equals(client));
+    }
+  }
+}

@@ -1,0 +1,367 @@
+package org.gdpstore.sim.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.gdpstore.sim.FaultPlan;
+import org.gdpstore.wire.GdpCodecException;
+import org.gdpstore.wire.GdpMessages;
+import org.gdpstore.wire.GdpName;
+import org.gdpstore.wire.GdpPipeline;
+import org.gdpstore.wire.Pdu;
+import org.gdpstore.wire.PduHeader;
+import org.gdpstore.wire.PduType;
+import org.gdpstore.wire.WireLimits;
+import org.gdpstore.wire.proto.GdpMessage;
+
+/**
+ * A GDP router at Layer 4 (spec 2.6): it learns {@code name -> connection} from ADVERTISE (last
+ * advertiser wins), forgets a name on WITHDRAW by its owner and every name of a connection when it
+ * closes, forwards REGULAR PDUs unchanged but for the TTL (decremented; a PDU arriving with TTL 0
+ * is dropped), answers an unknown destination with a NOROUTE PDU, and never answers
+ * ADVERTISE/WITHDRAW. Other PDU types are dropped. A connection whose framing breaks is closed by
+ * the decoder; other connections are not affected.
+ *
+ * <p>Thread-safe: the route table is concurrent and each connection's state is confined to its
+ * event loop. Faults ({@link FaultHook}) apply to connections that are not internal.
+ */
+public final class SimRouter {
+  private static final Logger LOG = Logger.getLogger(SimRouter.class.getName());
+
+  private final Map<GdpName, Channel> routes = new ConcurrentHashMap<>();
+  private final ChannelGroup channels = new DefaultChannelGroup("gdp-sim-router", GlobalEventExecutor.INSTANCE);
+  private final WireLimits limits;
+  private final FaultHook faults;
+  private final Predicate<SocketAddress> internalPeer;
+
+  /**
+   * @param internalPeer true for the remote address of a connection that faults never touch (the log server's link)
+   */
+  public SimRouter(WireLimits limits, FaultHook faults, Predicate<SocketAddress> internalPeer) {
+    this.limits = limits;
+    this.faults = faults;
+    this.internalPeer = internalPeer;
+  }
+
+  /** The initializer for accepted connections, TCP or local. */
+  public ChannelInitializer<Channel> childInitializer() {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        GdpPipeline.configureFraming(ch.pipeline(), limits);
+        ch.pipeline().addLast("gdp-router", new Connection(internalPeer.test(ch.remoteAddress())));
+      }
+    };
+  }
+
+  /** The connection that currently owns a name, if any. */
+  public Channel routeOf(GdpName name) {
+    return routes.get(name);
+  }
+
+  /** Number of names in the table. */
+  public int routeCount() {
+    return routes.size();
+  }
+
+  /** Closes the connection that advertised {@code name}; true if there was one. */
+  public boolean disconnect(GdpName name) {
+    Channel ch = routes.get(name);
+    if (ch == null) {
+      return false;
+    }
+    ch.close();
+    return true;
+  }
+
+  /** Closes every connection. */
+  public void closeAll() {
+    channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  /** Reads the message code of a REGULAR payload without parsing it all (cmd is field 1, a varint); -1 if absent. */
+  static int peekCode(ByteBuf payload) {
+    int i = payload.readerIndex();
+    int end = payload.writerIndex();
+    if (i >= end || payload.getByte(i) != 0x08) {
+      return -1;
+    }
+    int value = 0;
+    for (int shift = 0, p = i + 1; p < end && shift < 35; p++, shift += 7) {
+      byte b = payload.getByte(p);
+      value |= (b & 0x7f) << shift;
+      if (b >= 0) {
+        return value;
+      }
+    }
+    return -1;
+  }
+
+  private final class Connection extends ChannelDuplexHandler {
+    private final boolean internal;
+    private final Set<GdpName> owned = new LinkedHashSet<>();
+    private final Set<Channel> toFlush = new LinkedHashSet<>();
+    private final Map<FaultPlan.Rule, Integer> faultCounters = new HashMap<>();
+    private final List<Pdu> heldIn = new ArrayList<>(1);
+    private final List<Pdu> heldOut = new ArrayList<>(1);
+    private ChannelHandlerContext ctx;
+
+    Connection(boolean internal) {
+      this.internal = internal;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      this.ctx = ctx;
+      channels.add(ctx.channel());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!(msg instanceof Pdu pdu)) {
+        io.netty.util.ReferenceCountUtil.release(msg);
+        return;
+      }
+      switch (pdu.type()) {
+        case ADVERTISE -> {
+          routes.put(pdu.dst(), ctx.channel());
+          owned.add(pdu.dst());
+          pdu.release();
+        }
+        case WITHDRAW -> {
+          routes.remove(pdu.dst(), ctx.channel());
+          owned.remove(pdu.dst());
+          pdu.release();
+        }
+        case REGULAR -> inbound(pdu);
+        default -> pdu.release(); // FORWARD is not supported; router-to-router types are never valid here
+      }
+    }
+
+    private void inbound(Pdu pdu) {
+      if (internal || faults.isEmpty()) {
+        route(pdu);
+        return;
+      }
+      FaultHook.Decision d = faults.decide(FaultPlan.Direction.TO_SERVER, peekCode(pdu.content()), pdu.dst(), faultCounters);
+      if (d.closeAfterDelivery()) {
+        route(pdu);
+        flushTargets();
+        ctx.close();
+        return;
+      }
+      if (d.action() == null) {
+        route(pdu);
+        return;
+      }
+      switch (d.action()) {
+        case DROP -> pdu.release();
+        case DELAY -> ctx.executor().schedule(() -> {
+          route(pdu);
+          flushTargets();
+        }, d.delayMillis(), TimeUnit.MILLISECONDS);
+        case DUPLICATE -> {
+          route(pdu.retainedDuplicate());
+          route(pdu);
+        }
+        case REORDER -> hold(heldIn, pdu, d.delayMillis(), true);
+        case NAK -> {
+          Pdu nak = nakFor(pdu, d.nakCode(), true);
+          pdu.release();
+          if (nak != null) {
+            ctx.write(nak, ctx.voidPromise());
+            ctx.flush();
+          }
+        }
+        case CRASH_LOG_SERVER -> {
+          pdu.release();
+          faults.crashAndRestartLogServer();
+        }
+        default -> route(pdu);
+      }
+    }
+
+    /** Holds a PDU for REORDER; a second one swaps places with it. */
+    private void hold(List<Pdu> held, Pdu pdu, long maxHoldMillis, boolean in) {
+      if (held.isEmpty()) {
+        held.add(pdu);
+        ctx.executor().schedule(() -> releaseHeld(held, in), maxHoldMillis, TimeUnit.MILLISECONDS);
+        return;
+      }
+      Pdu first = held.remove(0);
+      if (in) {
+        route(pdu);
+        route(first);
+      } else {
+        ctx.write(pdu, ctx.voidPromise());
+        ctx.write(first, ctx.voidPromise());
+        ctx.flush();
+      }
+    }
+
+    private void releaseHeld(List<Pdu> held, boolean in) {
+      if (held.isEmpty()) {
+        return;
+      }
+      Pdu p = held.remove(0);
+      if (in) {
+        route(p);
+        flushTargets();
+      } else if (ctx.channel().isActive()) {
+        ctx.writeAndFlush(p, ctx.voidPromise());
+      } else {
+        p.release();
+      }
+    }
+
+    /** Forwards a REGULAR PDU (ownership passes on). */
+    private void route(Pdu pdu) {
+      PduHeader h = pdu.header();
+      if (h.ttl() == 0) {
+        pdu.release();
+        return;
+      }
+      Channel target = routes.get(h.dst());
+      if (target == null) {
+        GdpName sender = h.src();
+        GdpName unroutable = h.dst();
+        pdu.release();
+        ctx.write(Pdu.noRoute(sender, unroutable), ctx.voidPromise());
+        toFlush.add(ctx.channel());
+        return;
+      }
+      target.write(new Pdu(h.withTtl(h.ttl() - 1), pdu.content()), target.voidPromise());
+      toFlush.add(target);
+    }
+
+    private void flushTargets() {
+      for (Channel c : toFlush) {
+        c.flush();
+      }
+      toFlush.clear();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      flushTargets();
+      ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (internal || faults.isEmpty() || !(msg instanceof Pdu pdu) || pdu.type() != PduType.REGULAR) {
+        ctx.write(msg, promise);
+        return;
+      }
+      FaultHook.Decision d = faults.decide(FaultPlan.Direction.TO_CLIENT, peekCode(pdu.content()), pdu.src(), faultCounters);
+      if (d.closeAfterDelivery()) {
+        ctx.writeAndFlush(pdu, promise);
+        ctx.close();
+        return;
+      }
+      if (d.action() == null) {
+        ctx.write(pdu, promise);
+        return;
+      }
+      switch (d.action()) {
+        case DROP -> {
+          pdu.release();
+          promise.trySuccess();
+        }
+        case DELAY -> ctx.executor().schedule(() -> {
+          if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(pdu, promise);
+          } else {
+            pdu.release();
+            promise.trySuccess();
+          }
+        }, d.delayMillis(), TimeUnit.MILLISECONDS);
+        case DUPLICATE -> {
+          ctx.write(pdu.retainedDuplicate(), ctx.voidPromise());
+          ctx.write(pdu, promise);
+        }
+        case REORDER -> {
+          promise.trySuccess();
+          hold(heldOut, pdu, d.delayMillis(), false);
+        }
+        case NAK -> {
+          Pdu nak = nakFor(pdu, d.nakCode(), false);
+          pdu.release();
+          if (nak != null) {
+            ctx.write(nak, promise);
+          } else {
+            promise.trySuccess();
+          }
+        }
+        case CRASH_LOG_SERVER -> {
+          pdu.release();
+          promise.trySuccess();
+          faults.crashAndRestartLogServer();
+        }
+        default -> ctx.write(pdu, promise);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      for (GdpName n : owned) {
+        routes.remove(n, ctx.channel());
+      }
+      owned.clear();
+      releaseAll(heldIn);
+      releaseAll(heldOut);
+      ctx.fireChannelInactive();
+    }
+
+    private void releaseAll(List<Pdu> held) {
+      for (Pdu p : held) {
+        p.release();
+      }
+      held.clear();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof GdpCodecException) {
+        LOG.log(Level.FINE, "closing a connection with broken framing: " + cause.getMessage());
+      } else {
+        LOG.log(Level.FINE, "router connection error, closing", cause);
+      }
+      ctx.close();
+    }
+  }
+
+  /**
+   * A NAK standing in for a PDU: for a command, addressed back to its sender; for a response, to
+   * its receiver. Null if the payload cannot be parsed.
+   */
+  static Pdu nakFor(Pdu pdu, int nakCode, boolean command) {
+    GdpMessage msg;
+    try {
+      msg = GdpMessages.parse(pdu.content());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return null;
+    }
+    GdpMessage nak = Replies.nak(msg, nakCode, org.gdpstore.wire.EpStat.fromMsgCode(nakCode), "injected fault", -1);
+    ByteBuf payload = GdpMessages.encode(io.netty.buffer.ByteBufAllocator.DEFAULT, nak);
+    return command ? Pdu.regular(pdu.src(), pdu.dst(), payload) : Pdu.regular(pdu.dst(), pdu.src(), payload);
+  }
+}
