@@ -70,7 +70,9 @@ for a in "$@"; do
   prev=$a
 done
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 java -jar "$JAR" "${INCLUDE[@]}" "${ARGS[@]}" "$@"
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 
 MACHINE="$RESULTS/machine.tmp"
 {
@@ -78,6 +80,7 @@ MACHINE="$RESULTS/machine.tmp"
   echo "CPU: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown)"
   echo "java -version: $(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')"
   echo "date of the run: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "load average (1/5/15 min) before / after the run: $LOAD_BEFORE / $LOAD_AFTER (other builds share the cores)"
   echo "run: benchmarks/run.sh $([[ $QUICK == 1 ]] && echo --quick) $*"
 } > "$MACHINE"
 java -cp "$JAR" org.gdpstore.bench.Report "$RESULTS/latest.json" "$RESULTS/latest.md" "$MACHINE"
