@@ -21,6 +21,7 @@ import org.gdpstore.wire.GdpEnvelope;
 import org.gdpstore.wire.GdpName;
 import org.gdpstore.wire.GdpPipeline;
 import org.gdpstore.wire.Pdu;
+import org.gdpstore.wire.PduHeader;
 import org.gdpstore.wire.PduType;
 import org.gdpstore.wire.WireLimits;
 import org.gdpstore.wire.proto.GdpMessage;
@@ -32,7 +33,11 @@ import org.gdpstore.wire.proto.GdpMessage;
  */
 final class TestClient implements AutoCloseable {
   /** What arrived: an envelope, or a control PDU (type + src + dst). */
-  record Received(GdpEnvelope envelope, PduType type, GdpName src, GdpName dst) {
+  record Received(GdpEnvelope envelope, PduType type, GdpName src, GdpName dst, PduHeader header, byte[] payload) {
+    Received(GdpEnvelope envelope, PduType type, GdpName src, GdpName dst) {
+      this(envelope, type, src, dst, null, null);
+    }
+
     boolean isNoRoute() {
       return type == PduType.NAK_NOROUTE;
     }
@@ -68,6 +73,18 @@ final class TestClient implements AutoCloseable {
   }
 
   static TestClient connect(SocketAddress address, GdpName name, boolean local, boolean advertise) {
+    return connect(address, name, local, advertise, false);
+  }
+
+  /**
+   * A client whose pipeline stops at Layer 4: everything arrives as a {@link Received} with the
+   * header and a copy of the payload.
+   */
+  static TestClient framingOnly(GdpSimulator sim, String humanName) {
+    return connect(sim.inProcessAddress(), GdpName.sha256(humanName), true, true, true);
+  }
+
+  static TestClient connect(SocketAddress address, GdpName name, boolean local, boolean advertise, boolean l4) {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
         local ? LocalIoHandler.newFactory() : NioIoHandler.newFactory());
     LinkedBlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
@@ -76,14 +93,20 @@ final class TestClient implements AutoCloseable {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            GdpPipeline.configure(ch.pipeline(), WireLimits.DEFAULT);
+            if (l4) {
+              GdpPipeline.configureFraming(ch.pipeline(), WireLimits.DEFAULT);
+            } else {
+              GdpPipeline.configure(ch.pipeline(), WireLimits.DEFAULT);
+            }
             ch.pipeline().addLast(new SimpleChannelInboundHandler<Object>() {
               @Override
               protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
                 if (msg instanceof GdpEnvelope env) {
                   inbox.add(new Received(env, PduType.REGULAR, env.src(), env.dst()));
                 } else if (msg instanceof Pdu pdu) {
-                  inbox.add(new Received(null, pdu.type(), pdu.src(), pdu.dst()));
+                  byte[] payload = new byte[pdu.content().readableBytes()];
+                  pdu.content().getBytes(pdu.content().readerIndex(), payload);
+                  inbox.add(new Received(null, pdu.type(), pdu.src(), pdu.dst(), pdu.header(), payload));
                 }
               }
 
