@@ -44,13 +44,18 @@ final class SimStack implements AutoCloseable {
   }
 
   GdpClient client(Transport transport, int maxInFlight) {
+    return client(transport, maxInFlight, DIRECT);
+  }
+
+  /** A client whose futures complete on {@code executor} (callers that block in callbacks need a pool). */
+  GdpClient client(Transport transport, int maxInFlight, Executor executor) {
     GdpClient c = GdpClient.builder()
         .router(address(transport))
         .creationService(sim.serverName())
         .maxInFlight(Math.max(1, maxInFlight))
         .requestTimeout(Duration.ofSeconds(60))
         .resendInterval(Duration.ofSeconds(30))
-        .callbackExecutor(DIRECT)
+        .callbackExecutor(executor)
         .build();
     clients.add(c);
     return c;
