@@ -4,7 +4,7 @@
 #
 #   benchmarks/run.sh [--quick] [extra JMH args...]
 #
-# --quick: 1 fork, 1 x 1 s warmup, 2 x 1 s measurement and fewer parameter combinations (< 10 min on 2 cores).
+# --quick: 1 fork, 1 x 1 s warmup, 3 x 1 s measurement (3, so that JMH reports an error) and fewer parameter combinations (< 10 min on 2 cores).
 # Extra arguments go to JMH after the defaults, e.g. a benchmark regex ("PduCodec") or -p name=value.
 # Set BENCH_INCLUDE to replace the default benchmark regex. Needs only JDK 17+ and Maven.
 set -euo pipefail
@@ -26,7 +26,7 @@ mkdir -p "$RESULTS"
 
 # defaults, each dropped when the caller passes the same JMH option (JMH rejects repeated options)
 if [[ $QUICK == 1 ]]; then
-  DEFAULTS=("-f 1" "-wi 1" "-w 1s" "-i 2" "-r 1s")
+  DEFAULTS=("-f 1" "-wi 1" "-w 1s" "-i 3" "-r 1s")
   # the quick run keeps the corners of each parameter grid
   PARAM_DEFAULTS=("inFlight=1,256" "recordSize=100,4096")
 else
@@ -75,7 +75,9 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 java -jar "$JAR" "${INCLUDE[@]}" "${ARGS[@]}" "$@"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 
-MACHINE="$RESULTS/machine.tmp"
+# kept next to the results so the report can be regenerated:
+#   java -cp benchmarks/target/benchmarks.jar org.gdpstore.bench.Report latest.json latest.md machine.txt
+MACHINE="$RESULTS/machine.txt"
 {
   echo "nproc: $(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"
   echo "CPU: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown)"
@@ -85,5 +87,4 @@ MACHINE="$RESULTS/machine.tmp"
   echo "run: benchmarks/run.sh $([[ $QUICK == 1 ]] && echo --quick) $*"
 } > "$MACHINE"
 java -cp "$JAR" org.gdpstore.bench.Report "$RESULTS/latest.json" "$RESULTS/latest.md" "$MACHINE"
-rm -f "$MACHINE"
 echo "wrote $RESULTS/latest.json and $RESULTS/latest.md" >&2
