@@ -13,7 +13,7 @@ abstract class BaseOps extends ViewOps implements FileOps {
 
   @Override
   public WritableFile newWritableFile(String path) throws FsException {
-    String p = FsPaths.normalize(path);
+    String p = core.path(path);
     return core.mutate(token(), p, t -> {
       core.checkWritableTarget(t, p);
       return FileWriter.open(core, p, Entry.Kind.FILE, token(), null);
@@ -22,7 +22,7 @@ abstract class BaseOps extends ViewOps implements FileOps {
 
   @Override
   public WritableFile newAppendableFile(String path) throws FsException {
-    String p = FsPaths.normalize(path);
+    String p = core.path(path);
     return core.mutate(token(), p, t -> {
       core.checkWritableTarget(t, p);
       return FileWriter.open(core, p, Entry.Kind.FILE, token(), t.view().get(p));
@@ -31,7 +31,7 @@ abstract class BaseOps extends ViewOps implements FileOps {
 
   @Override
   public void deleteFile(String path) throws FsException {
-    String p = FsPaths.normalize(path);
+    String p = core.path(path);
     core.mutate(token(), p, t -> {
       core.deleteFile(t, p);
       return null;
@@ -40,7 +40,7 @@ abstract class BaseOps extends ViewOps implements FileOps {
 
   @Override
   public void createDir(String path) throws FsException {
-    String p = FsPaths.normalize(path);
+    String p = core.path(path);
     core.mutate(token(), p, t -> {
       core.createDir(t, p);
       return null;
@@ -49,7 +49,7 @@ abstract class BaseOps extends ViewOps implements FileOps {
 
   @Override
   public void recursivelyCreateDir(String path) throws FsException {
-    String p = FsPaths.normalize(path);
+    String p = core.path(path);
     core.mutate(token(), p, t -> {
       core.recursivelyCreateDir(t, p);
       return null;
@@ -58,7 +58,7 @@ abstract class BaseOps extends ViewOps implements FileOps {
 
   @Override
   public void deleteDir(String path) throws FsException {
-    String p = FsPaths.normalize(path);
+    String p = core.path(path);
     core.mutate(token(), p, t -> {
       core.deleteDir(t, p);
       return null;
@@ -67,14 +67,14 @@ abstract class BaseOps extends ViewOps implements FileOps {
 
   @Override
   public DeleteResult deleteRecursively(String path) throws FsException {
-    String p = FsPaths.normalize(path);
+    String p = core.path(path);
     return core.mutate(token(), p, t -> core.deleteRecursively(t, p));
   }
 
   @Override
   public void renameFile(String src, String target) throws FsException {
-    String s = FsPaths.normalize(src);
-    String d = FsPaths.normalize(target);
+    String s = core.path(src);
+    String d = core.path(target);
     core.mutate(token(), s, t -> {
       core.rename(t, s, d);
       return null;
@@ -83,8 +83,8 @@ abstract class BaseOps extends ViewOps implements FileOps {
 
   @Override
   public void copyFile(String src, String target) throws FsException {
-    String s = FsPaths.normalize(src);
-    String d = FsPaths.normalize(target);
+    String s = core.path(src);
+    String d = core.path(target);
     core.mutate(token(), s, t -> {
       core.copy(t, s, d);
       return null;
@@ -93,13 +93,13 @@ abstract class BaseOps extends ViewOps implements FileOps {
 
   @Override
   public boolean hasAtomicMove(String path) throws FsException {
-    FsPaths.normalize(path);
+    core.path(path);
     return true;
   }
 
   @Override
   public boolean canCreateTempFile(String path) throws FsException {
-    FsPaths.normalize(path);
+    core.path(path);
     return true;
   }
 

@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import org.gdpstore.fs.internal.Entry;
 import org.gdpstore.fs.internal.LogStore;
 import org.gdpstore.fs.internal.Records;
-import org.gdpstore.fs.proto.LogKind;
 import org.gdpstore.wire.GdpName;
 
 /**
@@ -78,18 +77,12 @@ final class FileWriter implements WritableFile {
     } else if (existing != null) {
       oldContent = existing.inlineData();
     }
-    GdpName log = FsCore.await(core.store.createLog(core.keys, path), path);
-    core.logsBeingAppended.add(log);
-    LogStore.Appender app;
-    try {
-      app = FsCore.await(core.store.openAppender(log, core.keys), path);
-      FsCore.await(app.append(Records.header(LogKind.FILE, core.opts.chunkSize(),
-          FsCore.nowNanos(core.opts), core.root, path)), path);
-    } catch (FsException e) {
-      core.logsBeingAppended.remove(log);
-      throw e;
-    }
-    FileWriter w = new FileWriter(core, path, key, kind, token, app, log, 0, 1).register();
+    LogPool.Prepared prepared = core.logPool.take(path);
+    core.logsBeingAppended.add(prepared.log());
+    FileWriter w = new FileWriter(core, path, key, kind, token, prepared.appender(), prepared.log(), 0, 1)
+        .register();
+    // the header may still be on its way (pipelined with the first chunks); close() waits for it
+    w.inflight.addLast(prepared.header());
     if (oldContent != null && oldContent.length > 0) {
       w.append(ByteBuffer.wrap(oldContent));
     }

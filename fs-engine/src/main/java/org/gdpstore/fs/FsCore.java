@@ -62,6 +62,7 @@ final class FsCore implements AutoCloseable {
   final Set<GdpName> logsBeingAppended = ConcurrentHashMap.newKeySet();
   final Set<AutoCloseable> openHandles = ConcurrentHashMap.newKeySet();
   private final LogHeader dirHeader;
+  final LogPool logPool;
 
   // Replay state (guarded by replayLock).
   private final Object replayLock = new Object();
@@ -90,6 +91,7 @@ final class FsCore implements AutoCloseable {
     this.dirAppender = dirAppender;
     this.dirHeader = dirHeader;
     this.cache = new ChunkCache(opts.cacheBytes());
+    this.logPool = new LogPool(this, keys == null ? 0 : opts.logPool());
   }
 
   // ---------------------------------------------------------------- opening
@@ -109,15 +111,17 @@ final class FsCore implements AutoCloseable {
     LogStore.Source src = await(store.openSource(root, opts.verify()), "/");
     LogHeader h;
     try {
-      FsRecord r = Records.parse(await(src.read(1), "/").payload());
-      if (!r.hasHeader()) {
-        throw new IllegalArgumentException("record 1 is not a log header");
+      if (await(src.lastRecno(), "/") < 1) {
+        throw new IllegalArgumentException("the log is empty");
       }
       h = Records.parseHeader(await(src.read(1), "/").payload(), LogKind.DIRECTORY);
     } catch (IllegalArgumentException e) {
       src.close();
       throw new FsException(FsCode.FAILED_PRECONDITION, "/",
           "log " + root + " is not a gdpstore directory log: " + e.getMessage());
+    } catch (FsException e) {
+      src.close();
+      throw e;
     }
     LogStore.Appender app = null;
     if (keys != null) {
@@ -194,6 +198,22 @@ final class FsCore implements AutoCloseable {
       index.apply(r.recno(), c.getCommitUnixNanos(), pending);
       pending = null;
     }
+  }
+
+  /**
+   * Normalizes a path of this filesystem; a {@code gdp://<root>/...} URI must name this
+   * filesystem's directory log (printable name), else INVALID_ARGUMENT.
+   */
+  String path(String p) throws FsException {
+    if (p != null && p.startsWith(FsPaths.SCHEME)) {
+      String rest = p.substring(FsPaths.SCHEME.length());
+      int slash = rest.indexOf('/');
+      String authority = slash < 0 ? rest : rest.substring(0, slash);
+      if (!authority.equals(root.printable())) {
+        throw new FsException(FsCode.INVALID_ARGUMENT, p, "names another filesystem than " + root.printable());
+      }
+    }
+    return FsPaths.normalize(p);
   }
 
   static String keyOf(Namespace ns, String path) throws FsException {
@@ -757,12 +777,12 @@ final class FsCore implements AutoCloseable {
     if (!t.auto) {
       checkConflicts(t);
     }
+    if (t.overlay.isEmpty()) {
+      return new CommitResult(index.head(), index.commitTime(index.head()), List.of());
+    }
     long txnId;
     synchronized (replayLock) {
       txnId = nextTxnId++;
-    }
-    if (t.overlay.isEmpty()) {
-      return new CommitResult(index.head(), index.commitTime(index.head()), List.of());
     }
     long nanos = Math.max(nowNanos(opts), index.commitTime(index.head()));
     List<ByteBuffer> parts = new ArrayList<>();

@@ -13,10 +13,12 @@ import java.util.Objects;
  * @param verify verify every record (log-client signatures) and every whole-file content hash
  * @param inlineLimit key-value values up to this many bytes live inside the directory entry
  * @param appendWindow file chunks in flight (appended but not yet acknowledged) per writer
+ * @param logPool file logs created ahead of need, so a new file does not wait for log creation
+ *     (0 = create each log when the file is opened)
  * @param clock the writer's clock (modification and commit times)
  */
 public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boolean verify,
-    int inlineLimit, int appendWindow, Clock clock) {
+    int inlineLimit, int appendWindow, int logPool, Clock clock) {
 
   /** Largest chunk: 65,535-byte PDU minus GDP headers, signature, record framing. */
   public static final int MAX_CHUNK_SIZE = 61_440;
@@ -39,6 +41,9 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
     if (appendWindow < 1 || appendWindow > 1024) {
       throw new IllegalArgumentException("appendWindow must be in [1, 1024], got " + appendWindow);
     }
+    if (logPool < 0 || logPool > 64) {
+      throw new IllegalArgumentException("logPool must be in [0, 64], got " + logPool);
+    }
     Objects.requireNonNull(clock, "clock");
   }
 
@@ -54,6 +59,7 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
     b.verify = verify;
     b.inlineLimit = inlineLimit;
     b.appendWindow = appendWindow;
+    b.logPool = logPool;
     b.clock = clock;
     return b;
   }
@@ -66,6 +72,7 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
     private boolean verify = true;
     private int inlineLimit = 1024;
     private int appendWindow = 32;
+    private int logPool = 4;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -101,13 +108,19 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
       return this;
     }
 
+    public Builder logPool(int v) {
+      logPool = v;
+      return this;
+    }
+
     public Builder clock(Clock v) {
       clock = Objects.requireNonNull(v, "clock");
       return this;
     }
 
     public FsOptions build() {
-      return new FsOptions(chunkSize, cacheBytes, readAheadChunks, verify, inlineLimit, appendWindow, clock);
+      return new FsOptions(chunkSize, cacheBytes, readAheadChunks, verify, inlineLimit, appendWindow, logPool,
+          clock);
     }
   }
 }

@@ -89,6 +89,34 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens a filesystem by its URI {@code gdp://<root>} (or the bare printable root name), see
+   * {@link #open(GdpClient, GdpName, Ed25519Keys, FsOptions)}.
+   *
+   * @throws FsException INVALID_ARGUMENT if the root is not a 43-character printable GDP name
+   */
+  public static GdpFileSystem open(GdpClient client, String rootUri, Ed25519Keys writer,
+      FsOptions options) throws FsException {
+    return open(client, rootName(rootUri), writer, options);
+  }
+
+  /** The directory-log name in {@code gdp://<root>[/path]} or a bare printable name. */
+  public static GdpName rootName(String rootUri) throws FsException {
+    String s = rootUri.startsWith(FsPaths.SCHEME) ? rootUri.substring(FsPaths.SCHEME.length()) : rootUri;
+    int slash = s.indexOf('/');
+    String name = slash < 0 ? s : s.substring(0, slash);
+    try {
+      return GdpName.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw new FsException(FsCode.INVALID_ARGUMENT, rootUri, "not a printable GDP name: " + e.getMessage());
+    }
+  }
+
+  /** This filesystem's URI, {@code gdp://<root>}. */
+  public String uri() {
+    return FsPaths.SCHEME + core.root.printable();
+  }
+
   @Override
   TransactionToken token() {
     return null;
@@ -160,17 +188,17 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
 
   /** TensorFlow's AddToTransaction: the path (existing or not) is held by the transaction. */
   public void addToTransaction(String path, TransactionToken token) throws FsException {
-    core.addToTransaction(FsPaths.normalize(path), Objects.requireNonNull(token, "token"));
+    core.addToTransaction(core.path(path), Objects.requireNonNull(token, "token"));
   }
 
   /** TensorFlow's GetTransactionForPath: NOT_FOUND if the path is in no open transaction. */
   public TransactionToken getTransactionForPath(String path) throws FsException {
-    return core.getTransactionForPath(FsPaths.normalize(path));
+    return core.getTransactionForPath(core.path(path));
   }
 
   /** TensorFlow's GetTokenOrStartTransaction. */
   public TransactionToken getTokenOrStartTransaction(String path) throws FsException {
-    return core.getTokenOrStartTransaction(FsPaths.normalize(path));
+    return core.getTokenOrStartTransaction(core.path(path));
   }
 
   /** TensorFlow's DecodeTransaction: a human-readable description. */

@@ -22,14 +22,14 @@ abstract class ViewOps implements ReadOps {
 
   @Override
   public RandomAccessFile newRandomAccessFile(String path) throws FsException {
-    String p = FsPaths.normalize(path);
+    String p = core.path(path);
     Entry e = withView(v -> FsCore.lookupFile(v, p));
     return new FileReader(core, p, e);
   }
 
   @Override
   public ReadOnlyMemoryRegion newReadOnlyMemoryRegionFromFile(String path) throws FsException {
-    String p = FsPaths.normalize(path);
+    String p = core.path(path);
     Entry e = withView(v -> FsCore.lookupFile(v, p));
     if (e.size == 0) {
       throw new FsException(FsCode.INVALID_ARGUMENT, p, "cannot map an empty file");
@@ -50,7 +50,7 @@ abstract class ViewOps implements ReadOps {
 
   @Override
   public void fileExists(String path) throws FsException {
-    String p = FsPaths.normalize(path);
+    String p = core.path(path);
     withView(v -> FsCore.lookup(v, p));
   }
 
@@ -80,7 +80,7 @@ abstract class ViewOps implements ReadOps {
 
   @Override
   public List<String> getChildren(String dir) throws FsException {
-    String p = FsPaths.normalize(dir);
+    String p = core.path(dir);
     return withView(v -> core.getChildren(v, p));
   }
 
@@ -91,19 +91,19 @@ abstract class ViewOps implements ReadOps {
 
   @Override
   public FileStatistics stat(String path) throws FsException {
-    String p = FsPaths.normalize(path);
+    String p = core.path(path);
     return withView(v -> core.stat(v, p));
   }
 
   @Override
   public long getFileSize(String path) throws FsException {
-    String p = FsPaths.normalize(path);
+    String p = core.path(path);
     return withView(v -> FsCore.lookupFile(v, p)).size;
   }
 
   @Override
   public void isDirectory(String path) throws FsException {
-    String p = FsPaths.normalize(path);
+    String p = core.path(path);
     Entry e = withView(v -> FsCore.lookup(v, p));
     if (!e.isDir()) {
       throw new FsException(FsCode.FAILED_PRECONDITION, p, "not a directory");
@@ -112,7 +112,7 @@ abstract class ViewOps implements ReadOps {
 
   @Override
   public byte[] readFile(String path) throws FsException {
-    String p = FsPaths.normalize(path);
+    String p = core.path(path);
     Entry e = withView(v -> FsCore.lookupFile(v, p));
     return core.readAll(e, p);
   }

@@ -98,6 +98,17 @@ abstract class FsComplianceTest {
       assertCode(FsCode.INVALID_ARGUMENT, () -> fs.writeFile("/nul\0", new byte[1]));
       assertThat(fs.exists("/../escape")).isFalse();
     }
+
+    @Test
+    void gdpUris() throws FsException {
+      assertThat(fs.uri()).isEqualTo("gdp://" + fs.rootName().printable());
+      assertThat(GdpFileSystem.rootName(fs.uri() + "/f")).isEqualTo(fs.rootName());
+      assertThat(fs.readFile(fs.uri() + "/f")).isEqualTo("file".getBytes(UTF_8));
+      assertThat(fs.getChildren(fs.uri())).containsExactly("d", "f");
+      String other = "gdp://" + org.gdpstore.wire.GdpName.sha256("another").printable() + "/f";
+      assertCode(FsCode.INVALID_ARGUMENT, () -> fs.readFile(other));
+      assertCode(FsCode.INVALID_ARGUMENT, () -> GdpFileSystem.rootName("gdp://not-a-name/x"));
+    }
   }
 
   @Nested

@@ -26,8 +26,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.gdpstore.sim.internal.LogServer;
+import org.gdpstore.sim.internal.MessageBatches;
 import org.gdpstore.sim.internal.SimRouter;
 import org.gdpstore.sim.internal.StorageFaults;
+import org.gdpstore.wire.GdpMessageCodec;
 import org.gdpstore.wire.GdpName;
 import org.gdpstore.wire.GdpPipeline;
 import org.gdpstore.wire.PduHeader;
@@ -87,7 +89,9 @@ public final class GdpSimulator implements AutoCloseable {
     this.router = new SimRouter(WireLimits.DEFAULT, faults.hook(), logServerAddress::equals);
     this.localGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gdp-sim-router", true),
         LocalIoHandler.newFactory());
-    this.logServerGroup = b.routerOnly ? null : new MultiThreadIoEventLoopGroup(1,
+    // in memory the log server shares the router's thread (no hand-off per PDU); in durable mode it
+    // gets its own, so an fsync never stalls the router
+    this.logServerGroup = b.routerOnly || b.dataDir == null ? null : new MultiThreadIoEventLoopGroup(1,
         new DefaultThreadFactory("gdp-sim-logd", true), LocalIoHandler.newFactory());
     boolean tcp = b.bindAddress != null;
     this.tcpGroup = tcp ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gdp-sim-tcp", true),
@@ -233,12 +237,18 @@ public final class GdpSimulator implements AutoCloseable {
   private void startLogServer() throws IOException {
     Channel previous = router.routeOf(serverName);
     LogServer ls = new LogServer(serverName, creationAlias, config.dataDir, config.maxRecordBytes, storageFaults,
-        () -> logServerGroup.execute(this::crashAndRestartAsync));
-    Channel ch = new Bootstrap().group(logServerGroup).channel(LocalChannel.class)
+        this::crashAndRestartAsync, client -> {
+          Channel c = router.routeOf(client);
+          return c == null || c.isWritable();
+        });
+    Channel ch = new Bootstrap().group(logServerGroup != null ? logServerGroup : localGroup).channel(LocalChannel.class)
+        // big read batches: more appends share one fsync
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new MessageBatches(1024))
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel c) {
-            GdpPipeline.configure(c.pipeline(), WireLimits.DEFAULT);
+            // Pdu objects travel over this LocalChannel (the router's side has no framing codec either)
+            c.pipeline().addLast(GdpPipeline.MESSAGE_CODEC, GdpMessageCodec.INSTANCE);
             c.pipeline().addLast("gdp-logd", ls);
           }
         })

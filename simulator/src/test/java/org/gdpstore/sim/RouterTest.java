@@ -110,18 +110,23 @@ class RouterTest {
     a.sendPdu(regular(shared, a.name, 15, "1"));
     assertThat(b.next().dst()).isEqualTo(shared);
     c.sendPdu(Pdu.advertise(shared, c.name));
+    waitUntil(() -> routedTo(a, shared, c));
+    b.drain(50); // PDUs routed to b before c's advertisement took effect
     // c now owns it; b's withdraw must not remove c's route
     b.sendPdu(Pdu.withdraw(shared, b.name));
-    waitUntil(() -> sim.routeCount() >= 4 && routedTo(a, shared, c));
+    b.sendPdu(regular(a.name, b.name, 15, "after-withdraw")); // same connection: processed after the withdraw
+    assertThat(a.next().src()).isEqualTo(b.name);
+    a.sendPdu(regular(shared, a.name, 15, "to-c"));
+    assertThat(c.next().dst()).isEqualTo(shared);
     assertThat(b.quiet(50)).isTrue();
     // c withdraws: gone
     c.sendPdu(Pdu.withdraw(shared, c.name));
-    waitUntil(() -> {
-      a.sendPdu(regular(shared, a.name, 15, "3"));
-      TestClient.Received r = a.drain(30).stream().findFirst().orElse(null);
-      c.drain(0);
-      return r != null && r.isNoRoute() && r.src().equals(shared);
-    });
+    c.sendPdu(regular(a.name, c.name, 15, "after-withdraw"));
+    assertThat(a.next().src()).isEqualTo(c.name);
+    a.sendPdu(regular(shared, a.name, 15, "3"));
+    TestClient.Received r = a.next();
+    assertThat(r.isNoRoute()).isTrue();
+    assertThat(r.src()).isEqualTo(shared);
   }
 
   private static boolean routedTo(TestClient from, GdpName dst, TestClient to) {
@@ -150,9 +155,11 @@ class RouterTest {
     int before = sim.routeCount();
     b.close();
     clients.remove(b);
-    waitUntil(() -> sim.routeCount() == before - 2);
-    a.sendPdu(regular(extra, a.name, 15, "x"));
-    assertThat(a.next().isNoRoute()).isTrue();
+    waitUntil(() -> {
+      a.sendPdu(regular(extra, a.name, 15, "x"));
+      return a.drain(20).stream().anyMatch(r -> r.isNoRoute() && r.src().equals(extra));
+    });
+    assertThat(sim.routeCount()).isEqualTo(before - 2);
     a.sendPdu(regular(b.name, a.name, 15, "x"));
     assertThat(a.next().isNoRoute()).isTrue();
   }

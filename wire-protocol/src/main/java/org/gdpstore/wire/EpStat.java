@@ -2,6 +2,7 @@ package org.gdpstore.wire;
 
 /**
  * A 32-bit EP_STAT status (spec 3.7.2): {@code severity(3) | registry(11) | module(8) | detail(10)}.
+ * An immutable value.
  *
  * @param value the raw 32-bit value
  */
@@ -18,6 +19,8 @@ public record EpStat(int value) {
   public static final int REGISTRY_LIBEP = 0x100;
   /** The GDP module within the UC Berkeley registry. */
   public static final int MODULE_GDP = 1;
+  /** The crypto module within the libep registry. */
+  public static final int MODULE_CRYPTO = 1;
 
   public static final EpStat OK = new EpStat(0);
   public static final EpStat ACK_SUCCESS = gdp(SEV_OK, 200);
@@ -55,18 +58,22 @@ public record EpStat(int value) {
     return of(severity, REGISTRY_UCB, MODULE_GDP, detail);
   }
 
+  /** Bits 31-29: 0-3 OK, 4 WARN, 5 ERROR, 6 SEVERE, 7 ABORT. */
   public int severity() {
     return value >>> 29;
   }
 
+  /** Bits 28-18: 0x000 generic, 0x001 user, 0x100 libep, 0x103 UC Berkeley. */
   public int registry() {
     return (value >>> 18) & 0x7ff;
   }
 
+  /** Bits 17-10: the module within the registry. */
   public int module() {
     return (value >>> 10) & 0xff;
   }
 
+  /** Bits 9-0: the detail code. */
   public int detail() {
     return value & 0x3ff;
   }
@@ -111,13 +118,17 @@ public record EpStat(int value) {
 
   /**
    * The response code a server sends for this status (spec 3.7.3, server side), given the code the
-   * handler had tentatively chosen.
+   * handler had tentatively chosen. The rules, in order: OK keeps an ack tentative code (else 128);
+   * any non-OK libep crypto status gives 193; GDP NOT_IMPLEMENTED gives 225; a non-failing GDP
+   * status with detail 200..263 gives 128 + (detail - 200); a failing GDP status with detail
+   * 400..431, 500..515 or 600..614 gives the matching 192+, 224+ or 240+ code; any other GDP status
+   * keeps the tentative code, any other status keeps a NAK tentative code and else gives 224.
    */
   public int toMsgCode(int tentative) {
     if (isOk()) {
       return MsgCode.isAck(tentative) ? tentative : MsgCode.ACK_SUCCESS;
     }
-    if (registry() == REGISTRY_LIBEP && module() == 1 && isFail()) {
+    if (registry() == REGISTRY_LIBEP && module() == MODULE_CRYPTO) {
       return MsgCode.NAK_C_UNAUTH;
     }
     if (!isGdp()) {
@@ -127,19 +138,17 @@ public record EpStat(int value) {
       return MsgCode.NAK_S_NOTIMPL;
     }
     int d = detail();
-    if (!isFail() && d >= 200 && d <= 263) {
-      return 128 + d - 200;
+    if (!isFail()) {
+      return d >= 200 && d <= 263 ? 128 + d - 200 : tentative;
     }
-    if (isFail() || severity() == SEV_WARN) {
-      if (d >= 400 && d <= 431) {
-        return 192 + d - 400;
-      }
-      if (d >= 500 && d <= 515) {
-        return 224 + d - 500;
-      }
-      if (d >= 600 && d <= 614) {
-        return 240 + d - 600;
-      }
+    if (d >= 400 && d <= 431) {
+      return 192 + d - 400;
+    }
+    if (d >= 500 && d <= 515) {
+      return 224 + d - 500;
+    }
+    if (d >= 600 && d <= 614) {
+      return 240 + d - 600;
     }
     return tentative;
   }

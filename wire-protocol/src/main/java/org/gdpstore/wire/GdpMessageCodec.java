@@ -10,10 +10,13 @@ import java.util.List;
  * Turns REGULAR {@link Pdu}s into {@link GdpEnvelope}s and back. Other PDU types (advertise,
  * withdraw, no-route, ...) pass through unchanged in both directions. A REGULAR PDU whose payload
  * is not a valid message is dropped and reported as a {@link GdpMessageException} through
- * {@code exceptionCaught}; the connection stays open.
+ * {@code exceptionCaught}; the connection stays open. Outbound, the envelope is written with the
+ * reference sender's header ({@link PduHeader#of}); a message that lacks a required field fails
+ * the write. Stateless and {@code @Sharable}.
  */
 @Sharable
 public final class GdpMessageCodec extends MessageToMessageCodec<Pdu, GdpEnvelope> {
+  /** The shared instance. */
   public static final GdpMessageCodec INSTANCE = new GdpMessageCodec();
 
   private GdpMessageCodec() {}

@@ -14,6 +14,7 @@ public class GdpMessageException extends DecoderException {
   private final transient GdpName dst;
   private final int rid;
 
+  /** A bad payload from {@code src} to {@code dst}; {@code rid} is 0 when it could not be read. */
   public GdpMessageException(GdpName src, GdpName dst, int rid, String message, Throwable cause) {
     super(message, cause);
     this.src = src;

@@ -12,7 +12,7 @@ import org.gdpstore.wire.proto.GdpMessage;
 /**
  * Layer-5 encoding and decoding of {@link GdpMessage} (spec 3.2). Parsing is partial, so a
  * message that lacks a required field is reported with the field's name instead of a generic
- * protobuf error; unknown codes parse because {@code cmd} is a uint32.
+ * protobuf error; unknown codes parse because {@code cmd} is a uint32. Stateless and thread-safe.
  */
 public final class GdpMessages {
   private GdpMessages() {}

@@ -46,6 +46,14 @@ public final class GdpName implements Comparable<GdpName> {
     return new GdpName(Arrays.copyOfRange(src, offset, offset + LENGTH));
   }
 
+  /** A name around {@code bytes} without a copy: for decoders that own a fresh 32-byte array. */
+  static GdpName wrap(byte[] bytes) {
+    if (bytes.length != LENGTH) {
+      throw new IllegalArgumentException("a GDP name has 32 bytes, got " + bytes.length);
+    }
+    return new GdpName(bytes);
+  }
+
   /**
    * Parses the 43-character printable form strictly.
    *
@@ -64,6 +72,7 @@ public final class GdpName implements Comparable<GdpName> {
    * 43-character printable name is taken as is, anything else is hashed with SHA-256.
    */
   public static GdpName parseOrHash(String nameOrHumanName) {
+    Objects.requireNonNull(nameOrHumanName, "nameOrHumanName");
     return isPrintableName(nameOrHumanName) ? parse(nameOrHumanName) : sha256(nameOrHumanName);
   }
 
@@ -84,6 +93,7 @@ public final class GdpName implements Comparable<GdpName> {
 
   /** True if {@code s} is exactly 43 base64url characters that decode to 32 bytes. */
   public static boolean isPrintableName(String s) {
+    Objects.requireNonNull(s, "s");
     if (s.length() != PRINTABLE_LENGTH) {
       return false;
     }
@@ -96,7 +106,8 @@ public final class GdpName implements Comparable<GdpName> {
       }
     }
     // the last character carries 4 padding bits that must be zero for a canonical encoding
-    return (DECODER.decode(s).length == LENGTH) && ENCODER.encodeToString(DECODER.decode(s)).equals(s);
+    byte[] decoded = DECODER.decode(s);
+    return decoded.length == LENGTH && ENCODER.encodeToString(decoded).equals(s);
   }
 
   /** A copy of the 32 bytes. */
@@ -107,6 +118,11 @@ public final class GdpName implements Comparable<GdpName> {
   /** Copies the 32 bytes into {@code dst} at {@code offset}. */
   public void copyTo(byte[] dst, int offset) {
     System.arraycopy(bytes, 0, dst, offset, LENGTH);
+  }
+
+  /** Writes the 32 bytes to {@code buf} (no intermediate copy). */
+  void writeTo(io.netty.buffer.ByteBuf buf) {
+    buf.writeBytes(bytes);
   }
 
   /** Byte {@code i} of the name. */

@@ -6,7 +6,9 @@ import io.netty.channel.ChannelPipeline;
 public final class GdpPipeline {
   /** Handler names, for code that inserts handlers relative to them. */
   public static final String PDU_DECODER = "gdp-pdu-decoder";
+  /** Name of the {@link PduEncoder}. */
   public static final String PDU_ENCODER = "gdp-pdu-encoder";
+  /** Name of the {@link GdpMessageCodec}. */
   public static final String MESSAGE_CODEC = "gdp-message-codec";
 
   private GdpPipeline() {}

@@ -4,12 +4,15 @@ import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A public-key metadata entry (spec 5.5): digest algorithm id, key type, key size in bits, then
  * the DER SubjectPublicKeyInfo. gdpstore adds key type 5 = Ed25519 (gdpstore-design.md section 2).
+ * An immutable value; {@link #der()} hands out read-only views.
  *
  * @param digestAlgorithm 1 SHA-1, 2 SHA-224, 3 SHA-256, 4 SHA-384, 5 SHA-512, 6 RIPEMD-160, 0 none
  * @param keyType 1 RSA, 2 DSA, 3 EC, 4 DH, 5 Ed25519
@@ -32,12 +35,19 @@ public record KeyEntry(int digestAlgorithm, int keyType, int keyBits, ByteBuffer
   public static final int KEY_ED25519 = 5;
 
   public KeyEntry {
+    Objects.requireNonNull(der, "der");
     if (digestAlgorithm < 0 || digestAlgorithm > 255 || keyType < 0 || keyType > 255 || keyBits < 0 || keyBits > 0xffff) {
       throw new IllegalArgumentException("key entry fields out of range");
     }
     byte[] copy = new byte[der.remaining()];
     der.duplicate().get(copy);
     der = ByteBuffer.wrap(copy).asReadOnlyBuffer();
+  }
+
+  /** The DER SubjectPublicKeyInfo (a read-only view; its position is the caller's to move). */
+  @Override
+  public ByteBuffer der() {
+    return der.duplicate();
   }
 
   /**
@@ -103,7 +113,12 @@ public record KeyEntry(int digestAlgorithm, int keyType, int keyBits, ByteBuffer
       case KEY_ED25519 -> "Ed25519";
       default -> throw new GeneralSecurityException("unsupported key type " + keyType);
     };
-    return KeyFactory.getInstance(alg, Crypto.BC).generatePublic(new X509EncodedKeySpec(derBytes()));
+    try {
+      return KeyFactory.getInstance(alg, Crypto.BC).generatePublic(new X509EncodedKeySpec(derBytes()));
+    } catch (RuntimeException e) {
+      // malformed DER can surface as an unchecked exception from the ASN.1 layer; keep one error type
+      throw new InvalidKeySpecException("undecodable " + alg + " key: " + e.getMessage(), e);
+    }
   }
 
   /** For an Ed25519 entry: the raw 32-byte public key from the end of the SPKI. */

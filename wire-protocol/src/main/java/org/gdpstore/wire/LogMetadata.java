@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Log metadata and its byte-stable serialization (spec 5.1): a count, all entry headers, then all
  * values. Entries keep insertion order; parsing then serializing reproduces the input exactly.
- * The log's name is the SHA-256 of the serialized form ({@link #logName()}).
+ * The log's name is the SHA-256 of the serialized form ({@link #logName()}). Immutable and
+ * thread-safe; the {@link Builder} is not thread-safe.
  */
 public final class LogMetadata {
   /** External (human) name. */
@@ -50,6 +51,12 @@ public final class LogMetadata {
         throw new IllegalArgumentException("metadata value of " + value.remaining() + " bytes exceeds 2^24-1");
       }
       value = ByteBuffer.wrap(toArray(value)).asReadOnlyBuffer();
+    }
+
+    /** The value (a read-only view; its position is the caller's to move). */
+    @Override
+    public ByteBuffer value() {
+      return value.duplicate();
     }
 
     /** A copy of the value. */
@@ -246,11 +253,14 @@ public final class LogMetadata {
       if (entries.size() > 0xffff) {
         throw new IllegalStateException("metadata holds at most 65535 entries");
       }
-      int size = 2 + 8 * entries.size();
+      long size = 2 + 8L * entries.size();
       for (Entry e : entries) {
         size += e.value().remaining();
       }
-      ByteBuffer out = ByteBuffer.allocate(size);
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException("metadata of " + size + " bytes is too large");
+      }
+      ByteBuffer out = ByteBuffer.allocate((int) size);
       out.putShort((short) entries.size());
       for (Entry e : entries) {
         out.putInt(e.id()).putInt(e.value().remaining());

@@ -13,13 +13,20 @@ import java.util.Objects;
 public final class Pdu extends DefaultByteBufHolder {
   private final PduHeader header;
 
-  /** Takes ownership of {@code payload}. */
+  /**
+   * Takes ownership of {@code payload}. If the arguments are rejected (null header, payload over
+   * 65,535 bytes) the payload stays the caller's.
+   */
   public Pdu(PduHeader header, ByteBuf payload) {
-    super(payload);
+    super(checkLength(payload));
     this.header = Objects.requireNonNull(header, "header");
+  }
+
+  private static ByteBuf checkLength(ByteBuf payload) {
     if (payload.readableBytes() > PduHeader.MAX_PAYLOAD_LENGTH) {
       throw new IllegalArgumentException("payload of " + payload.readableBytes() + " bytes exceeds 65535");
     }
+    return payload;
   }
 
   /** A REGULAR PDU carrying {@code payload} (ownership passes to the PDU). */
@@ -45,18 +52,22 @@ public final class Pdu extends DefaultByteBufHolder {
     return new Pdu(PduHeader.of(PduType.NAK_NOROUTE, originalSender, unroutable), Unpooled.EMPTY_BUFFER);
   }
 
+  /** The Layer-4 header. */
   public PduHeader header() {
     return header;
   }
 
+  /** The PDU type (from the header). */
   public PduType type() {
     return header.type();
   }
 
+  /** The destination name (from the header). */
   public GdpName dst() {
     return header.dst();
   }
 
+  /** The source name (from the header). */
   public GdpName src() {
     return header.src();
   }
@@ -92,6 +103,17 @@ public final class Pdu extends DefaultByteBufHolder {
   public Pdu touch(Object hint) {
     super.touch(hint);
     return this;
+  }
+
+  /** Equal when header and readable payload bytes are equal. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Pdu other && header.equals(other.header) && content().equals(other.content());
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * header.hashCode() + content().hashCode();
   }
 
   @Override

@@ -11,17 +11,22 @@ import java.util.Objects;
  * Decodes a byte stream into {@link Pdu}s (spec 1.4). It waits for the fixed header, then for the
  * whole header and payload, so partial frames, many PDUs per buffer and PDUs split over many
  * buffers all work. A bad header raises {@link GdpCodecException}; the rest of the input is
- * discarded and the channel is closed, since framing cannot be recovered. Nothing is allocated
- * for a frame before its header has been validated against {@link WireLimits}.
+ * discarded and the channel is closed, since framing cannot be recovered. PDUs before the bad one
+ * are delivered, and what the pipeline wrote in answer to them is flushed before the close. Nothing is allocated
+ * for a frame before its header has been validated against {@link WireLimits}. Stateful: one
+ * instance per channel. Each {@link Pdu} it emits owns a retained slice of the input; the next
+ * handler releases it.
  */
 public final class PduDecoder extends ByteToMessageDecoder {
   private final WireLimits limits;
   private boolean failed;
 
+  /** A decoder enforcing {@code limits}. */
   public PduDecoder(WireLimits limits) {
     this.limits = Objects.requireNonNull(limits, "limits");
   }
 
+  /** A decoder enforcing {@link WireLimits#DEFAULT}. */
   public PduDecoder() {
     this(WireLimits.DEFAULT);
   }
@@ -47,8 +52,10 @@ public final class PduDecoder extends ByteToMessageDecoder {
       return;
     }
     int byte2 = in.getUnsignedByte(start + 2);
-    byte[] names = new byte[2 * GdpName.LENGTH];
-    in.getBytes(start + 12, names);
+    byte[] dst = new byte[GdpName.LENGTH];
+    byte[] src = new byte[GdpName.LENGTH];
+    in.getBytes(start + 12, dst);
+    in.getBytes(start + 12 + GdpName.LENGTH, src);
     ByteBuffer options = null;
     if (headerLength > PduHeader.MIN_HEADER_LENGTH) {
       byte[] opt = new byte[headerLength - PduHeader.MIN_HEADER_LENGTH];
@@ -58,7 +65,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
     PduHeader header = new PduHeader(
         PduType.fromByte2(byte2), byte2 & 0x18, in.getUnsignedByte(start + 3) & 0x3f,
         in.getInt(start + 4), in.getUnsignedShort(start + 8),
-        GdpName.of(names, 0), GdpName.of(names, GdpName.LENGTH), options);
+        GdpName.wrap(dst), GdpName.wrap(src), options);
     in.skipBytes(headerLength);
     out.add(new Pdu(header, in.readRetainedSlice(payloadLength)));
   }
@@ -102,6 +109,9 @@ public final class PduDecoder extends ByteToMessageDecoder {
     failed = true;
     in.skipBytes(in.readableBytes());
     ctx.fireExceptionCaught(error);
+    // answers to the good PDUs of this read were written but not flushed yet (that happens at
+    // channelReadComplete): flush them so nothing valid is lost, then close
+    ctx.flush();
     ctx.close();
   }
 

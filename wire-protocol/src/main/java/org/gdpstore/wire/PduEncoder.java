@@ -13,6 +13,7 @@ import java.util.List;
  */
 @Sharable
 public final class PduEncoder extends MessageToMessageEncoder<Pdu> {
+  /** The shared instance. */
   public static final PduEncoder INSTANCE = new PduEncoder();
 
   private PduEncoder() {
@@ -46,12 +47,9 @@ public final class PduEncoder extends MessageToMessageEncoder<Pdu> {
     buf.writeInt(h.seqField());
     buf.writeShort(h.fragmentLength());
     buf.writeShort(payloadLength);
-    byte[] name = new byte[GdpName.LENGTH];
-    h.dst().copyTo(name, 0);
-    buf.writeBytes(name);
-    h.src().copyTo(name, 0);
-    buf.writeBytes(name);
-    buf.writeBytes(h.options().duplicate());
+    h.dst().writeTo(buf);
+    h.src().writeTo(buf);
+    buf.writeBytes(h.options());
   }
 
   /** Encodes a whole PDU into one new buffer (for tests and tools; the pipeline avoids the copy). */

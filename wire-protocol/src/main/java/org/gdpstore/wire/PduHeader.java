@@ -37,7 +37,8 @@ public record PduHeader(PduType type, int flags, int ttl, int seqField, int frag
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(dst, "dst");
     Objects.requireNonNull(src, "src");
-    options = options == null ? NO_OPTIONS : options.asReadOnlyBuffer();
+    // a private copy: the record is shared between threads and must not change under a reader
+    options = options == null || !options.hasRemaining() ? NO_OPTIONS : copyOf(options);
     if ((flags & ~0x18) != 0) {
       throw new IllegalArgumentException("flags are bits 0x18 only, got 0x" + Integer.toHexString(flags));
     }
@@ -57,6 +58,12 @@ public record PduHeader(PduType type, int flags, int ttl, int seqField, int frag
     return new PduHeader(type, 0, DEFAULT_TTL, 0, 0, dst, src, NO_OPTIONS);
   }
 
+  /** The header options (a read-only view; its position is the caller's to move). */
+  @Override
+  public ByteBuffer options() {
+    return options.duplicate();
+  }
+
   /** Total header length in bytes, options included. */
   public int headerLength() {
     return MIN_HEADER_LENGTH + options.remaining();
@@ -65,5 +72,18 @@ public record PduHeader(PduType type, int flags, int ttl, int seqField, int frag
   /** The same header with another TTL. */
   public PduHeader withTtl(int newTtl) {
     return new PduHeader(type, flags, newTtl, seqField, fragmentLength, dst, src, options);
+  }
+
+  @Override
+  public String toString() {
+    return "PduHeader[" + type + " flags=0x" + Integer.toHexString(flags) + " ttl=" + ttl + " seq=0x"
+        + Integer.toHexString(seqField) + " fraglen=" + fragmentLength + " " + src + " -> " + dst
+        + (options.hasRemaining() ? " options=" + options.remaining() + "B" : "") + "]";
+  }
+
+  private static ByteBuffer copyOf(ByteBuffer b) {
+    byte[] a = new byte[b.remaining()];
+    b.duplicate().get(a);
+    return ByteBuffer.wrap(a).asReadOnlyBuffer();
   }
 }

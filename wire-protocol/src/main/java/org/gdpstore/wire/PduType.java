@@ -14,6 +14,8 @@ public enum PduType {
   /** Router-to-router only. */
   ACK_PACKET(0xe0);
 
+  private static final PduType[] BY_BITS = values();
+
   private final int bits;
 
   PduType(int bits) {
@@ -27,6 +29,6 @@ public enum PduType {
 
   /** The type encoded in byte 2 of a header. */
   public static PduType fromByte2(int byte2) {
-    return values()[(byte2 & 0xe0) >>> 5];
+    return BY_BITS[(byte2 & 0xe0) >>> 5];
   }
 }

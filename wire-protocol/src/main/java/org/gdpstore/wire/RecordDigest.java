@@ -54,6 +54,7 @@ public final class RecordDigest {
     return new RecordDigest(logName, metadata, "SHA-256");
   }
 
+  /** The JCA name of this instance's digest. */
   public String algorithm() {
     return algorithm;
   }
@@ -109,21 +110,33 @@ public final class RecordDigest {
 
   /**
    * Verifies a datum's signature with a key entry: Ed25519 over the record hash (gdpstore), or
-   * the reference's RSA / DSA / ECDSA over the digest input. Never throws for bad signatures or keys.
+   * the reference's RSA / DSA / ECDSA over the digest input. The digest is the key entry's (spec
+   * 6.1: the digest input's {@code H(data)} and the signature use the same algorithm), so a key
+   * whose digest differs from this instance's is verified with a digest of its own. Never throws
+   * for bad signatures or keys; returns false instead.
    */
   public boolean verify(GdpDatum d, KeyEntry key) {
     byte[] sig = d.hasSig() ? d.getSig().getSig().toByteArray() : new byte[0];
     if (sig.length == 0) {
       return false;
     }
+    RecordDigest digest = this;
+    try {
+      String keyDigest = key.digestName();
+      if (!keyDigest.equals(algorithm)) {
+        digest = new RecordDigest(logName, metadata, keyDigest);
+      }
+    } catch (IllegalArgumentException e) {
+      return false; // digest id 0 or unknown: nothing can be verified
+    }
     if (key.keyType() == KeyEntry.KEY_ED25519) {
       try {
-        return Ed25519Keys.verify(key.ed25519RawKey(), recordHash(d), sig);
+        return Ed25519Keys.verify(key.ed25519RawKey(), digest.recordHash(d), sig);
       } catch (IllegalArgumentException e) {
         return false;
       }
     }
-    return verifyReference(key, digestInput(d), sig);
+    return verifyReference(key, digest.digestInput(d), sig);
   }
 
   /** RSA (PKCS#1 v1.5), DSA or ECDSA (DER) over the reference digest input. */

@@ -34,7 +34,12 @@ public final class ChunkCache {
         .build();
   }
 
-  /** The cached chunk, loading it on a miss (the loader runs on the calling thread). */
+  /**
+   * The cached chunk, loading it on a miss. The loader runs on the calling thread and outside any
+   * cache lock: it may block on the network, and the network's callbacks insert read-ahead chunks
+   * into this cache (loading inside Caffeine's compute could deadlock against them). Two threads
+   * missing the same chunk at once may both load it.
+   */
   public Chunk get(Key key, Function<Key, Chunk> loader) {
     if (cache == null) {
       uncachedLookups.incrementAndGet();
@@ -42,11 +47,14 @@ public final class ChunkCache {
       loadedBytes.addAndGet(c.data.length);
       return c;
     }
-    return cache.get(key, k -> {
-      Chunk c = loader.apply(k);
-      loadedBytes.addAndGet(c.data.length);
+    Chunk c = cache.getIfPresent(key);
+    if (c != null) {
       return c;
-    });
+    }
+    c = loader.apply(key);
+    loadedBytes.addAndGet(c.data.length);
+    Chunk prev = cache.asMap().putIfAbsent(key, c);
+    return prev != null ? prev : c;
   }
 
   public boolean contains(Key key) {

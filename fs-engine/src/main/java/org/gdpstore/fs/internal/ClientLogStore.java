@@ -69,7 +69,7 @@ public final class ClientLogStore implements LogStore {
     });
   }
 
-  /** Closes every log handle this store opened (not the client). */
+  /** Closes every log handle this store opened (not the client). Idempotent. */
   @Override
   public void close() {
     List<CompletableFuture<? extends LogReader>> all = new ArrayList<>();

@@ -69,6 +69,25 @@ public final class InMemoryLogStore implements LogStore {
     }
   }
 
+  /**
+   * Flips one byte of a stored record and re-computes its stored hash, as a record forged with
+   * the writer's key would look: record verification passes, only content hashes can catch it.
+   */
+  public void forge(GdpName log, long recno, int byteIndex) {
+    MemLog l = logs.get(log);
+    synchronized (l) {
+      Stored s = l.records.get((int) recno - 1);
+      byte[] p = s.payload.clone();
+      p[byteIndex % p.length] ^= 0x5a;
+      l.records.set((int) recno - 1, new Stored(s.recno, s.ts, p));
+    }
+  }
+
+  /** Names of all logs. */
+  public java.util.Set<GdpName> logNames() {
+    return java.util.Set.copyOf(logs.keySet());
+  }
+
   /** The number of logs. */
   public int logCount() {
     return logs.size();

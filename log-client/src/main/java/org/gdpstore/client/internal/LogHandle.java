@@ -35,11 +35,14 @@ import org.gdpstore.wire.proto.GdpMessage;
  * to the client's network thread.
  */
 final class LogHandle implements LogWriter {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LogHandle.class);
   /** Largest record data accepted: a PDU payload is at most 65,535 bytes, minus framing and signature. */
   static final int MAX_RECORD_SIZE = NettyGdpClient.MAX_PAYLOAD - 256;
   /** Datum-list APPENDs (GDPSTORE mode) stay below this many data bytes. */
   private static final int BATCH_BYTES = 60_000;
   private static final int BATCH_RECORDS = 256;
+  /** How many parked appends after the oldest one in flight are re-sent at a time. */
+  private static final int UNPARK_WINDOW = 32;
 
   final NettyGdpClient client;
   private final GdpName name;
@@ -341,10 +344,18 @@ final class LogHandle implements LogWriter {
     if (code == MsgCode.NAK_C_FORBIDDEN || code == MsgCode.NAK_C_REC_MISSING) {
       // a gap: a predecessor has not been stored yet (reordered or lost on the way)
       if (inflight.lowerKey(op.firstRecno) != null) {
+        LOG.debug("{} append {} parked behind {}", client.logPrefix(), op.firstRecno, inflight.firstKey());
         op.parked = true; // re-sent when its predecessor is acknowledged
         if (op.resendTimer != null) {
           op.resendTimer.cancel(false);
           op.resendTimer = null;
+        }
+        // fast retransmit: the server saw this op without the first one in flight. If that one's
+        // latest copy went out before this op's, that copy was lost (or overtaken): send it again now.
+        AppendOp head = inflight.firstEntry().getValue();
+        if (head.parked || head.lastSentNanos - op.lastSentNanos < 0) {
+          head.parked = false;
+          client.send(head);
         }
         return;
       }
@@ -392,6 +403,7 @@ final class LogHandle implements LogWriter {
   }
 
   private void appendSucceeded(AppendOp op) {
+    LOG.debug("{} append {} acknowledged", client.logPrefix(), op.firstRecno);
     inflight.remove(op.firstRecno);
     observe(op.lastRecno());
     client.finish(op);
@@ -417,9 +429,17 @@ final class LogHandle implements LogWriter {
     maybeResync();
   }
 
+  /**
+   * Re-sends parked appends near the head of the pipeline (a sliding window): after a loss only a
+   * window's worth is re-sent at once, and each acknowledgement lets the window slide on.
+   */
   private void unparkAll() {
     boolean any = false;
+    int index = 0;
     for (AppendOp p : inflight.values()) {
+      if (index++ >= UNPARK_WINDOW) {
+        break;
+      }
       if (p.parked) {
         p.parked = false;
         client.write(p);
@@ -515,8 +535,11 @@ final class LogHandle implements LogWriter {
     CompletableFuture.allOf(outstanding.toArray(new CompletableFuture<?>[0])).handle((v, t) -> {
       try {
         client.execute(() -> {
-          client.sendUntracked(name, GdpMessage.newBuilder().setCmd(MsgCode.CMD_CLOSE).build());
           client.unregister(this);
+          if (!client.hasHandleFor(name)) {
+            // the simulator ends all of this client's subscriptions on CLOSE: only when the last handle goes
+            client.sendUntracked(name, GdpMessage.newBuilder().setCmd(MsgCode.CMD_CLOSE).setRid(client.untrackedRid()).build());
+          }
           Futures.run(client.config.callbackExecutor(), () -> closeFuture.complete(null));
         });
       } catch (java.util.concurrent.RejectedExecutionException e) {

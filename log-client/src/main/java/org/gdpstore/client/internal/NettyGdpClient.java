@@ -69,6 +69,14 @@ public final class NettyGdpClient implements GdpClient {
   // --- confined to the network thread ---
   private final Map<Integer, Request> pending = new LinkedHashMap<>();
   private final Set<LogHandle> handles = new LinkedHashSet<>();
+  /**
+   * Requests waiting to be re-sent after a reconnect. They go out a few at a time, one more per
+   * answer, so that a connection that keeps failing still lets some of them through.
+   */
+  private final java.util.ArrayDeque<Request> resendQueue = new java.util.ArrayDeque<>();
+  private static final int RECONNECT_WINDOW = 16;
+  /** When each destination last answered anything (System.nanoTime()). */
+  private final Map<GdpName, Long> lastHeard = new java.util.HashMap<>();
   private Channel channel;
   private boolean connecting;
   private int attempt;
@@ -274,9 +282,21 @@ public final class NettyGdpClient implements GdpClient {
     armDeadline(r);
     pending.put(r.rid, r);
     if (connected && !r.parked) {
+      if (!resendQueue.isEmpty()) {
+        resendQueue.add(r); // keep call order behind the requests still to be re-sent
+        return;
+      }
       write(r);
       channel.flush();
     }
+  }
+
+  /**
+   * A rid for a message whose answer nobody waits for: it must not be 0, or its answer could be
+   * matched to another request (spec 3.4 lets rid-less answers match by name).
+   */
+  int untrackedRid() {
+    return nextRid();
   }
 
   private int nextRid() {
@@ -314,7 +334,26 @@ public final class NettyGdpClient implements GdpClient {
       return;
     }
     r.sends++;
+    r.lastSentNanos = System.nanoTime();
     channel.write(new GdpEnvelope(r.dst, config.clientName(), r.message(r.rid)), channel.voidPromise());
+    if (r.resendTimer != null) {
+      r.resendTimer.cancel(false);
+      r.resendTimer = null;
+    }
+    armResend(r);
+  }
+
+  /**
+   * (Re)starts the resend timer: an idempotent request goes out again if nothing arrived for it in
+   * time and its destination has been silent for a resend interval too. A server that is busy
+   * answering the requests queued before this one is left alone, instead of being flooded with
+   * copies; a lost request is re-sent once the destination falls quiet.
+   */
+  private void armResend(Request r) {
+    armResend(r, resendDelayNanos(r));
+  }
+
+  private void armResend(Request r, long delayNanos) {
     if (r.resendTimer != null) {
       r.resendTimer.cancel(false);
       r.resendTimer = null;
@@ -322,13 +361,29 @@ public final class NettyGdpClient implements GdpClient {
     if (r.resendable()) {
       r.resendTimer = loop.schedule(() -> {
         r.resendTimer = null;
-        if (!r.finished && !r.parked && connected && pending.get(r.rid) == r) {
-          logger.debug("{} re-sending {} (attempt {})", logPrefix, r, r.sends + 1);
-          write(r);
-          channel.flush();
+        if (r.finished || r.parked || !connected || pending.get(r.rid) != r) {
+          return;
         }
-      }, config.resendInterval().toNanos(), TimeUnit.NANOSECONDS);
+        long interval = config.resendInterval().toNanos();
+        Long heard = lastHeard.get(r.dst);
+        long quiet = heard == null ? Long.MAX_VALUE : System.nanoTime() - heard;
+        if (quiet < interval) {
+          armResend(r, interval - quiet);
+          return;
+        }
+        logger.debug("{} re-sending {} (attempt {})", logPrefix, r, r.sends + 1);
+        r.timeouts++;
+        write(r);
+        channel.flush();
+      }, delayNanos, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /** The resend interval, doubled per unanswered resend (up to 8x): a slow server is not flooded with copies. */
+  private long resendDelayNanos(Request r) {
+    long base = config.resendInterval().toNanos();
+    int doublings = Math.min(r.timeouts, 3);
+    return Math.min(base << doublings, Math.max(base, config.requestTimeout().toNanos()));
   }
 
   /** Writes and flushes. */
@@ -395,6 +450,15 @@ public final class NettyGdpClient implements GdpClient {
     handles.remove(h);
   }
 
+  boolean hasHandleFor(GdpName log) {
+    for (LogHandle h : handles) {
+      if (h.name().equals(log)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   boolean isClosed() {
     return closed;
   }
@@ -459,12 +523,25 @@ public final class NettyGdpClient implements GdpClient {
     for (LogHandle h : handles) {
       h.onReconnected();
     }
+    resendQueue.clear();
     for (Request r : resend) {
       if (!r.finished && !r.parked && pending.get(r.rid) == r) {
-        write(r);
+        resendQueue.add(r);
       }
     }
+    pumpResends(RECONNECT_WINDOW);
     ch.flush();
+  }
+
+  /** Sends up to {@code n} of the requests waiting since the reconnect. */
+  private void pumpResends(int n) {
+    for (int i = 0; i < n && !resendQueue.isEmpty() && connected; ) {
+      Request r = resendQueue.poll();
+      if (!r.finished && !r.parked && pending.get(r.rid) == r) {
+        write(r);
+        i++;
+      }
+    }
   }
 
   private void onInactive(Channel ch) {
@@ -473,6 +550,7 @@ public final class NettyGdpClient implements GdpClient {
     }
     channel = null;
     connected = false;
+    resendQueue.clear();
     if (closed) {
       return;
     }
@@ -492,6 +570,7 @@ public final class NettyGdpClient implements GdpClient {
       logger.debug("{} ignoring command {} from {}", logPrefix, MsgCode.name(cmd), env.src());
       return;
     }
+    lastHeard.put(env.src(), System.nanoTime());
     Request r = pending.get(env.rid());
     if (r == null && env.rid() == 0) {
       // spec 3.4: accept responses without a rid; match the oldest request to that name
@@ -502,10 +581,17 @@ public final class NettyGdpClient implements GdpClient {
         }
       }
     }
+    if (!resendQueue.isEmpty()) {
+      pumpResends(1);
+      flush();
+    }
     if (r == null || !r.acceptsFrom(env.src())) {
       // late answers, duplicates, data of cancelled subscriptions (spec 3.5.8): discard
       logger.debug("{} discarding {} (no matching request)", logPrefix, env);
       return;
+    }
+    if (r.resendTimer != null) {
+      armResend(r); // progress (e.g. one result of many): wait a full interval again before re-sending
     }
     try {
       r.onResponse(env);

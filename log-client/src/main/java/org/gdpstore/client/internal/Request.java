@@ -20,6 +20,10 @@ abstract class Request {
   boolean permit;
   /** Times written to a connection. */
   int sends;
+  /** When it was last written (System.nanoTime()). */
+  long lastSentNanos;
+  /** Times re-sent because no answer came in time (drives the resend backoff). */
+  int timeouts;
   /** Not to be sent until unparked (e.g. an append waiting for its predecessor, a paused subscription). */
   boolean parked;
   boolean finished;

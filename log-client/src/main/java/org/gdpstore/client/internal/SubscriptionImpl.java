@@ -23,15 +23,17 @@ import org.slf4j.LoggerFactory;
 /**
  * SUBSCRIBE_BY_RECNO (spec 3.5.7) as a long-lived request. On the network thread: records are
  * accepted strictly in record-number order (duplicates dropped, a gap triggers a re-subscribe from
- * the next missing record), the subscription is refreshed periodically and after reconnects with
- * the same rid, and it is paused (UNSUBSCRIBE) while more than {@link #HIGH_WATER} records wait for
- * the consumer. Delivery runs one record at a time on the callback executor, where each record is
- * decoded and verified.
+ * the next missing record), and the subscription is refreshed periodically and after reconnects
+ * with the same rid. Flow control: every SUBSCRIBE asks for at most {@link #CHUNK} records; when the
+ * server has sent them it ends the subscription (END_OF_RESULTS) and the client subscribes again
+ * from the next record as soon as fewer than {@link #LOW_WATER} records wait for the consumer. So
+ * at most about two chunks are ever buffered, even behind a slow consumer. Delivery runs one record
+ * at a time on the callback executor, where each record is decoded and verified.
  */
 final class SubscriptionImpl extends Request implements Subscription {
   private static final Logger logger = LoggerFactory.getLogger(SubscriptionImpl.class);
-  static final int HIGH_WATER = 1024;
-  static final int LOW_WATER = HIGH_WATER / 4;
+  static final int CHUNK = 1024;
+  static final int LOW_WATER = CHUNK / 4;
 
   /** Where records go: a {@link RecordListener} or a {@link Flow.Subscriber}. */
   interface Sink {
@@ -57,6 +59,8 @@ final class SubscriptionImpl extends Request implements Subscription {
   private long lastReceived;
   private boolean acknowledged;
   private boolean gapRefreshPending;
+  /** Records received beyond a gap, waiting for it to be filled (at most {@link #CHUNK}). */
+  private final java.util.TreeMap<Long, GdpDatum> ahead = new java.util.TreeMap<>();
   private ScheduledFuture<?> refreshTimer;
 
   // --- shared with the delivery side ---
@@ -67,7 +71,6 @@ final class SubscriptionImpl extends Request implements Subscription {
   private volatile boolean paused;
   private volatile boolean terminated;
   private volatile Throwable terminalError;
-  private volatile boolean terminalEnd;
   private volatile long lastDelivered;
 
   SubscriptionImpl(NettyGdpClient client, LogHandle log, long from, Sink sink) {
@@ -238,6 +241,7 @@ final class SubscriptionImpl extends Request implements Subscription {
     if (start != 0) {
       b.setStart(start);
     }
+    b.setNrecs(CHUNK);
     return GdpMessage.newBuilder().setCmd(MsgCode.CMD_SUBSCRIBE_BY_RECNO).setRid(rid).setCmdSubscribeByRecno(b).build();
   }
 
@@ -262,12 +266,14 @@ final class SubscriptionImpl extends Request implements Subscription {
       return;
     }
     if (code == MsgCode.ACK_END_OF_RESULTS) {
-      // spec 8.9: any 191 ends the stream, whatever its body
-      client.finish(this);
-      cancelRefresh();
-      log.removeSubscription(this);
-      terminalEnd = true;
-      drain();
+      // spec 8.9: any 191, whatever its body, means the server ended this subscription: our chunk
+      // is used up. Continue from the next record once the consumer has caught up.
+      markAcknowledged();
+      parked = true;
+      paused = true;
+      if (queued.get() <= LOW_WATER) {
+        resume();
+      }
       return;
     }
     markAcknowledged();
@@ -295,7 +301,8 @@ final class SubscriptionImpl extends Request implements Subscription {
 
   /** Re-sends SUBSCRIBE with the same rid (spec 3.5.7: the server replaces it and replays from start). */
   private void refresh() {
-    if (!finished && !parked) {
+    // not while the consumer is behind: a refresh restarts the server's chunk and would pile up more
+    if (!finished && !parked && queued.get() <= LOW_WATER) {
       gapRefreshPending = false;
       client.send(this);
     }
@@ -315,7 +322,12 @@ final class SubscriptionImpl extends Request implements Subscription {
         return; // duplicate (replay after refresh, reference races)
       }
       if (r > lastReceived + 1) {
-        // a gap: never deliver out of order; ask again from the first missing record
+        // a gap: never deliver out of order. Keep the record (bounded) and ask again from the
+        // first missing one; the replay fills the gap and the kept records follow.
+        logger.debug("{} subscription {} gap: got {} after {}", client.logPrefix(), rid, r, lastReceived);
+        if (ahead.size() < CHUNK) {
+          ahead.putIfAbsent(r, d);
+        }
         if (!gapRefreshPending && !parked) {
           gapRefreshPending = true;
           client.send(this);
@@ -324,22 +336,25 @@ final class SubscriptionImpl extends Request implements Subscription {
       }
     }
     gapRefreshPending = false;
-    lastReceived = r;
-    log.observe(r);
-    queue.add(d);
-    if (queued.incrementAndGet() > HIGH_WATER && !parked) {
-      pause();
+    enqueue(d);
+    // records that arrived early and now follow in order
+    while (!ahead.isEmpty() && ahead.firstKey() <= lastReceived + 1) {
+      GdpDatum next = ahead.pollFirstEntry().getValue();
+      if (next.getRecno() == lastReceived + 1) {
+        enqueue(next);
+      }
     }
     drain();
   }
 
-  /** Too much unconsumed: stop the server's flow; {@link #resume()} re-subscribes from the next record. */
-  private void pause() {
-    parked = true;
-    paused = true;
-    client.sendUntracked(dst, GdpMessage.newBuilder().setCmd(MsgCode.CMD_UNSUBSCRIBE).setRid(rid).build());
+  private void enqueue(GdpDatum d) {
+    lastReceived = d.getRecno();
+    log.observe(lastReceived);
+    queue.add(d);
+    queued.incrementAndGet();
   }
 
+  /** Subscribes again from the next record after a chunk ended. Network thread. */
   private void resume() {
     if (parked && !finished) {
       parked = false;
@@ -422,9 +437,6 @@ final class SubscriptionImpl extends Request implements Subscription {
         if (err != null) {
           terminated = true;
           signalErrorOnce(err);
-        } else if (terminalEnd) {
-          terminated = true;
-          signalEndOnce();
         }
       }
       if (paused && queued.get() <= LOW_WATER && !terminated) {

@@ -10,7 +10,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,15 +73,28 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   private final Map<GdpName, SimLog> logs = new LinkedHashMap<>();
   private final List<Object> pending = new ArrayList<>();
   private final Set<LogFile> dirty = new LinkedHashSet<>();
+  /** Multi-record answers (range reads, subscription replays) still being sent, served round-robin. */
+  private final java.util.ArrayDeque<Stream> streams = new java.util.ArrayDeque<>();
+  private final java.util.function.Predicate<GdpName> clientReady;
+  private boolean pumpScheduled;
   private ChannelHandlerContext ctx;
   private boolean closed;
+
+  /** Records one stream sends before the next stream's turn. */
+  static final int CHUNK = 64;
+  /** Records sent per event-loop turn, over all streams (then other work gets its turn). */
+  static final int TURN = 512;
 
   /**
    * @param dataDir directory of durable logs, or null for memory only; existing logs are recovered here
    * @param onSyncFailure called (on this thread) when a sync fails; it should crash and restart the server
+   * @param clientReady whether a client can take more data now (its router connection is writable);
+   *     long answers to a client that cannot pause instead of piling up in memory
    */
   public LogServer(GdpName serverName, GdpName creationAlias, Path dataDir, int maxRecordBytes,
-                   StorageFaults storageFaults, Runnable onSyncFailure) throws IOException {
+                   StorageFaults storageFaults, Runnable onSyncFailure,
+                   java.util.function.Predicate<GdpName> clientReady) throws IOException {
+    this.clientReady = clientReady;
     this.serverName = serverName;
     this.creationAlias = creationAlias;
     this.logDir = dataDir == null ? null : dataDir.resolve("logs");
@@ -250,6 +262,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     closed = true;
     pending.clear();
     dirty.clear();
+    streams.clear();
     closeFiles();
   }
 
@@ -281,14 +294,168 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       }
     }
     dirty.clear();
-    if (pending.isEmpty()) {
-      return;
+    boolean blocked = pump();
+    if (!pending.isEmpty()) {
+      for (Object o : pending) {
+        ctx.write(o, ctx.voidPromise());
+      }
+      pending.clear();
+      ctx.flush();
     }
-    for (Object o : pending) {
-      ctx.write(o, ctx.voidPromise());
+    if (!streams.isEmpty() && !pumpScheduled) {
+      // more to send: continue on a later turn of the event loop, so commands are not starved
+      pumpScheduled = true;
+      Runnable next = () -> {
+        pumpScheduled = false;
+        commit();
+      };
+      if (blocked) {
+        ctx.executor().schedule(next, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } else {
+        ctx.executor().execute(next);
+      }
     }
-    pending.clear();
-    ctx.flush();
+  }
+
+  /**
+   * Lets streams add records to {@code pending}, up to {@link #TURN} in all. Returns true if every
+   * stream waited for a slow client (nothing was sent).
+   */
+  private boolean pump() {
+    int budget = TURN;
+    int waited = 0;
+    int n = streams.size();
+    while (budget > 0 && !streams.isEmpty() && waited < streams.size()) {
+      Stream st = streams.pollFirst();
+      if (!clientReady.test(st.client())) {
+        streams.addLast(st);
+        waited++;
+        continue;
+      }
+      waited = 0;
+      int before = pending.size();
+      boolean done = st.emit(Math.min(CHUNK, budget));
+      budget -= Math.max(1, pending.size() - before);
+      if (!done) {
+        streams.addLast(st);
+      }
+    }
+    return n > 0 && budget == TURN;
+  }
+
+  /** A multi-record answer in progress. */
+  private interface Stream {
+    GdpName client();
+
+    /** Adds up to {@code max} records to {@code pending}; true when the stream is finished. */
+    boolean emit(int max);
+  }
+
+  /** A READ_BY_RECNO / READ_BY_TS range: fixed at request time, then 191. */
+  private final class ReadStream implements Stream {
+    final GdpEnvelope cmd;
+    final SimLog log;
+    final List<Long> order; // null: record numbers next..end
+    long next;
+    final long end;
+    long sent;
+
+    ReadStream(GdpEnvelope cmd, SimLog log, List<Long> order, long first, long end) {
+      this.cmd = cmd;
+      this.log = log;
+      this.order = order;
+      this.next = first;
+      this.end = end;
+    }
+
+    @Override
+    public GdpName client() {
+      return cmd.src();
+    }
+
+    @Override
+    public boolean emit(int max) {
+      if (logs.get(log.name) != log) {
+        return true; // deleted meanwhile
+      }
+      for (int i = 0; i < max && next <= end; i++, next++) {
+        long r = order == null ? next : order.get((int) next);
+        reply(cmd, content(cmd.message(), log.get(r)));
+        sent++;
+      }
+      if (next > end) {
+        reply(cmd, endOfResults(cmd.message(), sent));
+        return true;
+      }
+      return false;
+    }
+  }
+
+  /** The replay of a subscription: existing records, then it turns live. */
+  private final class CatchUp implements Stream {
+    final SimLog log;
+    final SimLog.Subscription sub;
+
+    CatchUp(SimLog log, SimLog.Subscription sub) {
+      this.log = log;
+      this.sub = sub;
+    }
+
+    @Override
+    public GdpName client() {
+      return sub.client;
+    }
+
+    @Override
+    public boolean emit(int max) {
+      if (sub.cancelled || logs.get(log.name) != log) {
+        return true;
+      }
+      for (int i = 0; i < max; i++) {
+        long r;
+        if (sub.replay != null && sub.replayIndex < sub.replay.size()) {
+          r = sub.replay.get(sub.replayIndex++);
+        } else {
+          sub.replay = null;
+          while (sub.next <= log.nrecs() && sub.minTs != null
+              && SimLog.compareTs(log.get(sub.next).getTs(), sub.minTs) < 0) {
+            sub.next++;
+          }
+          if (sub.next > log.nrecs()) {
+            sub.catchingUp = false; // caught up: appends are delivered live from now on
+            return true;
+          }
+          r = sub.next++;
+        }
+        send(log, sub, log.get(r));
+        if (sub.cancelled) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Sends one record to a subscriber and ends the subscription when its budget is used up. */
+  private void send(SimLog log, SimLog.Subscription s, GdpDatum d) {
+    s.delivered++;
+    pending.add(new GdpEnvelope(s.client, log.name, content(s.command, d)));
+    if (s.remaining > 0 && --s.remaining == 0) {
+      pending.add(new GdpEnvelope(s.client, log.name, endOfResults(s.command, s.delivered)));
+      s.cancelled = true;
+      log.subscriptions.remove(s);
+    }
+  }
+
+  /** Ends the subscriptions that match. */
+  private static void cancel(SimLog log, java.util.function.Predicate<SimLog.Subscription> which) {
+    log.subscriptions.removeIf(s -> {
+      if (which.test(s)) {
+        s.cancelled = true;
+        return true;
+      }
+      return false;
+    });
   }
 
   private void reply(GdpEnvelope cmd, GdpMessage response) {
@@ -346,7 +513,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       }
       case MsgCode.CMD_CLOSE -> {
         if (bodyOk(env, GdpMessage.BodyCase.CMD_CLOSE)) {
-          log.subscriptions.removeIf(s -> s.client.equals(env.src()));
+          cancel(log, s -> s.client.equals(env.src()));
           reply(env, Replies.ack(env.message(), MsgCode.ACK_SUCCESS));
         }
       }
@@ -383,7 +550,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       case MsgCode.CMD_UNSUBSCRIBE -> {
         if (bodyOk(env, GdpMessage.BodyCase.CMD_UNSUBSCRIBE)) {
           int rid = env.rid();
-          log.subscriptions.removeIf(s -> s.client.equals(env.src()) && (rid == 0 || s.rid == rid));
+          cancel(log, s -> s.client.equals(env.src()) && (rid == 0 || s.rid == rid));
           reply(env, Replies.ack(env.message(), MsgCode.ACK_SUCCESS));
         }
       }
@@ -497,7 +664,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       dirty.remove(log.file);
     }
     logs.remove(log.name);
-    log.subscriptions.clear();
+    cancel(log, s -> true);
     reply(env, Replies.ack(env.message(), MsgCode.ACK_DELETED));
     pending.add(Pdu.withdraw(log.name, serverName));
   }
@@ -628,10 +795,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       return;
     }
     long end = n < 0 ? nrecs : Math.min(nrecs, start + n - 1);
-    for (long i = start; i <= end; i++) {
-      reply(env, content(env.message(), log.get(i)));
-    }
-    reply(env, endOfResults(env.message(), end - start + 1));
+    streams.addLast(new ReadStream(env, log, null, start, end));
   }
 
   private void readByTs(GdpEnvelope env, SimLog log) {
@@ -647,10 +811,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       return;
     }
     int k = n < 0 ? recnos.size() : Math.min(n, recnos.size());
-    for (int i = 0; i < k; i++) {
-      reply(env, content(env.message(), log.get(recnos.get(i))));
-    }
-    reply(env, endOfResults(env.message(), k));
+    streams.addLast(new ReadStream(env, log, recnos, 0, k - 1));
   }
 
   private void readByHash(GdpEnvelope env, SimLog log) {
@@ -672,11 +833,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     }
     long nrecs = log.nrecs();
     long start = s.getStart() > 0 ? s.getStart() : Math.max(1, s.getStart() + nrecs + 1);
-    List<Long> replay = new ArrayList<>();
-    for (long r = start; r <= nrecs; r++) {
-      replay.add(r);
-    }
-    startSubscription(env, log, s.getNrecs(), replay, Math.max(start, nrecs + 1), null);
+    startSubscription(env, log, s.getNrecs(), null, start, null);
   }
 
   private void subscribeByTs(GdpEnvelope env, SimLog log) {
@@ -688,47 +845,35 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     startSubscription(env, log, s.getNrecs(), log.recnosFromTime(s.getTimestamp()), log.nrecs() + 1, s.getTimestamp());
   }
 
-  /** ACK, replay, then live; the budget ({@code nrecs}, 0 = unlimited) counts replayed and live records. */
+  /**
+   * ACK, replay, then live; the budget ({@code nrecs}, 0 = unlimited) counts replayed and live
+   * records. {@code replay} (subscriptions by time) lists existing records in time order; after
+   * it, records from {@code next} on follow.
+   */
   private void startSubscription(GdpEnvelope env, SimLog log, int nrecs, List<Long> replay, long next, GdpTimestamp minTs) {
     GdpName client = env.src();
     int rid = env.rid();
-    log.subscriptions.removeIf(x -> x.client.equals(client) && x.rid == rid); // a refresh replaces
+    cancel(log, x -> x.client.equals(client) && x.rid == rid); // a refresh replaces
     reply(env, Replies.ack(env.message(), MsgCode.ACK_SUCCESS));
-    long remaining = nrecs == 0 ? -1 : nrecs;
-    long sent = 0;
-    for (long r : replay) {
-      reply(env, content(env.message(), log.get(r)));
-      sent++;
-      if (remaining > 0 && --remaining == 0) {
-        reply(env, endOfResults(env.message(), sent));
-        return;
-      }
-    }
-    SimLog.Subscription sub = new SimLog.Subscription(client, rid, remaining, next, minTs, env.message());
-    sub.delivered = sent;
+    SimLog.Subscription sub = new SimLog.Subscription(client, rid, nrecs == 0 ? -1 : nrecs, next, minTs, env.message());
+    sub.replay = replay;
     log.subscriptions.add(sub);
+    streams.addLast(new CatchUp(log, sub));
   }
 
   private void deliverLive(SimLog log, GdpDatum d) {
-    Iterator<SimLog.Subscription> it = log.subscriptions.iterator();
-    while (it.hasNext()) {
-      SimLog.Subscription s = it.next();
-      if (d.getRecno() < s.next || (s.minTs != null && SimLog.compareTs(d.getTs(), s.minTs) < 0)) {
-        continue;
+    for (SimLog.Subscription s : new ArrayList<>(log.subscriptions)) {
+      if (s.catchingUp || d.getRecno() < s.next || (s.minTs != null && SimLog.compareTs(d.getTs(), s.minTs) < 0)) {
+        continue; // a replay in progress picks the record up itself
       }
       s.next = d.getRecno() + 1;
-      s.delivered++;
-      pending.add(new GdpEnvelope(s.client, log.name, content(s.command, d)));
-      if (s.remaining > 0 && --s.remaining == 0) {
-        pending.add(new GdpEnvelope(s.client, log.name, endOfResults(s.command, s.delivered)));
-        it.remove();
-      }
+      send(log, s, d);
     }
   }
 
   private void dropSubscriptionsOf(GdpName client) {
     for (SimLog l : logs.values()) {
-      l.subscriptions.removeIf(s -> s.client.equals(client));
+      cancel(l, s -> s.client.equals(client));
     }
   }
 }

@@ -136,6 +136,13 @@ final class SimLog {
     final GdpTimestamp minTs;
     long delivered;
     final org.gdpstore.wire.proto.GdpMessage command;
+    /** Replay of existing records still running (live delivery waits until it has caught up). */
+    boolean catchingUp = true;
+    /** Set when the subscription ends; a running replay stops. */
+    boolean cancelled;
+    /** For subscriptions by time: the records with {@code ts >= minTs} at subscribe time, in time order. */
+    List<Long> replay;
+    int replayIndex;
 
     Subscription(GdpName client, int rid, long remaining, long next, GdpTimestamp minTs,
                  org.gdpstore.wire.proto.GdpMessage command) {

@@ -53,7 +53,8 @@ public final class SimRouter {
   private final Predicate<SocketAddress> internalPeer;
 
   /**
-   * @param internalPeer true for the remote address of a connection that faults never touch (the log server's link)
+   * @param internalPeer true for the remote address of the in-process log server's link: it carries {@link Pdu}
+   *     objects rather than bytes (no framing codec) and faults never touch it
    */
   public SimRouter(WireLimits limits, FaultHook faults, Predicate<SocketAddress> internalPeer) {
     this.limits = limits;
@@ -66,8 +67,14 @@ public final class SimRouter {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
-        GdpPipeline.configureFraming(ch.pipeline(), limits);
-        ch.pipeline().addLast("gdp-router", new Connection(internalPeer.test(ch.remoteAddress())));
+        boolean internal = internalPeer.test(ch.remoteAddress());
+        if (internal) {
+          ch.config().setRecvByteBufAllocator(new MessageBatches(1024));
+        } else {
+          GdpPipeline.configureFraming(ch.pipeline(), limits);
+        }
+        // the internal link (to the in-process log server) carries Pdu objects, not bytes
+        ch.pipeline().addLast("gdp-router", new Connection(internal));
       }
     };
   }
@@ -157,11 +164,19 @@ public final class SimRouter {
     }
 
     private void inbound(Pdu pdu) {
-      if (internal || faults.isEmpty()) {
+      if (internal || (faults.isEmpty() && heldIn.isEmpty())) {
         route(pdu);
         return;
       }
       FaultHook.Decision d = faults.decide(FaultPlan.Direction.TO_SERVER, peekCode(pdu.content()), pdu.dst(), faultCounters);
+      boolean reorder = d.action() == FaultPlan.Action.REORDER;
+      applyInbound(pdu, d);
+      if (!reorder && !heldIn.isEmpty()) {
+        releaseHeld(heldIn, true); // a held PDU goes right after the one that overtook it
+      }
+    }
+
+    private void applyInbound(Pdu pdu, FaultHook.Decision d) {
       if (d.closeAfterDelivery()) {
         route(pdu);
         flushTargets();
@@ -267,11 +282,20 @@ public final class SimRouter {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      if (internal || faults.isEmpty() || !(msg instanceof Pdu pdu) || pdu.type() != PduType.REGULAR) {
+      if (internal || (faults.isEmpty() && heldOut.isEmpty()) || !(msg instanceof Pdu pdu)
+          || pdu.type() != PduType.REGULAR) {
         ctx.write(msg, promise);
         return;
       }
       FaultHook.Decision d = faults.decide(FaultPlan.Direction.TO_CLIENT, peekCode(pdu.content()), pdu.src(), faultCounters);
+      boolean reorder = d.action() == FaultPlan.Action.REORDER;
+      applyOutbound(ctx, pdu, promise, d);
+      if (!reorder && !heldOut.isEmpty()) {
+        releaseHeld(heldOut, false);
+      }
+    }
+
+    private void applyOutbound(ChannelHandlerContext ctx, Pdu pdu, ChannelPromise promise, FaultHook.Decision d) {
       if (d.closeAfterDelivery()) {
         ctx.writeAndFlush(pdu, promise);
         ctx.close();

@@ -17,6 +17,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class LeakCheck implements AfterAllCallback {
   @Override
   public void afterAll(ExtensionContext context) throws InterruptedException {
+    assertNoLeaks(context.getDisplayName());
+  }
+
+  /**
+   * Makes Netty report pending leaks (garbage collection plus a few tracked allocations) and throws
+   * if any were recorded since the last call. For test engines without Jupiter extensions (jqwik:
+   * call it from an {@code @AfterContainer} method).
+   *
+   * @param where names the tests in the failure message
+   */
+  public static void assertNoLeaks(String where) throws InterruptedException {
     if (ResourceLeakDetector.getLevel() == ResourceLeakDetector.Level.DISABLED) {
       return;
     }
@@ -34,7 +45,7 @@ public final class LeakCheck implements AfterAllCallback {
     }
     List<String> leaks = RecordingLeakDetector.drain();
     if (!leaks.isEmpty()) {
-      throw new AssertionError(leaks.size() + " Netty buffer leak(s) in " + context.getDisplayName() + ":\n"
+      throw new AssertionError(leaks.size() + " Netty buffer leak(s) in " + where + ":\n"
           + String.join("\n", leaks));
     }
   }

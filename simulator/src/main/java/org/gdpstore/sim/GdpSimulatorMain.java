@@ -1,0 +1,100 @@
+package org.gdpstore.sim;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The standalone simulator:
+ *
+ * <pre>
+ * java -jar simulator/target/gdp-simulator.jar [--listen HOST:PORT] [--data DIR] [--server-name NAME]
+ *                                             [--router-only] [--max-record-bytes N]
+ * </pre>
+ *
+ * Defaults: {@code --listen 127.0.0.1:8009} (port 0 picks a free one), in memory, server name
+ * {@value GdpSimulator#DEFAULT_SERVER_NAME}. Prints one line
+ * {@code gdp-simulator listening on HOST:PORT server-name NAME (GDPNAME)} once it accepts
+ * connections, and exits cleanly on SIGTERM / SIGINT.
+ */
+public final class GdpSimulatorMain {
+  private GdpSimulatorMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    GdpSimulator.Builder b = GdpSimulator.builder();
+    String listen = "127.0.0.1:8009";
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--listen" -> listen = value(args, ++i, a);
+        case "--data" -> b.dataDir(Path.of(value(args, ++i, a)));
+        case "--server-name" -> b.serverName(value(args, ++i, a));
+        case "--router-only" -> b.routerOnly();
+        case "--max-record-bytes" -> b.maxRecordBytes(Integer.parseInt(value(args, ++i, a)));
+        case "-h", "--help" -> {
+          System.out.println(usage());
+          return;
+        }
+        default -> fail("unknown option " + a);
+      }
+    }
+    b.bindAddress(parseAddress(listen));
+    GdpSimulator sim = b.start();
+    CountDownLatch stop = new CountDownLatch(1);
+    // SIGTERM / SIGINT: close and exit with status 0; the hook covers other ways the JVM ends
+    for (String sig : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stop.countDown());
+      } catch (IllegalArgumentException e) {
+        // signal not available here: the shutdown hook still closes the simulator
+      }
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(sim::close, "gdp-simulator-shutdown"));
+    InetSocketAddress bound = sim.tcpAddress();
+    System.out.println("gdp-simulator listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
+        + " server-name " + sim.serverHumanName() + " (" + sim.serverName() + ")"
+        + (sim.isRouterOnly() ? " router-only" : "")
+        + (sim.dataDir() != null ? " data " + sim.dataDir() : " in-memory"));
+    System.out.flush();
+    stop.await();
+    sim.close();
+    System.out.println("gdp-simulator stopped");
+  }
+
+  static InetSocketAddress parseAddress(String s) {
+    int colon = s.lastIndexOf(':');
+    if (colon < 0) {
+      fail("--listen needs HOST:PORT, got " + s);
+    }
+    String host = s.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(s.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      fail("bad port in " + s);
+      return null;
+    }
+    return new InetSocketAddress(host.isEmpty() ? "127.0.0.1" : host, port);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      fail(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static void fail(String msg) {
+    System.err.println("gdp-simulator: " + msg);
+    System.err.println(usage());
+    System.exit(2);
+  }
+
+  private static String usage() {
+    return "usage: java -jar gdp-simulator.jar [--listen HOST:PORT] [--data DIR] [--server-name NAME]"
+        + " [--router-only] [--max-record-bytes N]";
+  }
+}

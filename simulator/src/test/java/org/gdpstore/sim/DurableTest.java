@@ -1,0 +1,159 @@
+package org.gdpstore.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.gdpstore.wire.EpStat;
+import org.gdpstore.wire.GdpName;
+import org.gdpstore.wire.LogMetadata;
+import org.gdpstore.wire.MsgCode;
+import org.gdpstore.wire.proto.GdpMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Durable mode in one JVM: crash and restart, torn tails, a full disk, DELETE. */
+class DurableTest {
+  @TempDir
+  Path dir;
+
+  private GdpSimulator start() {
+    return GdpSimulator.builder().inProcess().dataDir(dir).serverName("durable.test").start();
+  }
+
+  private static List<String> readAll(TestClient c, GdpName log) {
+    long n = c.call(log, Cmds.open(MsgCode.CMD_OPEN_RO, 1)).getAckSuccess().getRecno();
+    List<String> out = new ArrayList<>();
+    if (n == 0) {
+      return out;
+    }
+    c.send(log, Cmds.read(2, 1, null));
+    for (long i = 1; i <= n; i++) {
+      GdpMessage m = c.nextEnvelope().message();
+      assertThat(Cmds.recno(m)).isEqualTo(i);
+      out.add(Cmds.data(m));
+    }
+    assertThat(c.nextEnvelope().message().getCmd()).isEqualTo(MsgCode.ACK_END_OF_RESULTS);
+    return out;
+  }
+
+  private Path logFile(GdpName log) {
+    return dir.resolve("logs").resolve(log.printable() + ".glog");
+  }
+
+  @Test
+  void recordsSurviveCrashAndRestart() {
+    LogMetadata md = Cmds.metadata("crash-me");
+    GdpName log = md.logName();
+    try (GdpSimulator sim = start(); TestClient c = TestClient.local(sim, "durable-client")) {
+      assertThat(c.call(sim.serverName(), Cmds.create(md)).getCmd()).isEqualTo(MsgCode.ACK_CREATED);
+      for (int i = 1; i <= 10; i++) {
+        assertThat(c.call(log, Cmds.append(i, Cmds.datum(i, "d" + i))).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
+      }
+      sim.crashLogServer();
+      c.send(log, Cmds.open(MsgCode.CMD_OPEN_RO, 1));
+      assertThat(c.next().isNoRoute()).as("the log server is gone").isTrue();
+      sim.restartLogServer();
+      assertThat(readAll(c, log)).hasSize(10).startsWith("d1").endsWith("d10");
+      assertThat(c.call(log, Cmds.append(11, Cmds.datum(11, "d11"))).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
+    }
+    // a whole new simulator on the same directory
+    try (GdpSimulator sim = start(); TestClient c = TestClient.local(sim, "durable-client-2")) {
+      assertThat(readAll(c, log)).hasSize(11).endsWith("d11");
+    }
+  }
+
+  @Test
+  void tornTailIsDroppedAndTheLogStaysWritable() throws IOException {
+    LogMetadata md = Cmds.metadata("torn");
+    GdpName log = md.logName();
+    try (GdpSimulator sim = start(); TestClient c = TestClient.local(sim, "torn-client")) {
+      c.call(sim.serverName(), Cmds.create(md));
+      for (int i = 1; i <= 3; i++) {
+        c.call(log, Cmds.append(0, Cmds.datum(i, "t" + i)));
+      }
+    }
+    long good = Files.size(logFile(log));
+    // half a frame: a length that promises more than follows
+    Files.write(logFile(log), new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 5, 6}, StandardOpenOption.APPEND);
+    try (GdpSimulator sim = start(); TestClient c = TestClient.local(sim, "torn-client-2")) {
+      assertThat(readAll(c, log)).containsExactly("t1", "t2", "t3");
+      assertThat(Files.size(logFile(log))).isEqualTo(good);
+      assertThat(c.call(log, Cmds.append(0, Cmds.datum(4, "t4"))).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
+    }
+    // a corrupt last record (bad checksum) is a torn tail too
+    byte[] bytes = Files.readAllBytes(logFile(log));
+    bytes[bytes.length - 1] ^= 0x5a;
+    Files.write(logFile(log), bytes);
+    try (GdpSimulator sim = start(); TestClient c = TestClient.local(sim, "torn-client-3")) {
+      assertThat(readAll(c, log)).containsExactly("t1", "t2", "t3");
+    }
+  }
+
+  @Test
+  void fullDiskRefusesTheAppendAndStoresNothingOfIt() throws IOException {
+    LogMetadata md = Cmds.metadata("full");
+    GdpName log = md.logName();
+    try (GdpSimulator sim = start(); TestClient c = TestClient.local(sim, "full-client")) {
+      c.call(sim.serverName(), Cmds.create(md));
+      c.call(log, Cmds.append(0, Cmds.datum(1, "f1")));
+      long size = Files.size(logFile(log));
+      sim.failNextStorageWrites(1);
+      GdpMessage nak = c.call(log, Cmds.append(7, Cmds.datum(2, "f2"), Cmds.datum(3, "f3")));
+      assertThat(nak.getCmd()).isEqualTo(MsgCode.NAK_S_INTERNAL);
+      assertThat(nak.getRid()).isEqualTo(7);
+      assertThat(nak.getNak().getEpStat()).isEqualTo(EpStat.NAK_INTERNAL.value());
+      assertThat(Files.size(logFile(log))).as("the short write was undone").isEqualTo(size);
+      assertThat(readAll(c, log)).containsExactly("f1");
+      assertThat(c.call(log, Cmds.append(0, Cmds.datum(2, "f2"))).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
+
+      sim.failNextStorageWrites(1);
+      LogMetadata md2 = Cmds.metadata("never-created");
+      assertThat(c.call(sim.serverName(), Cmds.create(md2)).getCmd()).isEqualTo(MsgCode.NAK_S_INTERNAL);
+      sim.crashLogServer();
+      sim.restartLogServer();
+      assertThat(readAll(c, log)).containsExactly("f1", "f2");
+      c.send(md2.logName(), Cmds.open(MsgCode.CMD_OPEN_RO, 1));
+      assertThat(c.next().isNoRoute()).isTrue();
+    }
+  }
+
+  @Test
+  void deleteRemovesTheFileAndTheRoute() throws IOException {
+    LogMetadata md = Cmds.metadata("delete-me");
+    GdpName log = md.logName();
+    try (GdpSimulator sim = start(); TestClient c = TestClient.local(sim, "delete-client");
+         TestClient sub = TestClient.local(sim, "delete-sub")) {
+      c.call(sim.serverName(), Cmds.create(md));
+      c.call(log, Cmds.append(0, Cmds.datum(1, "x")));
+      sub.send(log, Cmds.subscribe(3, 0L, null));
+      assertThat(sub.nextEnvelope().cmd()).isEqualTo(MsgCode.ACK_SUCCESS);
+      assertThat(Files.exists(logFile(log))).isTrue();
+      GdpMessage del = c.call(log, Cmds.bodiless(MsgCode.CMD_DELETE, 0));
+      assertThat(del.getCmd()).isEqualTo(MsgCode.ACK_DELETED);
+      assertThat(Files.exists(logFile(log))).isFalse();
+      c.send(log, Cmds.open(MsgCode.CMD_OPEN_RO, 1));
+      assertThat(c.next().isNoRoute()).isTrue();
+      // the name can be created afresh, empty
+      assertThat(c.call(sim.serverName(), Cmds.create(md)).getCmd()).isEqualTo(MsgCode.ACK_CREATED);
+      assertThat(readAll(c, log)).isEmpty();
+      assertThat(sub.quiet(50)).isTrue();
+    }
+    try (Stream<Path> s = Files.list(dir.resolve("logs"))) {
+      assertThat(s.toList()).hasSize(1);
+    }
+  }
+
+  @Test
+  void crashNeedsDurableMode() {
+    try (GdpSimulator sim = GdpSimulator.builder().start()) {
+      assertThatThrownBy(sim::crashLogServer).isInstanceOf(IllegalStateException.class);
+    }
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * Test support shared with the other modules through the wire-protocol test-jar: a Netty leak
+ * detector that records leaks ({@link org.gdpstore.wire.testing.RecordingLeakDetector}), the JUnit 5
+ * extension that fails a test class on a leak ({@link org.gdpstore.wire.testing.LeakCheck}), and a
+ * reader for the golden PDUs captured from the reference implementation
+ * ({@link org.gdpstore.wire.testing.GoldenVectors}).
+ */
+package org.gdpstore.wire.testing;
