@@ -63,14 +63,9 @@ public class FsBenchmark {
     }
   }
 
-  /**
-   * Default options with {@code cacheBytes}, and read-ahead off: with read-ahead, fs-engine's chunk
-   * cache deadlocks here (a reader's cache loader blocks inside Caffeine's compute while the
-   * read-ahead completion, on the client's callback thread, waits for the same map bin). The warm
-   * benchmarks read the file once beforehand, so read-ahead would not change what they measure.
-   */
+  /** Default options (read-ahead of 8 chunks included) with a cache of {@code cacheBytes}. */
   static FsOptions options(long cacheBytes) {
-    return FsOptions.builder().cacheBytes(cacheBytes).readAheadChunks(0).build();
+    return FsOptions.builder().cacheBytes(cacheBytes).build();
   }
 
   static byte[] random(int n, long seed) {
