@@ -1,0 +1,18 @@
+package org.gdpstore.client;
+
+/**
+ * A live subscription to a log. It survives reconnects: the client re-subscribes from the record
+ * after the last one delivered. Thread-safe; {@link #close()} is idempotent and makes the
+ * listener receive {@link RecordListener#onEnd()} unless it already ended.
+ */
+public interface Subscription extends AutoCloseable {
+  /** The record number of the last record handed to the listener, or {@code from - 1} before the first. */
+  long lastDelivered();
+
+  /** True until the subscription ended, failed or was closed. */
+  boolean isActive();
+
+  /** Stops delivery and tells the server (UNSUBSCRIBE). */
+  @Override
+  void close();
+}

@@ -1,0 +1,71 @@
+package org.gdpstore.client.internal;
+
+import com.google.protobuf.ByteString;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.gdpstore.client.GdpStatus;
+import org.gdpstore.wire.GdpEnvelope;
+import org.gdpstore.wire.MsgCode;
+import org.gdpstore.wire.proto.CmdAppend;
+import org.gdpstore.wire.proto.GdpDatum;
+import org.gdpstore.wire.proto.GdpDatumList;
+import org.gdpstore.wire.proto.GdpMessage;
+
+/**
+ * One APPEND of one or more consecutive records (spec 3.5.4). The datums are numbered and signed
+ * when the writer releases the op to the network (so that a re-synchronised writer can renumber
+ * ops that never left); after that the op is re-sent byte-identically until it is resolved.
+ */
+final class AppendOp extends Request {
+  /** One record to append: data (already copied) and timestamp. */
+  record Item(ByteString data, Instant timestamp) {}
+
+  final LogHandle log;
+  final List<Item> items;
+  final CompletableFuture<List<Long>> result = new CompletableFuture<>();
+  List<GdpDatum> datums;
+  long firstRecno;
+  /** Times this op was re-sent after a gap NAK with no predecessor in flight. */
+  int gapRetries;
+
+  AppendOp(NettyGdpClient client, LogHandle log, List<Item> items) {
+    super(client, log.name());
+    this.log = log;
+    this.items = items;
+  }
+
+  long lastRecno() {
+    return firstRecno + items.size() - 1;
+  }
+
+  List<Long> recnos() {
+    List<Long> out = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      out.add(firstRecno + i);
+    }
+    return out;
+  }
+
+  @Override
+  GdpMessage message(int rid) {
+    return GdpMessage.newBuilder().setCmd(MsgCode.CMD_APPEND).setRid(rid)
+        .setCmdAppend(CmdAppend.newBuilder().setDl(GdpDatumList.newBuilder().addAllD(datums))).build();
+  }
+
+  @Override
+  void onResponse(GdpEnvelope env) {
+    log.onAppendResponse(this, env);
+  }
+
+  @Override
+  void onNoRoute() {
+    log.onAppendNoRoute(this);
+  }
+
+  @Override
+  void onFailure(GdpStatus status) {
+    log.onAppendFailed(this, status);
+  }
+}

@@ -1,0 +1,129 @@
+package org.gdpstore.client.internal;
+
+import com.google.protobuf.ByteString;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.gdpstore.client.GdpStatus;
+import org.gdpstore.wire.GdpEnvelope;
+import org.gdpstore.wire.GdpName;
+import org.gdpstore.wire.MsgCode;
+import org.gdpstore.wire.proto.CmdReadByHash;
+import org.gdpstore.wire.proto.CmdReadByRecno;
+import org.gdpstore.wire.proto.CmdReadByTs;
+import org.gdpstore.wire.proto.GdpDatum;
+import org.gdpstore.wire.proto.GdpMessage;
+import org.gdpstore.wire.proto.GdpTimestamp;
+
+/**
+ * READ_BY_RECNO / READ_BY_TS / READ_BY_HASH (spec 3.5.5, 3.5.10). A singleton read ends with its one
+ * ACK_CONTENT; a multi read collects ACK_CONTENTs until END_OF_RESULTS (any body, or none: spec 8.9).
+ * Results are de-duplicated by record number, so a re-sent read cannot duplicate records.
+ */
+final class ReadRequest extends Request {
+  enum Kind { RECNO, TIMESTAMP, HASH }
+
+  final CompletableFuture<List<GdpDatum>> result = new CompletableFuture<>();
+  private final Kind kind;
+  private final long recno;
+  private final int count;
+  private final Instant ts;
+  private final ByteString hash;
+  /** Recno order for recno reads, arrival (timestamp) order for timestamp reads. */
+  private final Map<Long, GdpDatum> received;
+
+  private ReadRequest(NettyGdpClient client, GdpName log, Kind kind, long recno, int count, Instant ts, ByteString hash) {
+    super(client, log);
+    this.kind = kind;
+    this.recno = recno;
+    this.count = count;
+    this.ts = ts;
+    this.hash = hash;
+    this.received = kind == Kind.TIMESTAMP ? new LinkedHashMap<>() : new TreeMap<>();
+  }
+
+  /** One record ({@code count == 0}) or up to {@code count} records from {@code recno}. */
+  static ReadRequest byRecno(NettyGdpClient client, GdpName log, long recno, int count) {
+    return new ReadRequest(client, log, Kind.RECNO, recno, count, null, null);
+  }
+
+  static ReadRequest byTimestamp(NettyGdpClient client, GdpName log, Instant from, int count) {
+    return new ReadRequest(client, log, Kind.TIMESTAMP, 0, count, from, null);
+  }
+
+  static ReadRequest byHash(NettyGdpClient client, GdpName log, byte[] hash) {
+    return new ReadRequest(client, log, Kind.HASH, 0, 0, null, ByteString.copyFrom(hash));
+  }
+
+  private boolean singleton() {
+    return kind == Kind.HASH || (kind == Kind.RECNO && count == 0);
+  }
+
+  @Override
+  GdpMessage message(int rid) {
+    GdpMessage.Builder m = GdpMessage.newBuilder().setRid(rid);
+    switch (kind) {
+      case RECNO -> m.setCmd(MsgCode.CMD_READ_BY_RECNO)
+          .setCmdReadByRecno(CmdReadByRecno.newBuilder().setRecno(recno).setNrecs(count));
+      case TIMESTAMP -> {
+        GdpTimestamp.Builder t = GdpTimestamp.newBuilder().setSec(ts.getEpochSecond());
+        if (ts.getNano() != 0) {
+          t.setNsec(ts.getNano());
+        }
+        m.setCmd(MsgCode.CMD_READ_BY_TS).setCmdReadByTs(CmdReadByTs.newBuilder().setTimestamp(t).setNrecs(count));
+      }
+      case HASH -> m.setCmd(MsgCode.CMD_READ_BY_HASH).setCmdReadByHash(CmdReadByHash.newBuilder().setHash(hash));
+      default -> throw new IllegalStateException();
+    }
+    return m.build();
+  }
+
+  @Override
+  void onResponse(GdpEnvelope env) {
+    int code = env.cmd();
+    if (code == MsgCode.ACK_CONTENT) {
+      for (GdpDatum d : env.message().getAckContent().getDlOrBuilder().getDList()) {
+        received.putIfAbsent(d.getRecno(), d);
+      }
+      if (singleton() || (count > 0 && received.size() >= count)) {
+        done();
+      }
+      return;
+    }
+    if (code == MsgCode.ACK_END_OF_RESULTS) {
+      if (received.isEmpty() && singleton()) {
+        client.fail(this, GdpStatus.of(GdpStatus.Code.NOT_FOUND, "no record"));
+      } else {
+        done();
+      }
+      return;
+    }
+    if (MsgCode.isNak(code)) {
+      if (!received.isEmpty()) {
+        done(); // a NAK after some results (unexpected): keep what arrived
+      } else {
+        client.fail(this, nakStatus(env));
+      }
+      return;
+    }
+    // other acks (e.g. an ACK_SUCCESS the .proto comment promises): ignore
+  }
+
+  private void done() {
+    client.finish(this);
+    List<GdpDatum> list = new ArrayList<>(received.values());
+    if (count > 0 && list.size() > count) {
+      list = list.subList(0, count);
+    }
+    result.complete(list);
+  }
+
+  @Override
+  void onFailure(GdpStatus status) {
+    result.completeExceptionally(status.asException());
+  }
+}

@@ -1,0 +1,122 @@
+package org.gdpstore.client.internal;
+
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import org.gdpstore.client.GdpException;
+import org.gdpstore.client.GdpStatus;
+import org.gdpstore.client.LogRecord;
+import org.gdpstore.wire.Ed25519Keys;
+import org.gdpstore.wire.GdpName;
+import org.gdpstore.wire.KeyEntry;
+import org.gdpstore.wire.LogMetadata;
+import org.gdpstore.wire.RecordDigest;
+import org.gdpstore.wire.proto.GdpDatum;
+import org.gdpstore.wire.proto.GdpSignature;
+import org.gdpstore.wire.proto.GdpTimestamp;
+
+/**
+ * Turns datums into verified {@link LogRecord}s and builds signed datums, for one log. Not
+ * thread-safe (it holds a {@link RecordDigest}); make one per thread or per batch.
+ */
+public final class RecordCodec {
+  private final RecordDigest digest;
+  private final KeyEntry key;
+  private final boolean keyUsable;
+
+  public RecordCodec(GdpName log, LogMetadata metadata) {
+    this.digest = new RecordDigest(log, metadata.toBytes(), hashAlgorithm(metadata));
+    Optional<KeyEntry> k;
+    try {
+      k = metadata.writerKey();
+    } catch (IllegalArgumentException e) {
+      k = Optional.empty(); // a malformed key entry: nothing to verify against
+    }
+    this.key = k.orElse(null);
+    // a reference key generated with digest id 0 cannot sign (spec 6.3): such logs are unsigned
+    this.keyUsable = key != null && (key.keyType() == KeyEntry.KEY_ED25519
+        || (key.digestAlgorithm() != KeyEntry.MD_NONE && key.keyType() >= KeyEntry.KEY_RSA
+            && key.keyType() <= KeyEntry.KEY_EC));
+  }
+
+  /** The record hash algorithm: the PUB entry's digest if there is one (spec 6.1), else SHA-256. */
+  static String hashAlgorithm(LogMetadata metadata) {
+    try {
+      Optional<LogMetadata.Entry> pub = metadata.find(LogMetadata.PUB);
+      if (pub.isPresent()) {
+        return KeyEntry.parse(pub.get().valueBytes()).digestName();
+      }
+    } catch (IllegalArgumentException e) {
+      // unusable PUB entry: fall back to the default
+    }
+    return "SHA-256";
+  }
+
+  /** True if records of this log can be verified (the metadata holds a usable writer key). */
+  public boolean canVerify() {
+    return keyUsable;
+  }
+
+  /**
+   * Decodes a datum. With {@code verify} and a usable key, a missing or bad signature throws
+   * {@link GdpException} with {@link GdpStatus.Code#INTEGRITY}.
+   */
+  public LogRecord decode(GdpDatum d, boolean verify) {
+    byte[] hash = digest.recordHash(d);
+    boolean verified = false;
+    if (verify && keyUsable) {
+      verified = digest.verify(d, key);
+      if (!verified && !d.getPrevhash().isEmpty()) {
+        // ambiguous whether the signer included the prevhash (spec 6.4): try without it
+        verified = digest.verify(d.toBuilder().clearPrevhash().build(), key);
+      }
+      if (!verified) {
+        String why = d.hasSig() && !d.getSig().getSig().isEmpty() ? "signature does not verify" : "record is unsigned";
+        throw GdpStatus.of(GdpStatus.Code.INTEGRITY, "record " + d.getRecno() + ": " + why
+            + " with the log's " + keyName() + " key").asException();
+      }
+    }
+    GdpTimestamp ts = d.getTs();
+    Instant when = !d.hasTs() || ts.getSec() == RecordDigest.NO_TIME_SEC ? null
+        : Instant.ofEpochSecond(ts.getSec(), Integer.toUnsignedLong(ts.getNsec()) % 1_000_000_000L);
+    ByteBuffer sig = d.hasSig() ? d.getSig().getSig().asReadOnlyByteBuffer() : ByteBuffer.allocate(0);
+    return new LogRecord(d.getRecno(), when, ts.getAccuracy(), d.getData().asReadOnlyByteBuffer(),
+        ByteBuffer.wrap(hash), sig, verified);
+  }
+
+  private String keyName() {
+    return switch (key.keyType()) {
+      case KeyEntry.KEY_ED25519 -> "Ed25519";
+      case KeyEntry.KEY_EC -> "ECDSA";
+      case KeyEntry.KEY_RSA -> "RSA";
+      case KeyEntry.KEY_DSA -> "DSA";
+      default -> "type-" + key.keyType();
+    };
+  }
+
+  /** The record hash of a datum as on the wire. */
+  public byte[] recordHash(GdpDatum d) {
+    return digest.recordHash(d);
+  }
+
+  /** Builds a datum (no prevhash, spec 8.15) and signs it with {@code keys} if given. */
+  public GdpDatum build(long recno, Instant ts, ByteString data, Ed25519Keys keys) {
+    GdpTimestamp.Builder t = GdpTimestamp.newBuilder().setSec(ts.getEpochSecond());
+    if (ts.getNano() != 0) {
+      t.setNsec(ts.getNano());
+    }
+    GdpDatum.Builder d = GdpDatum.newBuilder().setRecno(recno).setTs(t).setData(data);
+    if (keys != null) {
+      byte[] hash = digest.recordHash(recno, ts.getEpochSecond(), ts.getNano(), 0f, null, data.toByteArray());
+      d.setSig(GdpSignature.newBuilder().setSig(ByteString.copyFrom(keys.sign(hash))));
+    }
+    return d.build();
+  }
+
+  /** True if both datums have the same record hash (i.e. are the same record). */
+  public boolean sameRecord(GdpDatum a, GdpDatum b) {
+    return a.getRecno() == b.getRecno() && Arrays.equals(digest.recordHash(a), digest.recordHash(b));
+  }
+}
