@@ -61,6 +61,12 @@ final class FsCore implements AutoCloseable {
   /** File logs with an open appender in this process (one writer per log at a time). */
   final Set<GdpName> logsBeingAppended = ConcurrentHashMap.newKeySet();
   final Set<AutoCloseable> openHandles = ConcurrentHashMap.newKeySet();
+  /**
+   * File versions whose whole content this process has already checked against the content hash
+   * (log, last recno, size, hash): later sequential readers skip re-hashing. Their chunks are still
+   * verified record by record whenever they are fetched.
+   */
+  private final Set<List<Object>> verifiedContent = ConcurrentHashMap.newKeySet();
   private final LogHeader dirHeader;
   final LogPool logPool;
 
@@ -698,6 +704,21 @@ final class FsCore implements AutoCloseable {
     });
   }
 
+  private static List<Object> contentId(Entry e) {
+    return List.of(String.valueOf(e.log), e.lastRecno, e.size, ByteBuffer.wrap(e.sha256()));
+  }
+
+  boolean contentVerified(Entry e) {
+    return verifiedContent.contains(contentId(e));
+  }
+
+  void markContentVerified(Entry e) {
+    if (verifiedContent.size() > 100_000) {
+      verifiedContent.clear(); // a bound, not a policy: the set only saves re-hashing
+    }
+    verifiedContent.add(contentId(e));
+  }
+
   /** The whole content of a file or value, verified against its content hash. */
   byte[] readAll(Entry e, String path) throws FsException {
     if (e.size > Integer.MAX_VALUE - 16) {
@@ -753,8 +774,13 @@ final class FsCore implements AutoCloseable {
         }
       }
     }
-    if (opts.verify() && !Arrays.equals(sha256(out), e.sha256())) {
-      throw new IntegrityException(path, "content hash mismatch: the data does not match its directory entry");
+    if (opts.verify()) {
+      if (!Arrays.equals(sha256(out), e.sha256())) {
+        throw new IntegrityException(path, "content hash mismatch: the data does not match its directory entry");
+      }
+      if (!e.isInline()) {
+        markContentVerified(e);
+      }
     }
     return out;
   }
