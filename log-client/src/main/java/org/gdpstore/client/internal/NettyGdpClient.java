@@ -78,6 +78,7 @@ public final class NettyGdpClient implements GdpClient {
   /** When each destination last answered anything (System.nanoTime()). */
   private final Map<GdpName, Long> lastHeard = new java.util.HashMap<>();
   private Channel channel;
+  private io.netty.util.concurrent.ScheduledFuture<?> readvertise;
   private boolean connecting;
   private int attempt;
   private int lastRid;
@@ -521,6 +522,12 @@ public final class NettyGdpClient implements GdpClient {
     logger.info("{} connected as {}", logPrefix, config.clientName());
     // spec 2.1: advertise our own name first, on every (re)connect
     ch.write(Pdu.advertise(config.clientName(), config.clientName()), ch.voidPromise());
+    // spec 2.5: harmless, and it helps routers that expire advertisements
+    readvertise = loop.scheduleAtFixedRate(() -> {
+      if (channel == ch && ch.isActive()) {
+        ch.writeAndFlush(Pdu.advertise(config.clientName(), config.clientName()), ch.voidPromise());
+      }
+    }, READVERTISE_SECONDS, READVERTISE_SECONDS, TimeUnit.SECONDS);
     List<Request> resend = new ArrayList<>(pending.values());
     // re-open logs first, so the server knows them before re-sent appends arrive
     for (LogHandle h : handles) {
@@ -554,6 +561,10 @@ public final class NettyGdpClient implements GdpClient {
     channel = null;
     connected = false;
     resendQueue.clear();
+    if (readvertise != null) {
+      readvertise.cancel(false);
+      readvertise = null;
+    }
     if (closed) {
       return;
     }
@@ -662,4 +673,5 @@ public final class NettyGdpClient implements GdpClient {
   }
 
   static final int MAX_PAYLOAD = PduHeader.MAX_PAYLOAD_LENGTH;
+  private static final long READVERTISE_SECONDS = 120;
 }
