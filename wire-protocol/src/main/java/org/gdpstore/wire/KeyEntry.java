@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Objects;
@@ -112,7 +113,12 @@ public record KeyEntry(int digestAlgorithm, int keyType, int keyBits, ByteBuffer
       case KEY_ED25519 -> "Ed25519";
       default -> throw new GeneralSecurityException("unsupported key type " + keyType);
     };
-    return KeyFactory.getInstance(alg, Crypto.BC).generatePublic(new X509EncodedKeySpec(derBytes()));
+    try {
+      return KeyFactory.getInstance(alg, Crypto.BC).generatePublic(new X509EncodedKeySpec(derBytes()));
+    } catch (RuntimeException e) {
+      // malformed DER can surface as an unchecked exception from the ASN.1 layer; keep one error type
+      throw new InvalidKeySpecException("undecodable " + alg + " key: " + e.getMessage(), e);
+    }
   }
 
   /** For an Ed25519 entry: the raw 32-byte public key from the end of the SPKI. */

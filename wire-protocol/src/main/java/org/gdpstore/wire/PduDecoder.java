@@ -11,7 +11,8 @@ import java.util.Objects;
  * Decodes a byte stream into {@link Pdu}s (spec 1.4). It waits for the fixed header, then for the
  * whole header and payload, so partial frames, many PDUs per buffer and PDUs split over many
  * buffers all work. A bad header raises {@link GdpCodecException}; the rest of the input is
- * discarded and the channel is closed, since framing cannot be recovered. Nothing is allocated
+ * discarded and the channel is closed, since framing cannot be recovered. PDUs before the bad one
+ * are delivered, and what the pipeline wrote in answer to them is flushed before the close. Nothing is allocated
  * for a frame before its header has been validated against {@link WireLimits}. Stateful: one
  * instance per channel. Each {@link Pdu} it emits owns a retained slice of the input; the next
  * handler releases it.
@@ -108,6 +109,9 @@ public final class PduDecoder extends ByteToMessageDecoder {
     failed = true;
     in.skipBytes(in.readableBytes());
     ctx.fireExceptionCaught(error);
+    // answers to the good PDUs of this read were written but not flushed yet (that happens at
+    // channelReadComplete): flush them so nothing valid is lost, then close
+    ctx.flush();
     ctx.close();
   }
 

@@ -129,6 +129,33 @@ class PduDecoderTest {
   }
 
   @Test
+  void answersToGoodPdusBeforeABadOneAreFlushedBeforeTheClose() {
+    ErrorRecorder errors = new ErrorRecorder();
+    EmbeddedChannel ch = new EmbeddedChannel();
+    GdpPipeline.configureFraming(ch.pipeline(), WireLimits.DEFAULT);
+    // an echo handler that writes but leaves flushing to channelReadComplete, as servers do
+    ch.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+        ctx.write(msg);
+      }
+
+      @Override
+      public void channelReadComplete(io.netty.channel.ChannelHandlerContext ctx) {
+        ctx.flush();
+      }
+    });
+    ch.pipeline().addLast(errors);
+    byte[] bad = goodPdu(1);
+    bad[0] = 9;
+    ch.writeInbound(Unpooled.wrappedBuffer(concat(goodPdu(7), bad)));
+    assertThat(TestChannels.drainOutbound(ch)).isEqualTo(goodPdu(7));
+    assertThat(errors.errors).singleElement().isInstanceOf(GdpCodecException.class);
+    assertThat(ch.isOpen()).isFalse();
+    assertFalse(ch.finish());
+  }
+
+  @Test
   void badHeaderIsDetectedFromItsFirst76BytesAlone() {
     byte[] bad = goodPdu(1000);
     bad[0] = 5;

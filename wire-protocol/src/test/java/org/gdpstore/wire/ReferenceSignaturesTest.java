@@ -25,6 +25,8 @@ import org.gdpstore.wire.proto.GdpSignature;
 import org.gdpstore.wire.proto.GdpTimestamp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Records signed the way the reference signs them (RSA PKCS#1 v1.5, DSA, ECDSA over the digest
@@ -75,7 +77,8 @@ class ReferenceSignaturesTest {
     tamperedSig[tamperedSig.length / 2] ^= 0x10;
     assertThat(RecordDigest.verifyReference(key, input, tamperedSig)).isFalse();
     assertThat(RecordDigest.verifyReference(key, input, new byte[0])).isFalse();
-    KeyEntry wrongDigest = new KeyEntry(KeyEntry.MD_SHA1, key.keyType(), key.keyBits(), key.der());
+    int otherDigest = key.digestAlgorithm() == KeyEntry.MD_SHA1 ? KeyEntry.MD_SHA256 : KeyEntry.MD_SHA1;
+    KeyEntry wrongDigest = new KeyEntry(otherDigest, key.keyType(), key.keyBits(), key.der());
     assertThat(RecordDigest.verifyReference(wrongDigest, input, sig)).isFalse();
   }
 
@@ -130,6 +133,29 @@ class ReferenceSignaturesTest {
     assertThat(explicitDer).isNotEqualTo(spki);
     KeyEntry explicitKey = new KeyEntry(KeyEntry.MD_SHA256, KeyEntry.KEY_EC, 0, ByteBuffer.wrap(explicitDer));
     assertVerifies(explicitKey, sig, digest);
+  }
+
+  /** Curves OpenSSL offers the reference's key tools; the JDK 17 provider lacks most of them. */
+  @ParameterizedTest(name = "{0} with {1}")
+  @CsvSource({
+      "secp256k1, SHA256withECDSA, 3",
+      "secp384r1, SHA384withECDSA, 4",
+      "secp521r1, SHA512withECDSA, 5",
+      "sect233r1, SHA256withECDSA, 3",
+      "sect409r1, SHA256withECDSA, 3",
+      "sect571r1, SHA1withECDSA, 1",
+      "brainpoolP256r1, SHA224withECDSA, 2",
+  })
+  void ecdsaOnOtherCurvesAndDigests(String curve, String alg, int digestId) throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
+    g.initialize(new ECGenParameterSpec(curve), RANDOM);
+    KeyPair kp = g.generateKeyPair();
+    KeyEntry key = new KeyEntry(digestId, KeyEntry.KEY_EC, 0, ByteBuffer.wrap(kp.getPublic().getEncoded()));
+    RecordDigest d = new RecordDigest(metadata.logName(), metadata.toBytes(), key.digestName());
+    byte[] sig = sign(alg, BC, kp.getPrivate(), d.digestInput(datum));
+    assertVerifies(key, sig, d);
+    // whatever digest the RecordDigest instance was made with, the key's digest decides
+    assertThat(digest.verify(withSig(datum, sig), key)).isTrue();
   }
 
   @Test

@@ -1,0 +1,159 @@
+package org.gdpstore.bench;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.SocketAddress;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.gdpstore.wire.GdpEnvelope;
+import org.gdpstore.wire.GdpName;
+import org.gdpstore.wire.GdpPipeline;
+import org.gdpstore.wire.LogMetadata;
+import org.gdpstore.wire.MsgCode;
+import org.gdpstore.wire.Pdu;
+import org.gdpstore.wire.WireLimits;
+import org.gdpstore.wire.proto.CmdAppend;
+import org.gdpstore.wire.proto.CmdCreate;
+import org.gdpstore.wire.proto.CmdOpen;
+import org.gdpstore.wire.proto.CmdReadByRecno;
+import org.gdpstore.wire.proto.GdpDatum;
+import org.gdpstore.wire.proto.GdpDatumList;
+import org.gdpstore.wire.proto.GdpMessage;
+import org.gdpstore.wire.proto.GdpMetadata;
+import org.gdpstore.wire.proto.GdpTimestamp;
+
+/**
+ * A bare GDP client for measuring the simulator itself, without the log-client's bookkeeping:
+ * one Netty channel with the wire codec, ADVERTISE, CREATE/OPEN by rid, then raw APPEND and
+ * READ_BY_RECNO messages whose answers go to a caller-supplied handler on the event loop. Only for
+ * benchmarks; not thread-safe except for {@link #send}.
+ */
+final class RawGdpClient implements AutoCloseable {
+  private final EventLoopGroup group;
+  private final GdpName name;
+  private final GdpName server;
+  private final Channel channel;
+  private final Map<Integer, CompletableFuture<GdpMessage>> control = new ConcurrentHashMap<>();
+  private volatile Consumer<GdpMessage> handler = m -> { };
+  private int rid = 1 << 20;
+
+  RawGdpClient(SocketAddress router, GdpName server) throws InterruptedException {
+    byte[] n = new byte[GdpName.LENGTH];
+    new SecureRandom().nextBytes(n);
+    this.name = GdpName.of(n);
+    this.server = server;
+    boolean tcp = !(router instanceof LocalAddress);
+    // local channels need a local I/O handler in Netty 4.2
+    this.group = new MultiThreadIoEventLoopGroup(1, tcp ? NioIoHandler.newFactory() : LocalIoHandler.newFactory());
+    Bootstrap b = new Bootstrap().group(group)
+        .channel(tcp ? NioSocketChannel.class : LocalChannel.class)
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            GdpPipeline.configure(ch.pipeline(), WireLimits.DEFAULT);
+            ch.pipeline().addLast(new SimpleChannelInboundHandler<Object>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof GdpEnvelope env) {
+                  CompletableFuture<GdpMessage> f = control.remove(env.rid());
+                  if (f != null) {
+                    f.complete(env.message());
+                  } else {
+                    handler.accept(env.message());
+                  }
+                }
+                // other PDUs (no-route ...) are released by SimpleChannelInboundHandler
+              }
+            });
+          }
+        });
+    if (tcp) {
+      b.option(ChannelOption.TCP_NODELAY, true);
+    }
+    try {
+      channel = b.connect(router).sync().channel();
+      channel.writeAndFlush(Pdu.advertise(name, name)).sync();
+    } catch (InterruptedException | RuntimeException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /** Where answers that are not to CREATE/OPEN go (called on the event loop). */
+  void onMessage(Consumer<GdpMessage> h) {
+    this.handler = h;
+  }
+
+  private GdpMessage call(GdpName dst, GdpMessage.Builder m) throws Exception {
+    int id = ++rid;
+    CompletableFuture<GdpMessage> f = new CompletableFuture<>();
+    control.put(id, f);
+    channel.writeAndFlush(new GdpEnvelope(dst, name, m.setRid(id).build()));
+    GdpMessage reply = f.get(30, TimeUnit.SECONDS);
+    if (!MsgCode.isAck(reply.getCmd())) {
+      throw new IllegalStateException("request " + m.getCmd() + " answered with " + reply);
+    }
+    return reply;
+  }
+
+  /** Creates an unsigned log on the simulator's log server and opens it for appending. */
+  GdpName createLog(String humanName) throws Exception {
+    LogMetadata md = LogMetadata.builder().put(LogMetadata.XID, humanName)
+        .put(LogMetadata.NON, Long.toString(System.nanoTime())).build();
+    GdpName log = md.logName();
+    call(server, GdpMessage.newBuilder().setCmd(MsgCode.CMD_CREATE).setCmdCreate(CmdCreate.newBuilder()
+        .setMetadata(GdpMetadata.newBuilder().setData(ByteString.copyFrom(md.toBytes())))
+        .setLogname(ByteString.copyFrom(log.toBytes()))));
+    call(log, GdpMessage.newBuilder().setCmd(MsgCode.CMD_OPEN_AO).setCmdOpen(CmdOpen.getDefaultInstance()));
+    return log;
+  }
+
+  /** Sends one unsigned APPEND of record {@code recno} (no flush when {@code flush} is false). */
+  void append(GdpName log, long recno, byte[] data, boolean flush) {
+    long now = System.currentTimeMillis();
+    GdpDatum d = GdpDatum.newBuilder().setRecno(recno)
+        .setTs(GdpTimestamp.newBuilder().setSec(now / 1000).setNsec((int) (now % 1000) * 1_000_000))
+        .setData(UnsafeByteOperations.unsafeWrap(data)).build();
+    GdpMessage m = GdpMessage.newBuilder().setCmd(MsgCode.CMD_APPEND).setRid((int) recno)
+        .setCmdAppend(CmdAppend.newBuilder().setDl(GdpDatumList.newBuilder().addD(d))).build();
+    send(log, m, flush);
+  }
+
+  /** Sends READ_BY_RECNO for {@code count} records from {@code from}. */
+  void readRange(GdpName log, long from, int count) {
+    send(log, GdpMessage.newBuilder().setCmd(MsgCode.CMD_READ_BY_RECNO).setRid(++rid)
+        .setCmdReadByRecno(CmdReadByRecno.newBuilder().setRecno(from).setNrecs(count)).build(), true);
+  }
+
+  void send(GdpName dst, GdpMessage m, boolean flush) {
+    GdpEnvelope env = new GdpEnvelope(dst, name, m);
+    if (flush) {
+      channel.writeAndFlush(env, channel.voidPromise());
+    } else {
+      channel.write(env, channel.voidPromise());
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.close().sync();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+  }
+}

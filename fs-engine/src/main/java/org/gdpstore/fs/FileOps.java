@@ -1,0 +1,42 @@
+package org.gdpstore.fs;
+
+/**
+ * TensorFlow's FileSystem method set: {@link ReadOps} plus the writes. Implemented by
+ * {@link GdpFileSystem} (every call is its own atomic commit) and {@link Transaction} (calls are
+ * staged and commit together). Writes need the filesystem's writer key (else PERMISSION_DENIED).
+ */
+public interface FileOps extends ReadOps {
+  /** A new, empty file replacing any existing one when closed. */
+  WritableFile newWritableFile(String path) throws FsException;
+
+  /** Continues an existing file, or creates it. */
+  WritableFile newAppendableFile(String path) throws FsException;
+
+  void deleteFile(String path) throws FsException;
+
+  /** ALREADY_EXISTS if the path exists; NOT_FOUND if the parent does not. */
+  void createDir(String path) throws FsException;
+
+  /** Creates the directory and missing parents; OK if it exists. */
+  void recursivelyCreateDir(String path) throws FsException;
+
+  /** FAILED_PRECONDITION if not empty. */
+  void deleteDir(String path) throws FsException;
+
+  /** Deletes a directory tree (or a file) in one commit. */
+  DeleteResult deleteRecursively(String path) throws FsException;
+
+  /** Atomic rename of a file or directory tree, replacing a target file or empty directory. */
+  void renameFile(String src, String target) throws FsException;
+
+  /** Copies a file (shares the immutable content log; O(1)). */
+  void copyFile(String src, String target) throws FsException;
+
+  /** Always true: a rename is one directory record. */
+  boolean hasAtomicMove(String path) throws FsException;
+
+  boolean canCreateTempFile(String path) throws FsException;
+
+  /** Convenience: writes a whole file (replacing it). */
+  void writeFile(String path, byte[] content) throws FsException;
+}

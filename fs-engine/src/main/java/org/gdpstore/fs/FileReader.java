@@ -1,0 +1,89 @@
+package org.gdpstore.fs;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import org.gdpstore.fs.internal.Entry;
+
+/**
+ * Reads one published file version. Thread-safe. Tracks sequential access for read-ahead, and
+ * hashes bytes read in order from offset 0 so a file read to its end is checked against the
+ * content hash of its directory entry.
+ */
+final class FileReader implements RandomAccessFile {
+  private final FsCore core;
+  private final String path;
+  private final Entry entry;
+  private final Object lock = new Object();
+  private long expectNext;
+  private int streak;
+  private final MessageDigest sha = FsCore.newSha256();
+  private long hashedUpTo;
+  private boolean closed;
+
+  FileReader(FsCore core, String path, Entry entry) {
+    this.core = core;
+    this.path = path;
+    this.entry = entry;
+  }
+
+  @Override
+  public String name() {
+    return path;
+  }
+
+  @Override
+  public long length() {
+    return entry.size;
+  }
+
+  @Override
+  public int read(long offset, ByteBuffer dst) throws FsException {
+    if (closed) {
+      throw new FsException(FsCode.FAILED_PRECONDITION, path, "file is closed");
+    }
+    boolean sequential;
+    synchronized (lock) {
+      sequential = offset == expectNext && offset > 0;
+      streak = sequential ? streak + 1 : 0;
+    }
+    int start = dst.position();
+    int n = core.read(entry, path, offset, dst, sequential ? this : null);
+    synchronized (lock) {
+      expectNext = offset + n;
+      if (core.opts.verify() && n > 0 && offset == hashedUpTo) {
+        ByteBuffer got = dst.duplicate();
+        got.position(start).limit(start + n);
+        sha.update(got);
+        hashedUpTo += n;
+        if (hashedUpTo == entry.size && !Arrays.equals(sha.digest(), entry.sha256())) {
+          throw new IntegrityException(path, "content hash mismatch: the data does not match its directory entry");
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Called after a sequential read that ended in chunk {@code recno}. */
+  void afterRead(FsCore c, FsCore.FileLog fl, Entry e, long recno) {
+    if (c.opts.readAheadChunks() > 0) {
+      c.prefetch(fl, recno + 1, c.opts.readAheadChunks(), e.lastRecno);
+    }
+  }
+
+  @Override
+  public byte[] readFully(long offset, int n) throws FsException {
+    ByteBuffer b = ByteBuffer.allocate(n);
+    int got = read(offset, b);
+    if (got < n) {
+      throw new FsException(FsCode.OUT_OF_RANGE, path, "read " + got + " of " + n + " bytes at offset "
+          + offset + ": end of file (length " + entry.size + ")");
+    }
+    return b.array();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+}

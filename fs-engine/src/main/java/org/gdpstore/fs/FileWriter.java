@@ -1,0 +1,234 @@
+package org.gdpstore.fs;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import org.gdpstore.fs.internal.Entry;
+import org.gdpstore.fs.internal.LogStore;
+import org.gdpstore.fs.internal.Records;
+import org.gdpstore.wire.GdpName;
+
+/**
+ * Writes one file (or a large key-value value) into a file log and publishes it on close. Not
+ * thread-safe. Chunks are appended asynchronously with at most {@code appendWindow} in flight.
+ */
+final class FileWriter implements WritableFile {
+  private final FsCore core;
+  private final String path;
+  private final String key;
+  private final Entry.Kind kind;
+  private final TransactionToken token;
+  private final LogStore.Appender appender;
+  private final GdpName log;
+  private final byte[] buf;
+  private int bufLen;
+  private long sent;
+  private final MessageDigest sha = FsCore.newSha256();
+  private final ArrayDeque<CompletableFuture<Long>> inflight = new ArrayDeque<>();
+  private long lastRecno;
+  private boolean closed;
+  private FsException failure;
+
+  private FileWriter(FsCore core, String path, String key, Entry.Kind kind, TransactionToken token,
+      LogStore.Appender appender, GdpName log, long startSize, long lastRecno) {
+    this.core = core;
+    this.path = path;
+    this.key = key;
+    this.kind = kind;
+    this.token = token;
+    this.appender = appender;
+    this.log = log;
+    this.buf = new byte[core.opts.chunkSize()];
+    this.sent = startSize;
+    this.lastRecno = lastRecno;
+  }
+
+  /**
+   * Opens a writer for {@code key} (an fs path or {@code #key}); {@code existing} is the entry to
+   * continue (appendable files) or null. Called with the write lock held and the target checked.
+   */
+  static FileWriter open(FsCore core, String key, Entry.Kind kind, TransactionToken token,
+      Entry existing) throws FsException {
+    String path = FsCore.display(key);
+    byte[] oldContent = null;
+    if (existing != null && !existing.isInline()) {
+      if (core.logsBeingAppended.add(existing.log)) {
+        boolean ok = false;
+        try {
+          LogStore.Appender app = FsCore.await(core.store.openAppender(existing.log, core.keys), path);
+          long last = FsCore.await(app.lastRecno(), path);
+          if (last == existing.lastRecno) {
+            byte[] content = core.readAll(existing, path);
+            FileWriter w = new FileWriter(core, path, key, kind, token, app, existing.log,
+                existing.size, existing.lastRecno);
+            w.sha.update(content);
+            ok = true;
+            return w.register();
+          }
+          app.close(); // the log went on after this entry (a copy was appended to): start a new log
+        } finally {
+          if (!ok) {
+            core.logsBeingAppended.remove(existing.log);
+          }
+        }
+      }
+      oldContent = core.readAll(existing, path);
+    } else if (existing != null) {
+      oldContent = existing.inlineData();
+    }
+    LogPool.Prepared prepared = core.logPool.take(path);
+    core.logsBeingAppended.add(prepared.log());
+    FileWriter w = new FileWriter(core, path, key, kind, token, prepared.appender(), prepared.log(), 0, 1)
+        .register();
+    // the header may still be on its way (pipelined with the first chunks); close() waits for it
+    w.inflight.addLast(prepared.header());
+    if (oldContent != null && oldContent.length > 0) {
+      w.append(ByteBuffer.wrap(oldContent));
+    }
+    return w;
+  }
+
+  private FileWriter register() throws FsException {
+    core.openHandles.add(this);
+    if (token != null) {
+      core.txn(token).writers.add(this);
+    }
+    return this;
+  }
+
+  @Override
+  public String name() {
+    return path;
+  }
+
+  private void checkOpen() throws FsException {
+    if (closed) {
+      throw new FsException(FsCode.FAILED_PRECONDITION, path, "file is closed");
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public void append(ByteBuffer data) throws FsException {
+    checkOpen();
+    ByteBuffer d = data.duplicate();
+    while (d.hasRemaining()) {
+      int n = Math.min(d.remaining(), buf.length - bufLen);
+      d.get(buf, bufLen, n);
+      bufLen += n;
+      if (bufLen == buf.length) {
+        sendChunk();
+      }
+    }
+    data.position(data.limit());
+  }
+
+  private void sendChunk() throws FsException {
+    sha.update(buf, 0, bufLen);
+    ByteBuffer rec = Records.chunk(sent, buf, 0, bufLen);
+    sent += bufLen;
+    bufLen = 0;
+    inflight.addLast(appender.append(rec));
+    while (inflight.size() > core.opts.appendWindow()) {
+      waitOldest();
+    }
+  }
+
+  private void waitOldest() throws FsException {
+    CompletableFuture<Long> f = inflight.removeFirst();
+    try {
+      lastRecno = Math.max(lastRecno, FsCore.await(f, path));
+    } catch (FsException e) {
+      failure = e;
+      throw e;
+    }
+  }
+
+  @Override
+  public long tell() throws FsException {
+    checkOpen();
+    return sent + bufLen;
+  }
+
+  @Override
+  public void flush() throws FsException {
+    checkOpen();
+  }
+
+  @Override
+  public void sync() throws FsException {
+    checkOpen();
+    while (!inflight.isEmpty()) {
+      waitOldest();
+    }
+  }
+
+  /** Appends the tail, waits for every acknowledgement and publishes the file. Idempotent. */
+  @Override
+  public void close() throws FsException {
+    if (closed) {
+      return;
+    }
+    try {
+      publish(finishContent());
+    } finally {
+      release();
+    }
+  }
+
+  /** Appends the tail, waits for every acknowledgement and returns the entry, unpublished. */
+  Entry finish() throws FsException {
+    try {
+      return finishContent();
+    } finally {
+      release();
+    }
+  }
+
+  private Entry finishContent() throws FsException {
+    checkOpen();
+    if (bufLen > 0) {
+      sendChunk();
+    }
+    while (!inflight.isEmpty()) {
+      waitOldest();
+    }
+    return Entry.file(kind, log, sent, sha.digest(), FsCore.nowNanos(core.opts), lastRecno);
+  }
+
+  private void publish(Entry e) throws FsException {
+    core.mutate(token, path, t -> {
+      if (kind == Entry.Kind.FILE) {
+        core.checkWritableTarget(t, key);
+      } else {
+        t.claim(key);
+      }
+      t.put(key, e);
+      return null;
+    });
+  }
+
+  /** Drops the file without publishing it (transaction abort, filesystem close). */
+  void abandon() {
+    if (!closed) {
+      release();
+    }
+  }
+
+  private void release() {
+    closed = true;
+    core.openHandles.remove(this);
+    core.logsBeingAppended.remove(log);
+    if (token != null) {
+      try {
+        core.txn(token).writers.remove(this);
+      } catch (FsException ignored) {
+        // transaction already ended
+      }
+    }
+    appender.close();
+  }
+}

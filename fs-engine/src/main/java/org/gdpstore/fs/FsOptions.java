@@ -1,0 +1,126 @@
+package org.gdpstore.fs;
+
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Options of a {@link GdpFileSystem}. Immutable; build with {@link #builder()}.
+ *
+ * @param chunkSize bytes per file chunk record (at most {@link #MAX_CHUNK_SIZE} so a record fits
+ *     one 65,535-byte PDU with its signature and headers)
+ * @param cacheBytes chunk cache capacity in bytes (0 disables caching)
+ * @param readAheadChunks chunks fetched ahead once reads of a file are sequential (0 = off)
+ * @param verify verify every record (log-client signatures) and every whole-file content hash
+ * @param inlineLimit key-value values up to this many bytes live inside the directory entry
+ * @param appendWindow file chunks in flight (appended but not yet acknowledged) per writer
+ * @param logPool file logs created ahead of need, so a new file does not wait for log creation
+ *     (0 = create each log when the file is opened)
+ * @param clock the writer's clock (modification and commit times)
+ */
+public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boolean verify,
+    int inlineLimit, int appendWindow, int logPool, Clock clock) {
+
+  /** Largest chunk: 65,535-byte PDU minus GDP headers, signature, record framing. */
+  public static final int MAX_CHUNK_SIZE = 61_440;
+  /** The default options. */
+  public static final FsOptions DEFAULT = builder().build();
+
+  public FsOptions {
+    if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
+      throw new IllegalArgumentException("chunkSize must be in [1, " + MAX_CHUNK_SIZE + "], got " + chunkSize);
+    }
+    if (cacheBytes < 0) {
+      throw new IllegalArgumentException("cacheBytes must be >= 0, got " + cacheBytes);
+    }
+    if (readAheadChunks < 0 || readAheadChunks > 256) {
+      throw new IllegalArgumentException("readAheadChunks must be in [0, 256], got " + readAheadChunks);
+    }
+    if (inlineLimit < 0 || inlineLimit > 4096) {
+      throw new IllegalArgumentException("inlineLimit must be in [0, 4096], got " + inlineLimit);
+    }
+    if (appendWindow < 1 || appendWindow > 1024) {
+      throw new IllegalArgumentException("appendWindow must be in [1, 1024], got " + appendWindow);
+    }
+    if (logPool < 0 || logPool > 64) {
+      throw new IllegalArgumentException("logPool must be in [0, 64], got " + logPool);
+    }
+    Objects.requireNonNull(clock, "clock");
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.chunkSize = chunkSize;
+    b.cacheBytes = cacheBytes;
+    b.readAheadChunks = readAheadChunks;
+    b.verify = verify;
+    b.inlineLimit = inlineLimit;
+    b.appendWindow = appendWindow;
+    b.logPool = logPool;
+    b.clock = clock;
+    return b;
+  }
+
+  /** Builder of {@link FsOptions}; not thread-safe. */
+  public static final class Builder {
+    private int chunkSize = MAX_CHUNK_SIZE;
+    private long cacheBytes = 64L << 20;
+    private int readAheadChunks = 8;
+    private boolean verify = true;
+    private int inlineLimit = 1024;
+    private int appendWindow = 32;
+    private int logPool = 4;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    public Builder chunkSize(int v) {
+      chunkSize = v;
+      return this;
+    }
+
+    public Builder cacheBytes(long v) {
+      cacheBytes = v;
+      return this;
+    }
+
+    public Builder readAheadChunks(int v) {
+      readAheadChunks = v;
+      return this;
+    }
+
+    /** {@code false} opts out of verification: faster, but tampered data may be returned. */
+    public Builder verify(boolean v) {
+      verify = v;
+      return this;
+    }
+
+    public Builder inlineLimit(int v) {
+      inlineLimit = v;
+      return this;
+    }
+
+    public Builder appendWindow(int v) {
+      appendWindow = v;
+      return this;
+    }
+
+    public Builder logPool(int v) {
+      logPool = v;
+      return this;
+    }
+
+    public Builder clock(Clock v) {
+      clock = Objects.requireNonNull(v, "clock");
+      return this;
+    }
+
+    public FsOptions build() {
+      return new FsOptions(chunkSize, cacheBytes, readAheadChunks, verify, inlineLimit, appendWindow, logPool,
+          clock);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package org.gdpstore.fs;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.gdpstore.fs.internal.Entry;
+
+/**
+ * Key-value pairs stored in the filesystem's directory log, in a namespace of their own (a key is
+ * not a file path). Values up to {@link FsOptions#inlineLimit()} bytes live inside the directory
+ * entry; larger ones get a log of their own. Every {@code put}/{@code delete} is one commit;
+ * {@link #batch()} commits many at once. Reads see the newest commit. Thread-safe.
+ *
+ * <p>Keys: non-empty, at most {@value #MAX_KEY_BYTES} UTF-8 bytes, no NUL (else INVALID_ARGUMENT).
+ */
+public final class KeyValueStore {
+  /** Longest key in UTF-8 bytes. */
+  public static final int MAX_KEY_BYTES = 1024;
+
+  private final FsCore core;
+
+  KeyValueStore(FsCore core) {
+    this.core = core;
+  }
+
+  static String checkKey(String key) throws FsException {
+    if (key == null) {
+      throw new NullPointerException("key");
+    }
+    if (key.isEmpty()) {
+      throw new FsException(FsCode.INVALID_ARGUMENT, "kv:", "empty key");
+    }
+    if (key.indexOf('\0') >= 0) {
+      throw new FsException(FsCode.INVALID_ARGUMENT, "kv:" + key.replace("\0", "\\0"), "key contains NUL");
+    }
+    if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+      throw new FsException(FsCode.INVALID_ARGUMENT, "kv:" + key.substring(0, 32) + "...",
+          "key longer than " + MAX_KEY_BYTES + " bytes");
+    }
+    return "#" + key;
+  }
+
+  /** Stores a value (replacing any); returns the commit. */
+  public CommitResult put(String key, byte[] value) throws FsException {
+    return batch().put(key, value).commit();
+  }
+
+  /** The value, or empty if the key is absent. */
+  public Optional<byte[]> get(String key) throws FsException {
+    return get(core, core.headView(), key);
+  }
+
+  static Optional<byte[]> get(FsCore core, FsCore.View v, String key) throws FsException {
+    String k = checkKey(key);
+    Entry e = v.get(k);
+    return e == null ? Optional.empty() : Optional.of(core.readAll(e, "kv:" + key));
+  }
+
+  /** Whether the key is present. */
+  public boolean contains(String key) throws FsException {
+    return core.headView().get(checkKey(key)) != null;
+  }
+
+  /** Deletes a key; returns whether it existed. */
+  public boolean delete(String key) throws FsException {
+    String k = checkKey(key);
+    return core.mutate(null, "kv:" + key, t -> {
+      if (t.view().get(k) == null) {
+        return false;
+      }
+      t.put(k, null);
+      return true;
+    });
+  }
+
+  /** Keys starting with {@code prefix} ("" = all), sorted. */
+  public List<String> keys(String prefix) {
+    return core.headView().kvKeys(prefix);
+  }
+
+  /** Keys starting with {@code prefix} and their values, sorted by key, from one snapshot. */
+  public TreeMap<String, byte[]> scan(String prefix) throws FsException {
+    FsCore.View v = core.headView();
+    TreeMap<String, byte[]> out = new TreeMap<>();
+    for (String k : v.kvKeys(prefix)) {
+      out.put(k, core.readAll(v.get("#" + k), "kv:" + k));
+    }
+    return out;
+  }
+
+  /** A new atomic batch of puts and deletes. */
+  public Batch batch() {
+    return new Batch();
+  }
+
+  /** Puts and deletes that commit together (one directory record) or not at all. Not thread-safe. */
+  public final class Batch {
+    private final Map<String, byte[]> ops = new LinkedHashMap<>();
+
+    private Batch() {}
+
+    public Batch put(String key, byte[] value) throws FsException {
+      ops.put(checkKey(key), value.clone());
+      return this;
+    }
+
+    public Batch delete(String key) throws FsException {
+      ops.put(checkKey(key), null);
+      return this;
+    }
+
+    /** Commits every operation with one directory record; returns it. */
+    public CommitResult commit() throws FsException {
+      core.requireWritable("kv:");
+      // large values first go into their own (still invisible) logs
+      Map<String, Entry> entries = new LinkedHashMap<>();
+      List<String> order = new ArrayList<>(ops.keySet());
+      for (String k : order) {
+        byte[] v = ops.get(k);
+        if (v == null) {
+          entries.put(k, null);
+        } else if (v.length <= core.opts.inlineLimit()) {
+          entries.put(k, Entry.inline(v, FsCore.sha256(v), FsCore.nowNanos(core.opts)));
+        } else {
+          FileWriter w = core.mutate(null, FsCore.display(k),
+              t -> FileWriter.open(core, k, Entry.Kind.VALUE, null, null));
+          w.append(v);
+          entries.put(k, w.finish());
+        }
+      }
+      core.requireWritable("kv:");
+      core.writeLock.lock();
+      try {
+        FsCore.Txn t = core.new Txn(0, true);
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+          t.put(e.getKey(), e.getValue());
+        }
+        return core.commit(t);
+      } finally {
+        core.writeLock.unlock();
+      }
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package org.gdpstore.fs.internal;
+
+import com.google.protobuf.ByteString;
+import java.util.Arrays;
+import org.gdpstore.fs.proto.EntryKind;
+import org.gdpstore.wire.GdpName;
+
+/**
+ * One live directory entry (file, directory or key-value value) as the engine holds it; the
+ * in-memory twin of the on-log {@code Entry} message. Immutable.
+ */
+public final class Entry {
+  /** What the entry is. */
+  public enum Kind { FILE, DIR, VALUE }
+
+  private static final byte[] NONE = new byte[0];
+
+  public final Kind kind;
+  /** The file log, or null (directories, inline values). */
+  public final GdpName log;
+  public final long size;
+  private final byte[] sha256;
+  public final long mtimeNanos;
+  public final long lastRecno;
+  private final byte[] inline;
+
+  private Entry(Kind kind, GdpName log, long size, byte[] sha256, long mtimeNanos, long lastRecno,
+      byte[] inline) {
+    this.kind = kind;
+    this.log = log;
+    this.size = size;
+    this.sha256 = sha256;
+    this.mtimeNanos = mtimeNanos;
+    this.lastRecno = lastRecno;
+    this.inline = inline;
+  }
+
+  public static Entry dir(long mtimeNanos) {
+    return new Entry(Kind.DIR, null, 0, NONE, mtimeNanos, 0, NONE);
+  }
+
+  public static Entry file(Kind kind, GdpName log, long size, byte[] sha256, long mtimeNanos,
+      long lastRecno) {
+    return new Entry(kind, log, size, sha256.clone(), mtimeNanos, lastRecno, NONE);
+  }
+
+  public static Entry inline(byte[] data, byte[] sha256, long mtimeNanos) {
+    return new Entry(Kind.VALUE, null, data.length, sha256.clone(), mtimeNanos, 0, data.clone());
+  }
+
+  public boolean isDir() {
+    return kind == Kind.DIR;
+  }
+
+  public boolean isInline() {
+    return log == null && kind != Kind.DIR;
+  }
+
+  public byte[] sha256() {
+    return sha256.clone();
+  }
+
+  public byte[] inlineData() {
+    return inline.clone();
+  }
+
+  /** The same entry with another modification time. */
+  public Entry withMtime(long nanos) {
+    return new Entry(kind, log, size, sha256, nanos, lastRecno, inline);
+  }
+
+  public org.gdpstore.fs.proto.Entry toProto() {
+    org.gdpstore.fs.proto.Entry.Builder b = org.gdpstore.fs.proto.Entry.newBuilder()
+        .setKind(switch (kind) {
+          case FILE -> EntryKind.REGULAR_FILE;
+          case DIR -> EntryKind.DIR;
+          case VALUE -> EntryKind.VALUE;
+        })
+        .setSize(size)
+        .setMtimeUnixNanos(mtimeNanos)
+        .setLastRecno(lastRecno);
+    if (log != null) {
+      b.setLogName(ByteString.copyFrom(log.toBytes()));
+    }
+    if (sha256.length > 0) {
+      b.setSha256(ByteString.copyFrom(sha256));
+    }
+    if (inline.length > 0) {
+      b.setInlineData(ByteString.copyFrom(inline));
+    }
+    return b.build();
+  }
+
+  /** Parses an on-log entry; throws IllegalArgumentException if it breaks the format rules. */
+  public static Entry fromProto(org.gdpstore.fs.proto.Entry e) {
+    Kind kind = switch (e.getKind()) {
+      case REGULAR_FILE -> Kind.FILE;
+      case DIR -> Kind.DIR;
+      case VALUE -> Kind.VALUE;
+      default -> throw new IllegalArgumentException("unknown entry kind " + e.getKindValue());
+    };
+    if (kind == Kind.DIR) {
+      return dir(e.getMtimeUnixNanos());
+    }
+    byte[] sha = e.getSha256().toByteArray();
+    if (sha.length != 32) {
+      throw new IllegalArgumentException("entry content hash has " + sha.length + " bytes, not 32");
+    }
+    if (e.getLogName().isEmpty()) {
+      byte[] data = e.getInlineData().toByteArray();
+      if (data.length != e.getSize()) {
+        throw new IllegalArgumentException("inline entry size " + e.getSize() + " != " + data.length);
+      }
+      return new Entry(kind, null, data.length, sha, e.getMtimeUnixNanos(), 0, data);
+    }
+    if (e.getLogName().size() != GdpName.LENGTH) {
+      throw new IllegalArgumentException("entry log name has " + e.getLogName().size() + " bytes");
+    }
+    if (e.getLastRecno() < 1) {
+      throw new IllegalArgumentException("entry last_recno must be >= 1");
+    }
+    return new Entry(kind, GdpName.of(e.getLogName().toByteArray()), e.getSize(), sha,
+        e.getMtimeUnixNanos(), e.getLastRecno(), NONE);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Entry x && x.kind == kind && java.util.Objects.equals(x.log, log)
+        && x.size == size && Arrays.equals(x.sha256, sha256) && x.mtimeNanos == mtimeNanos
+        && x.lastRecno == lastRecno && Arrays.equals(x.inline, inline);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(kind, log, size, mtimeNanos, lastRecno);
+  }
+
+  @Override
+  public String toString() {
+    return kind + (log != null ? "[" + log.printable() + " size=" + size + " last=" + lastRecno + "]"
+        : "[size=" + size + "]");
+  }
+}

@@ -1,0 +1,66 @@
+package org.gdpstore.fs.internal;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.gdpstore.wire.Ed25519Keys;
+import org.gdpstore.wire.GdpName;
+
+/**
+ * The small port through which the fs engine talks to GDP logs. The production implementation
+ * ({@link ClientLogStore}) sits on the log-client's public API; {@link InMemoryLogStore} backs the
+ * fast unit tests. Futures fail with {@link LogStoreException}. Implementations are thread-safe.
+ */
+public interface LogStore extends AutoCloseable {
+
+  /**
+   * Creates a new, empty log whose single writer is {@code writer} (its public key goes into the
+   * metadata) and returns its name. {@code label} is a human hint, possibly empty.
+   */
+  CompletableFuture<GdpName> createLog(Ed25519Keys writer, String label);
+
+  /** Opens a log for reading (records are verified unless {@code verify} is false). */
+  CompletableFuture<Source> openSource(GdpName log, boolean verify);
+
+  /** Opens a log for appending, signing with {@code writer}; fails PERMISSION if not its writer. */
+  CompletableFuture<Appender> openAppender(GdpName log, Ed25519Keys writer);
+
+  @Override
+  void close();
+
+  /** One stored record. The payload is read-only and owned by the caller. */
+  record StoredRecord(long recno, long timestampNanos, ByteBuffer payload) {}
+
+  /** A readable log. */
+  interface Source extends AutoCloseable {
+    GdpName name();
+
+    /** The number of the newest record (0 for an empty log), asked of the log server. */
+    CompletableFuture<Long> lastRecno();
+
+    CompletableFuture<StoredRecord> read(long recno);
+
+    /** Up to {@code count} consecutive records from {@code first}; fewer at the end of the log. */
+    CompletableFuture<List<StoredRecord>> readRange(long first, int count);
+
+    /**
+     * Delivers every record from {@code from} on, in order and without gaps, now and as they are
+     * appended, until the returned handle is closed or {@code onError} was called. Callbacks come
+     * one at a time on a thread of the store's choosing and must not block.
+     */
+    AutoCloseable subscribe(long from, java.util.function.Consumer<StoredRecord> onRecord,
+        java.util.function.Consumer<LogStoreException> onError);
+
+    @Override
+    void close();
+  }
+
+  /** A log opened by its single writer. */
+  interface Appender extends Source {
+    /** Appends one record; completes with its recno once the log server acknowledged it. */
+    CompletableFuture<Long> append(ByteBuffer payload);
+
+    /** Appends records in order; completes with their recnos once all are acknowledged. */
+    CompletableFuture<List<Long>> appendBatch(List<ByteBuffer> payloads);
+  }
+}

@@ -1,0 +1,67 @@
+package org.gdpstore.fs.internal;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.ByteBuffer;
+import org.gdpstore.fs.proto.FileChunk;
+import org.gdpstore.fs.proto.FsRecord;
+import org.gdpstore.fs.proto.LogHeader;
+import org.gdpstore.fs.proto.LogKind;
+import org.gdpstore.wire.GdpName;
+
+/** Encoding and checked decoding of on-log records (docs/on-log-format.md). Stateless. */
+public final class Records {
+  /** The format version this code writes and the newest it reads. */
+  public static final int FORMAT_VERSION = 1;
+
+  private Records() {}
+
+  public static ByteBuffer header(LogKind kind, int chunkSize, long createdNanos, GdpName fs,
+      String label) {
+    LogHeader.Builder h = LogHeader.newBuilder()
+        .setKind(kind)
+        .setFormatVersion(FORMAT_VERSION)
+        .setChunkSize(chunkSize)
+        .setCreatedUnixNanos(createdNanos)
+        .setLabel(label);
+    if (fs != null) {
+      h.setFilesystem(ByteString.copyFrom(fs.toBytes()));
+    }
+    return ByteBuffer.wrap(FsRecord.newBuilder().setHeader(h).build().toByteArray());
+  }
+
+  public static ByteBuffer chunk(long offset, byte[] data, int off, int len) {
+    FsRecord r = FsRecord.newBuilder()
+        .setChunk(FileChunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(data, off, len)))
+        .build();
+    return ByteBuffer.wrap(r.toByteArray());
+  }
+
+  /** Parses a record; a malformed one is an integrity failure (IllegalArgumentException). */
+  public static FsRecord parse(ByteBuffer payload) {
+    try {
+      return FsRecord.parseFrom(payload.duplicate());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("record is not a gdpfs record: " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses and checks a header record of the expected kind. */
+  public static LogHeader parseHeader(ByteBuffer payload, LogKind expected) {
+    FsRecord r = parse(payload);
+    if (!r.hasHeader()) {
+      throw new IllegalArgumentException("record 1 is not a log header");
+    }
+    LogHeader h = r.getHeader();
+    if (h.getKind() != expected) {
+      throw new IllegalArgumentException("log is a " + h.getKind() + " log, expected " + expected);
+    }
+    if (h.getFormatVersion() < 1 || h.getFormatVersion() > FORMAT_VERSION) {
+      throw new IllegalArgumentException("unsupported format version " + h.getFormatVersion());
+    }
+    if (expected == LogKind.FILE && h.getChunkSize() < 1) {
+      throw new IllegalArgumentException("file log header has chunk size 0");
+    }
+    return h;
+  }
+}

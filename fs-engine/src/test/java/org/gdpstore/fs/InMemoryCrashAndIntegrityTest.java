@@ -1,0 +1,260 @@
+package org.gdpstore.fs;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.TreeMap;
+import org.gdpstore.fs.internal.InMemoryLogStore;
+import org.gdpstore.wire.GdpName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Crash consistency and tamper detection on the in-memory store: the writer "dies" after every
+ * possible number of appends during a multi-file commit, a multi-record commit, a directory
+ * rename and a recursive delete; a fresh reader must then see all of the operation or none of it,
+ * and a new writer session must carry on. Flipped bytes must surface as integrity errors.
+ */
+class InMemoryCrashAndIntegrityTest {
+  static final FsOptions OPTS = FsOptions.builder().chunkSize(100).cacheBytes(1 << 16).build();
+
+  interface Operation {
+    void run(GdpFileSystem fs) throws Exception;
+  }
+
+  interface Setup {
+    void run(GdpFileSystem fs) throws Exception;
+  }
+
+  /**
+   * Runs {@code op} with a crash after k appends for k = 0, 1, ... until it completes without a
+   * crash; after each crash a fresh reader must see exactly the state before or after.
+   */
+  static int crashAtEveryStep(Setup setup, Operation op) throws Exception {
+    // the reference states: before and after, from a run without crash
+    InMemoryLogStore ref = new InMemoryLogStore();
+    TreeMap<String, String> before;
+    TreeMap<String, String> after;
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(ref, Backend.KEYS, OPTS)) {
+      setup.run(fs);
+      before = FsDifferentialTest.tree(fs);
+      op.run(fs);
+      after = FsDifferentialTest.tree(fs);
+    }
+    assertThat(after).isNotEqualTo(before);
+    for (int k = 0; ; k++) {
+      InMemoryLogStore store = new InMemoryLogStore();
+      boolean crashed = false;
+      GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS);
+      GdpName root = fs.rootName();
+      try {
+        setup.run(fs);
+        store.crashAfterAppends(k);
+        try {
+          op.run(fs);
+        } catch (FsException e) {
+          assertThat(e.code()).as(e.getMessage()).isEqualTo(FsCode.UNAVAILABLE);
+          crashed = true;
+        }
+      } finally {
+        try {
+          fs.close();
+        } catch (IllegalStateException closeErrors) {
+          crashed = true; // files still open when the dead writer closed
+        }
+      }
+      store.heal();
+      try (GdpFileSystem reader = GdpFileSystem.open(store, root, null, OPTS)) {
+        TreeMap<String, String> seen = FsDifferentialTest.tree(reader);
+        assertThat(seen).as("crash after %d appends", k).isIn(before, after);
+        if (!crashed) {
+          assertThat(seen).isEqualTo(after);
+          return k;
+        }
+      }
+      // the next writer session works and its readers stay consistent
+      try (GdpFileSystem writer = GdpFileSystem.open(store, root, Backend.KEYS, OPTS)) {
+        writer.writeFile("/after-crash", "ok".getBytes(UTF_8));
+        try (GdpFileSystem reader = GdpFileSystem.open(store, root, null, OPTS)) {
+          TreeMap<String, String> seen = FsDifferentialTest.tree(reader);
+          seen.remove("/after-crash");
+          assertThat(seen).isIn(before, after);
+          assertThat(reader.readFile("/after-crash")).isEqualTo("ok".getBytes(UTF_8));
+        }
+      }
+    }
+  }
+
+  static byte[] content(int n, int seed) {
+    byte[] b = new byte[n];
+    new java.util.Random(seed).nextBytes(b);
+    return b;
+  }
+
+  @Test
+  void multiFileCommit() throws Exception {
+    int steps = crashAtEveryStep(fs -> {
+      fs.createDir("/ckpt");
+      fs.writeFile("/ckpt/old", content(150, 1));
+    }, fs -> {
+      try (Transaction tx = fs.newTransaction()) {
+        tx.createDir("/ckpt/step-2");
+        tx.writeFile("/ckpt/step-2/model", content(350, 2));
+        tx.writeFile("/ckpt/step-2/index", content(120, 3));
+        tx.writeFile("/ckpt/old", content(40, 4));
+        tx.deleteFile("/ckpt/old");
+        tx.writeFile("/ckpt/checkpoint", "step-2".getBytes(UTF_8));
+        tx.commit();
+      }
+    });
+    assertThat(steps).as("appends in the operation").isGreaterThan(10);
+  }
+
+  @Test
+  void commitSpanningSeveralRecords() throws Exception {
+    int steps = crashAtEveryStep(fs -> fs.writeFile("/seed", content(10, 5)), fs -> {
+      try (Transaction tx = fs.newTransaction()) {
+        tx.createDir("/many");
+        for (int i = 0; i < 900; i++) {
+          tx.copyFile("/seed", "/many/a-long-file-name-to-fill-directory-records-" + i);
+        }
+        tx.commit();
+      }
+    });
+    assertThat(steps).as("directory records of the commit").isGreaterThan(1);
+  }
+
+  @Test
+  void directoryRenameAndRecursiveDelete() throws Exception {
+    Setup tree = fs -> {
+      fs.recursivelyCreateDir("/src/a/b");
+      fs.writeFile("/src/a/b/f", content(250, 6));
+      fs.writeFile("/src/g", content(10, 7));
+      fs.createDir("/dst");
+    };
+    crashAtEveryStep(tree, fs -> fs.renameFile("/src", "/dst"));
+    crashAtEveryStep(tree, fs -> fs.deleteRecursively("/src"));
+    crashAtEveryStep(tree, fs -> {
+      try (WritableFile w = fs.newAppendableFile("/src/a/b/f")) {
+        w.append(content(300, 8));
+      }
+    });
+  }
+
+  @Test
+  void tamperedChunkIsReportedNotReturned() throws Exception {
+    InMemoryLogStore store = new InMemoryLogStore();
+    GdpName root;
+    byte[] data = content(1000, 9);
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+      root = fs.rootName();
+      fs.writeFile("/f", data);
+    }
+    // find the file log: the only log besides the directory log
+    GdpName fileLog = findFileLog(store, root);
+    store.tamper(fileLog, 5, 30); // a chunk in the middle
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, OPTS)) {
+      assertThatThrownBy(() -> fs.readFile("/f")).isInstanceOf(IntegrityException.class);
+      try (RandomAccessFile r = fs.newRandomAccessFile("/f")) {
+        assertThat(r.readFully(0, 100)).isEqualTo(java.util.Arrays.copyOf(data, 100));
+        assertThatThrownBy(() -> r.read(350, ByteBuffer.allocate(10))).isInstanceOf(IntegrityException.class)
+            .satisfies(e -> assertThat(((FsException) e).code()).isEqualTo(FsCode.DATA_LOSS));
+      }
+      assertThatThrownBy(() -> fs.newReadOnlyMemoryRegionFromFile("/f")).isInstanceOf(IntegrityException.class);
+    }
+    // the caller may opt out of verification: the in-memory store then hands out the bytes
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, OPTS.toBuilder().verify(false).build())) {
+      assertThat(fs.readFile("/f")).isNotEqualTo(data).hasSameSizeAs(data);
+    }
+  }
+
+  @Test
+  void contentHashCatchesAConsistentlyForgedChunk() throws Exception {
+    // a store that verifies records but whose chunk was replaced by the writer's own older data
+    // (e.g. a replayed record): the directory entry's SHA-256 still catches it
+    InMemoryLogStore store = new InMemoryLogStore();
+    GdpName root;
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+      root = fs.rootName();
+      fs.writeFile("/f", content(300, 10));
+    }
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, OPTS.toBuilder().verify(false).build())) {
+      assertThat(fs.readFile("/f")).isEqualTo(content(300, 10));
+    }
+    GdpName fileLog = findFileLog(store, root);
+    store.forge(fileLog, 3, 40);
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, OPTS.toBuilder().verify(true).build())) {
+      assertThatThrownBy(() -> fs.readFile("/f")).isInstanceOf(IntegrityException.class);
+      // sequential reads to the end are checked against the content hash too
+      try (RandomAccessFile r = fs.newRandomAccessFile("/f")) {
+        assertThatThrownBy(() -> {
+          for (long off = 0; off < 300; off += 50) {
+            r.readFully(off, 50);
+          }
+        }).isInstanceOf(IntegrityException.class);
+      }
+    }
+  }
+
+  @Test
+  void tamperedDirectoryRecordIsReported() throws Exception {
+    InMemoryLogStore store = new InMemoryLogStore();
+    GdpName root;
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+      root = fs.rootName();
+      fs.writeFile("/f", content(10, 11));
+      fs.createDir("/d");
+    }
+    store.tamper(root, 2, 5);
+    assertThatThrownBy(() -> GdpFileSystem.open(store, root, null, OPTS)).isInstanceOf(IntegrityException.class);
+  }
+
+  @Test
+  void openingALogThatIsNotADirectoryFails() throws Exception {
+    InMemoryLogStore store = new InMemoryLogStore();
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+      fs.writeFile("/f", content(10, 12));
+      GdpName fileLog = findFileLog(store, fs.rootName());
+      assertThatThrownBy(() -> GdpFileSystem.open(store, fileLog, null, OPTS))
+          .isInstanceOf(FsException.class)
+          .satisfies(e -> assertThat(((FsException) e).code()).isEqualTo(FsCode.FAILED_PRECONDITION));
+      assertThatThrownBy(() -> GdpFileSystem.open(store, GdpName.sha256("nothing"), null, OPTS))
+          .satisfies(e -> assertThat(((FsException) e).code()).isEqualTo(FsCode.NOT_FOUND));
+    }
+  }
+
+  @Test
+  void readAheadFillsTheCacheOnSequentialReads() throws Exception {
+    InMemoryLogStore store = new InMemoryLogStore();
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS,
+        OPTS.toBuilder().readAheadChunks(4).build())) {
+      byte[] data = content(5000, 13);
+      fs.writeFile("/s", data);
+      fs.flushCaches();
+      try (RandomAccessFile r = fs.newRandomAccessFile("/s")) {
+        for (int off = 0; off < 5000; off += 100) {
+          assertThat(r.readFully(off, 100)).isEqualTo(java.util.Arrays.copyOfRange(data, off, off + 100));
+        }
+      }
+      CacheStats s = fs.cacheStats();
+      assertThat(s.readAheadRecords()).isGreaterThan(30);
+      assertThat(s.hits()).isGreaterThan(s.misses());
+    }
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS.toBuilder().cacheBytes(0).build())) {
+      fs.writeFile("/nocache", content(500, 14));
+      assertThat(fs.readFile("/nocache")).isEqualTo(content(500, 14));
+      try (RandomAccessFile r = fs.newRandomAccessFile("/nocache")) {
+        assertThat(r.readFully(250, 200)).isEqualTo(java.util.Arrays.copyOfRange(content(500, 14), 250, 450));
+      }
+      assertThat(fs.cacheStats().residentBytes()).isZero();
+    }
+  }
+
+  static GdpName findFileLog(InMemoryLogStore store, GdpName root) throws Exception {
+    List<GdpName> names = store.logNames().stream().filter(n -> !n.equals(root) && store.lastRecno(n) > 1).toList();
+    assertThat(names).hasSize(1);
+    return names.get(0);
+  }
+}

@@ -1,0 +1,9 @@
+package org.gdpstore.fs;
+
+/** The compliance cases on the in-memory log store. */
+class InMemoryFsComplianceTest extends FsComplianceTest {
+  @Override
+  Backend newBackend() {
+    return Backend.memory();
+  }
+}
