@@ -335,7 +335,7 @@ final class EngineFs implements RemoteFs {
     return "ed25519:" + hex.substring(0, Math.min(16, hex.length()));
   }
 
-  /** A short description of what changed between two walks: "+a/b ~c -d" (at most 6 names). */
+  /** A short description of what changed between two walks: "+a/b ~c -d" (at most 4 names). */
   static String diff(Map<String, FileStatistics> before, Map<String, FileStatistics> now) {
     List<String> parts = new ArrayList<>();
     int added = 0;
@@ -351,10 +351,10 @@ final class EngineFs implements RemoteFs {
         parts.add("~" + e.getKey() + " (" + Sizes.human(e.getValue().length()) + ")");
       }
     }
-    for (String k : before.keySet()) {
-      if (!now.containsKey(k)) {
+    for (var e : before.entrySet()) {
+      if (!now.containsKey(e.getKey())) {
         removed++;
-        parts.add("-" + k);
+        parts.add("-" + e.getKey() + (e.getValue().isDirectory() ? "/" : ""));
       }
     }
     if (parts.isEmpty()) {
@@ -362,8 +362,8 @@ final class EngineFs implements RemoteFs {
     }
     String head = (added > 0 ? added + " added " : "") + (changed > 0 ? changed + " changed " : "")
         + (removed > 0 ? removed + " removed " : "");
-    String names = String.join(" ", parts.subList(0, Math.min(6, parts.size())));
-    return head.trim() + ": " + names + (parts.size() > 6 ? " ..." : "");
+    String names = String.join(" ", parts.subList(0, Math.min(4, parts.size())));
+    return head.trim() + ": " + names + (parts.size() > 4 ? " ..." : "");
   }
 
   @Override

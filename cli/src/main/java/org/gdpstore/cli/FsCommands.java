@@ -489,7 +489,8 @@ final class FsCommands {
         for (String problem : r.problems()) {
           env().out().println("FAILED: " + problem);
         }
-        String counts = r.records() + " records, " + r.files() + " files, " + Sizes.human(r.bytes());
+        String counts = r.records() + " directory records, " + r.files() + " file" + (r.files() == 1 ? "" : "s")
+            + " (" + Sizes.human(r.bytes()) + ")";
         if (!r.problems().isEmpty()) {
           throw CliException.integrity("verification of " + p + " failed: " + r.problems().size() + " problem(s) in " + counts);
         }
