@@ -35,12 +35,16 @@ final class LogsCommands {
         + " nor a 43-character log name (create it with: gdpfs logs create " + name + ")");
   }
 
-  static void printRecord(PrintStream out, RawLogs.Record r, boolean numbers) {
+  static void printRecord(PrintStream out, RawLogs.Record r, boolean numbers, boolean hex) {
     if (numbers) {
       out.print(r.recno());
       out.print('\t');
     }
-    out.write(r.data(), 0, r.data().length);
+    if (hex) {
+      out.print(java.util.HexFormat.of().formatHex(r.data()));
+    } else {
+      out.write(r.data(), 0, r.data().length);
+    }
     out.print('\n');
   }
 
@@ -111,6 +115,9 @@ final class LogsCommands {
     @Option(names = {"-n", "--numbers"}, description = "Prefix each record with its record number and a tab.")
     boolean numbers;
 
+    @Option(names = "--hex", description = "Print each record's bytes as hex (for binary records).")
+    boolean hex;
+
     @Override
     int execute() throws Exception {
       if (from == 0) {
@@ -122,7 +129,7 @@ final class LogsCommands {
       Target t = resolve(home(), name);
       try (Backend b = openBackend()) {
         if (count == null || count > 0) {
-          b.logs().read(t.name(), from, count, r -> printRecord(env().out(), r, numbers));
+          b.logs().read(t.name(), from, count, r -> printRecord(env().out(), r, numbers, hex));
         }
       }
       env().out().flush();
@@ -144,6 +151,9 @@ final class LogsCommands {
     @Option(names = {"-n", "--numbers"}, description = "Prefix each record with its record number and a tab.")
     boolean numbers;
 
+    @Option(names = "--hex", description = "Print each record's bytes as hex (for binary records).")
+    boolean hex;
+
     @Override
     int execute() throws Exception {
       if (count != null && count <= 0) {
@@ -153,7 +163,7 @@ final class LogsCommands {
       try (Backend b = openBackend()) {
         long[] seen = {0};
         b.logs().tail(t.name(), from, r -> {
-          printRecord(env().out(), r, numbers);
+          printRecord(env().out(), r, numbers, hex);
           seen[0]++;
           // checkError flushes; true once the reader went away (e.g. "| head"): stop following
           return !env().out().checkError() && (count == null || seen[0] < count);

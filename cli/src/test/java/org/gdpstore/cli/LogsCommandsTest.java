@@ -39,6 +39,7 @@ class LogsCommandsTest {
     assertThat(ok(cli, "logs", "read", "events", "--from", "2", "--count", "2", "-n").out())
         .isEqualTo("2\tsecond line\n3\t\n");
     assertThat(ok(cli, "logs", "read", "events", "--from", "-2").out()).isEqualTo("fifth\nsixth\n");
+    assertThat(ok(cli, "logs", "read", "events", "--from", "1", "--count", "1", "--hex").out()).isEqualTo("6669727374\n");
     assertThat(ok(cli, "logs", "read", "events", "--from", "10").out()).isEmpty();
     assertThat(ok(cli, "logs", "tail", "events", "--from", "5", "--count", "2").out()).isEqualTo("fifth\nsixth\n");
 
