@@ -38,6 +38,34 @@ class CliProcessTest {
   }
 
   @Test
+  void userErrorsAsProcessesExitWithTheirCodeAndOneLine() throws Exception {
+    Path home = tmp.resolve("home");
+    CliRunner setup = new CliRunner(home);
+    assertThat(setup.run("keygen", "alice").code()).isZero();
+    assertThat(setup.run("mkfs", "--key", "alice", "w").code()).isZero();
+    assertThat(setup.run("keygen", "--force", "alice").code()).isZero(); // now the wrong key for 'w'
+    Path file = Files.writeString(tmp.resolve("f.txt"), "x");
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    Object[][] cases = {
+      {ExitCodes.NOT_FOUND, "no such local file", new String[] {"put", tmp.resolve("missing").toString(), "gdp://w/"}},
+      {ExitCodes.USAGE, "bad path", new String[] {"ls", "gdp://w/../x"}},
+      {ExitCodes.NOT_FOUND, "unknown filesystem 'nosuch'", new String[] {"ls", "gdp://nosuch/"}},
+      {ExitCodes.UNREACHABLE, "cannot reach the GDP router", new String[] {"--router", "127.0.0.1:" + closedPort, "ls", "gdp://w/"}},
+      {ExitCodes.KEY, "not the filesystem's writer", new String[] {"put", file.toString(), "gdp://w/f.txt"}},
+    };
+    for (Object[] c : cases) {
+      String[] args = (String[]) c[2];
+      CliRunner.Result r = CliProcess.run(home, args);
+      assertThat(r.code()).as("gdpfs %s%n%s", String.join(" ", args), r).isEqualTo((int) c[0]);
+      assertThat(r.err()).as(String.join(" ", args)).startsWith("gdpfs: ").contains((String) c[1]).hasLineCount(1);
+      assertThat(r.out()).isEmpty();
+    }
+  }
+
+  @Test
   void logsThroughSimServeOverTcp() throws Exception {
     Path serverHome = tmp.resolve("server-home");
     Process server = CliProcess.builder(serverHome, "sim", "serve", "--listen", "127.0.0.1:0", "--data",
