@@ -38,6 +38,31 @@ class CliProcessTest {
   }
 
   @Test
+  void treeRoundTripAndTimeTravelAsProcesses() throws Exception {
+    Path home = tmp.resolve("home");
+    Path tree = tmp.resolve("tree");
+    DemoCommand.generate(tree, 12, 99);
+    CliRunner.Result mk = CliProcess.run(home, "mkfs", "p");
+    assertThat(mk.code()).as(mk.toString()).isZero();
+    CliRunner.Result put = CliProcess.run(home, "put", "-r", tree.toString(), "gdp://p/");
+    assertThat(put.code()).as(put.toString()).isZero();
+    long first = Long.parseLong(put.out().replaceAll("(?s).*directory record (\\d+).*", "$1"));
+    Path original = tmp.resolve("original");
+    DemoCommand.generate(original, 12, 99);
+    Files.write(tree.resolve("data/big.bin"), new byte[] {42});
+    CliRunner.Result put2 = CliProcess.run(home, "put", tree.resolve("data/big.bin").toString(), "gdp://p/tree/data/");
+    assertThat(put2.code()).as(put2.toString()).isZero();
+
+    CliRunner.Result now = CliProcess.run(home, "get", "-r", "gdp://p/tree", tmp.resolve("now").toString());
+    assertThat(now.code()).as(now.toString()).isZero();
+    assertThat(DemoCommand.compare(tree, tmp.resolve("now"))).isEqualTo(12);
+    CliRunner.Result then = CliProcess.run(home, "get", "-r", "--at", Long.toString(first), "gdp://p/tree",
+        tmp.resolve("then").toString());
+    assertThat(then.code()).as(then.toString()).isZero();
+    assertThat(DemoCommand.compare(original, tmp.resolve("then"))).isEqualTo(12);
+  }
+
+  @Test
   void userErrorsAsProcessesExitWithTheirCodeAndOneLine() throws Exception {
     Path home = tmp.resolve("home");
     CliRunner setup = new CliRunner(home);
