@@ -331,4 +331,16 @@ class ClientBehaviourTest {
     assertThat(a3.get()).isNotNull();
     assertThat(a2).isNotDone();
   }
+
+  @Test
+  void withoutARouterCallsFailAsUnavailableAndTheClientKeepsTrying() {
+    GdpClient c = client(GdpClient.builder().router(new io.netty.channel.local.LocalAddress("nobody-" + log))
+        .callbackExecutor(callbacks).requestTimeout(Duration.ofMillis(300))
+        .backoff(Backoff.constant(Duration.ofMillis(20))));
+    assertThat(c.isConnected()).isFalse();
+    assertThatThrownBy(() -> c.openReader(log)).isInstanceOfSatisfying(GdpException.class,
+        e -> assertThat(e.code()).isEqualTo(GdpStatus.Code.UNAVAILABLE));
+    assertThatThrownBy(() -> c.createLog(LogSpec.builder().humanName("x").build()))
+        .isInstanceOfSatisfying(GdpException.class, e -> assertThat(e.code()).isEqualTo(GdpStatus.Code.UNAVAILABLE));
+  }
 }
