@@ -68,6 +68,8 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   private final GdpName creationAlias;
   private final Path logDir;
   private final int maxRecordBytes;
+  /** Pack several records into one ACK_CONTENT for range reads and replays (not what the reference does). */
+  private final boolean packContent;
   private final StorageFaults storageFaults;
   private final Runnable onSyncFailure;
   private final Map<GdpName, SimLog> logs = new LinkedHashMap<>();
@@ -90,11 +92,14 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
    * @param onSyncFailure called (on this thread) when a sync fails; it should crash and restart the server
    * @param clientReady whether a client can take more data now (its router connection is writable);
    *     long answers to a client that cannot pause instead of piling up in memory
+   * @param packContent answer range reads and subscription replays with as many records per
+   *     ACK_CONTENT as fit one PDU (the reference sends one record per ACK_CONTENT)
    */
   public LogServer(GdpName serverName, GdpName creationAlias, Path dataDir, int maxRecordBytes,
                    StorageFaults storageFaults, Runnable onSyncFailure,
-                   java.util.function.Predicate<GdpName> clientReady) throws IOException {
+                   java.util.function.Predicate<GdpName> clientReady, boolean packContent) throws IOException {
     this.clientReady = clientReady;
+    this.packContent = packContent;
     this.serverName = serverName;
     this.creationAlias = creationAlias;
     this.logDir = dataDir == null ? null : dataDir.resolve("logs");
@@ -374,6 +379,51 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     boolean emit(int max);
   }
 
+  /** Largest datum list an ACK_CONTENT may carry so that the whole message fits one PDU. */
+  static final int PACK_LIMIT = PduHeader.MAX_PAYLOAD_LENGTH - 32;
+
+  /** Collects records into ACK_CONTENT messages of at most {@link #PACK_LIMIT} bytes of datums. */
+  private final class Pack {
+    final GdpName to;
+    final GdpName from;
+    final GdpMessage cmd;
+    GdpDatumList.Builder dl = GdpDatumList.newBuilder();
+    int size;
+
+    Pack(GdpName to, GdpName from, GdpMessage cmd) {
+      this.to = to;
+      this.from = from;
+      this.cmd = cmd;
+    }
+
+    /** True if {@code d} still fits the current message. */
+    boolean fits(GdpDatum d) {
+      return dl.getDCount() == 0 || size + encodedSize(d) <= PACK_LIMIT;
+    }
+
+    void add(GdpDatum d) {
+      dl.addD(d);
+      size += encodedSize(d);
+    }
+
+    /** Sends what was collected as one ACK_CONTENT; true if something was sent. */
+    boolean flush() {
+      if (dl.getDCount() == 0) {
+        return false;
+      }
+      pending.add(new GdpEnvelope(to, from, Replies.to(cmd, MsgCode.ACK_CONTENT)
+          .setAckContent(AckContent.newBuilder().setDl(dl)).build()));
+      dl = GdpDatumList.newBuilder();
+      size = 0;
+      return true;
+    }
+  }
+
+  private static int encodedSize(GdpDatum d) {
+    int n = d.getSerializedSize();
+    return 1 + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(n) + n;
+  }
+
   /** A READ_BY_RECNO / READ_BY_TS range: fixed at request time, then 191. */
   private final class ReadStream implements Stream {
     final GdpEnvelope cmd;
@@ -411,10 +461,26 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       if (logs.get(log.name) != log) {
         return true; // deleted meanwhile
       }
-      for (int i = 0; i < max && next <= end; i++, next++) {
-        long r = order == null ? next : order.get((int) next);
-        reply(cmd, content(cmd.message(), log.get(r)));
-        sent++;
+      if (packContent) {
+        Pack pack = new Pack(cmd.src(), cmd.dst(), cmd.message());
+        for (int pdus = 0; pdus < max && next <= end; ) {
+          GdpDatum d = log.get(order == null ? next : order.get((int) next));
+          if (!pack.fits(d)) {
+            pack.flush();
+            pdus++;
+            continue;
+          }
+          pack.add(d);
+          next++;
+          sent++;
+        }
+        pack.flush();
+      } else {
+        for (int i = 0; i < max && next <= end; i++, next++) {
+          long r = order == null ? next : order.get((int) next);
+          reply(cmd, content(cmd.message(), log.get(r)));
+          sent++;
+        }
       }
       if (next > end) {
         reply(cmd, endOfResults(cmd.message(), sent));
@@ -454,27 +520,58 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       if (sub.cancelled || logs.get(log.name) != log) {
         return true;
       }
-      for (int i = 0; i < max; i++) {
-        long r;
-        if (sub.replay != null && sub.replayIndex < sub.replay.size()) {
-          r = sub.replay.get(sub.replayIndex++);
-        } else {
-          sub.replay = null;
-          while (sub.next <= log.nrecs() && sub.minTs != null && log.before(sub.next, sub.minTs)) {
+      Pack pack = packContent ? new Pack(sub.client, log.name, sub.command) : null;
+      int pdus = 0;
+      try {
+        while (pdus < max) {
+          long r;
+          if (sub.replay != null && sub.replayIndex < sub.replay.size()) {
+            r = sub.replay.get(sub.replayIndex);
+          } else {
+            sub.replay = null;
+            while (sub.next <= log.nrecs() && sub.minTs != null && log.before(sub.next, sub.minTs)) {
+              sub.next++;
+            }
+            if (sub.next > log.nrecs()) {
+              sub.catchingUp = false; // caught up: appends are delivered live from now on
+              return true;
+            }
+            r = sub.next;
+          }
+          GdpDatum d = log.get(r);
+          if (pack != null && !pack.fits(d)) {
+            pack.flush();
+            pdus++;
+            continue;
+          }
+          if (sub.replay != null) {
+            sub.replayIndex++;
+          } else {
             sub.next++;
           }
-          if (sub.next > log.nrecs()) {
-            sub.catchingUp = false; // caught up: appends are delivered live from now on
+          if (pack == null) {
+            send(log, sub, d);
+            pdus++;
+          } else {
+            pack.add(d);
+            sub.delivered++;
+            if (sub.remaining > 0 && --sub.remaining == 0) {
+              pack.flush();
+              pending.add(new GdpEnvelope(sub.client, log.name, endOfResults(sub.command, sub.delivered)));
+              sub.cancelled = true;
+              log.subscriptions.remove(sub);
+            }
+          }
+          if (sub.cancelled) {
             return true;
           }
-          r = sub.next++;
         }
-        send(log, sub, log.get(r));
-        if (sub.cancelled) {
-          return true;
+        return false;
+      } finally {
+        if (pack != null) {
+          pack.flush();
         }
       }
-      return false;
     }
   }
 
