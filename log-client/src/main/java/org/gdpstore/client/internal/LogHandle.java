@@ -54,6 +54,18 @@ final class LogHandle implements LogWriter {
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private volatile boolean closed;
 
+  /** Where callers should continue numbering after the network thread re-synchronised (spec 6.6). */
+  private record Prediction(long generation, long next) {}
+
+  private volatile Prediction prediction;
+  private final boolean signs;
+
+  // --- callers, under predictLock ---
+  private final Object predictLock = new Object();
+  private long predictedNext;
+  private long seenGeneration;
+  private RecordCodec callerCodec;
+
   // --- network thread only ---
   private RecordCodec writerCodec;
   private long nextRecno;
@@ -71,6 +83,9 @@ final class LogHandle implements LogWriter {
     this.keys = keys;
     this.nrecs = new AtomicLong(nrecs);
     this.nextRecno = nrecs + 1;
+    this.predictedNext = nrecs + 1;
+    this.prediction = new Prediction(0, nrecs + 1);
+    this.signs = new RecordCodec(name, metadata).canVerify();
   }
 
   @Override
@@ -281,7 +296,12 @@ final class LogHandle implements LogWriter {
         break;
       }
       op.permit = true;
-      client.executeOrFail(op, () -> enqueue(op));
+      // sign here, on the caller's thread, with the record number the writer will most likely
+      // give the op; the network thread checks the guess and re-signs only if it was wrong
+      synchronized (predictLock) {
+        presign(op);
+        client.executeOrFail(op, () -> enqueue(op));
+      }
       parts.add(op.result);
       i = j;
     }
@@ -311,18 +331,45 @@ final class LogHandle implements LogWriter {
     release(op);
   }
 
+  /** Caller side, under {@link #predictLock}: builds and signs the datums with the predicted numbers. */
+  private void presign(AppendOp op) {
+    Prediction reset = prediction;
+    if (reset.generation() != seenGeneration) {
+      seenGeneration = reset.generation();
+      predictedNext = reset.next();
+    }
+    if (callerCodec == null) {
+      callerCodec = newCodec();
+    }
+    op.predictedFirst = predictedNext;
+    op.presigned = build(callerCodec, predictedNext, op.items);
+    predictedNext += op.items.size();
+  }
+
+  private List<GdpDatum> build(RecordCodec codec, long first, List<AppendOp.Item> items) {
+    // a log that names no writer key cannot have its signatures checked by anyone: do not sign
+    Ed25519Keys signer = signs ? keys : null;
+    List<GdpDatum> ds = new ArrayList<>(items.size());
+    long r = first;
+    for (AppendOp.Item it : items) {
+      ds.add(codec.build(r++, it.timestamp(), it.data(), signer));
+    }
+    return ds;
+  }
+
   /** Numbers, signs and sends an op. Network thread. */
   private void release(AppendOp op) {
     if (writerCodec == null) {
       writerCodec = newCodec();
     }
     op.firstRecno = nextRecno;
-    List<GdpDatum> ds = new ArrayList<>(op.items.size());
-    long r = nextRecno;
-    for (AppendOp.Item it : op.items) {
-      ds.add(writerCodec.build(r++, it.timestamp(), it.data(), keys));
+    long r = nextRecno + op.items.size();
+    if (op.presigned != null && op.predictedFirst == nextRecno) {
+      op.datums = op.presigned;
+    } else {
+      op.datums = build(writerCodec, nextRecno, op.items); // the guess was wrong (e.g. after a resync)
     }
-    op.datums = ds;
+    op.presigned = null;
     GdpMessage probe = op.message(1);
     if (probe.getSerializedSize() + 8 > NettyGdpClient.MAX_PAYLOAD) {
       op.datums = null;
@@ -466,6 +513,7 @@ final class LogHandle implements LogWriter {
       if (t == null) {
         needResync = false;
         nextRecno = opened.recno() + 1;
+        prediction = new Prediction(prediction.generation() + 1, nextRecno + waitingRecords());
         observe(opened.recno());
         drainWaiting();
       } else if (!waiting.isEmpty() && !closed && !client.isClosed()) {
@@ -473,6 +521,14 @@ final class LogHandle implements LogWriter {
       }
     });
     client.submit(o);
+  }
+
+  private long waitingRecords() {
+    long n = 0;
+    for (AppendOp op : waiting) {
+      n += op.items.size();
+    }
+    return n;
   }
 
   private void drainWaiting() {
