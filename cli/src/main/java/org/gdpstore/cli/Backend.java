@@ -15,7 +15,11 @@ interface Backend extends AutoCloseable {
   /** Opens a backend for the global options; the production factory is {@link GdpBackend#open}. */
   @FunctionalInterface
   interface Factory {
-    Backend open(CliEnv env, Home home, String router, String serverName);
+    Backend open(CliEnv env, Home home, Options options);
+  }
+
+  /** The global options that choose and shape a backend. */
+  record Options(String router, String serverName, boolean referenceServers) {
   }
 
   /** Creates a new, empty filesystem whose single writer is {@code writer}. */

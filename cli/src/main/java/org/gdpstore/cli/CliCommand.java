@@ -27,13 +27,16 @@ abstract class CliCommand implements Callable<Integer> {
   /** Opens the backend the global options select (embedded simulator or router). */
   final Backend openBackend() {
     GdpfsCli a = app();
-    return a.backends.open(env(), home(), a.router, a.serverName);
+    return a.backends.open(env(), home(), new Backend.Options(a.router, a.serverName, a.referenceServers));
   }
 
   @Override
   public final Integer call() throws Exception {
+    // malformed global options fail first, whatever the command
     if (app().router != null) {
-      HostPort.parse("--router", app().router); // a malformed global option fails first, whatever the command
+      HostPort.parse("--router", app().router);
+    } else if (app().referenceServers) {
+      throw CliException.usage("--reference needs --router: the embedded simulator is not the reference gdplogd");
     }
     return execute();
   }

@@ -94,7 +94,7 @@ final class DemoCommand extends CliCommand {
     env().out().println();
     env().out().println("$ gdpfs " + String.join(" ", args));
     env().out().flush();
-    int code = GdpfsCli.run(args, env(), (e, h, r, s) -> shared);
+    int code = GdpfsCli.run(args, env(), (e, h, o) -> shared);
     env().out().flush();
     if (code != ExitCodes.OK) {
       throw new CliException(code, "demo step 'gdpfs " + String.join(" ", args) + "' failed (exit " + code + ")");

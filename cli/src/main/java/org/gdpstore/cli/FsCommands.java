@@ -478,12 +478,12 @@ final class FsCommands {
 
   @Command(name = "verify", description = "Verify signatures and content hashes of a filesystem or of one path.")
   static final class Verify extends CliCommand {
-    @Parameters(index = "0", paramLabel = "gdp://FS[/PATH]")
+    @Parameters(index = "0", paramLabel = "[gdp://]FS[/PATH]", description = "A filesystem (alias or root log name), or a path in it.")
     String path;
 
     @Override
     int execute() throws Exception {
-      GdpPath p = GdpPath.parse(path);
+      GdpPath p = GdpPath.parse(GdpPath.isRemote(path) ? path : GdpPath.SCHEME + path);
       try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
         RemoteFs.VerifyReport r = fs.verify(p.path());
         for (String problem : r.problems()) {

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.gdpstore.client.GdpClient;
 import org.gdpstore.client.LogReader;
+import org.gdpstore.client.ServerMode;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.fs.FsOptions;
 import org.gdpstore.fs.GdpFileSystem;
@@ -50,13 +51,19 @@ final class GdpBackend implements Backend {
   }
 
   /** Opens the backend the global options select. */
-  static Backend open(CliEnv env, Home home, String router, String serverName) {
+  static Backend open(CliEnv env, Home home, Backend.Options options) {
+    String router = options.router();
+    String serverName = options.serverName();
+    if (options.referenceServers() && router == null) {
+      throw CliException.usage("--reference needs --router: the embedded simulator is not the reference gdplogd");
+    }
     GdpName creation = serverName == null ? null : GdpName.parseOrHash(serverName);
     if (router != null) {
       InetSocketAddress addr = resolve(HostPort.parse("--router", router));
       probe(addr, router);
       ExecutorService callbacks = newCallbackExecutor();
       GdpClient client = GdpClient.builder().router(addr).callbackExecutor(callbacks)
+          .serverMode(options.referenceServers() ? ServerMode.REFERENCE : ServerMode.GDPSTORE)
           .creationService(creation != null ? creation : GdpClient.DEFAULT_CREATION_SERVICE).build();
       return new GdpBackend(client, callbacks, null, null);
     }

@@ -72,6 +72,11 @@ public final class GdpfsCli {
           + Backend.DEFAULT_SERVER_NAME + ".")
   String serverName;
 
+  @Option(names = "--reference", scope = ScopeType.INHERIT,
+      description = "The log servers behind --router are the reference gdplogd 2.1.x: work around its bugs "
+          + "(one record per APPEND, no PING).")
+  boolean referenceServers;
+
   final CliEnv env;
   final Backend.Factory backends;
 

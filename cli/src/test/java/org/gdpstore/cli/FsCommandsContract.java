@@ -128,6 +128,8 @@ abstract class FsCommandsContract {
     assertThat(log.out().lines().count()).isGreaterThanOrEqualTo(5);
     assertThat(log.out()).contains("signer ").contains("hash ");
     assertThat(ok("verify", "gdp://m/").out()).startsWith("verified gdp://m/");
+    assertThat(ok("verify", "m").out()).startsWith("verified gdp://m/");
+    assertThat(ok("verify", "m/a").out()).startsWith("verified gdp://m/a");
     fails(ExitCodes.USAGE, "rm", "-r", "gdp://m/");
     fails(ExitCodes.USAGE, "mv", "gdp://m/a", "gdp://other/a");
   }

@@ -80,6 +80,7 @@ class LogsCommandsTest {
     String log = org.gdpstore.wire.GdpName.sha256("x").printable();
     CliRunner.Result r = fails(cli, ExitCodes.UNREACHABLE, "logs", "read", log, "--router", "127.0.0.1:" + port);
     assertThat(r.err()).contains("cannot reach the GDP router at 127.0.0.1:" + port);
+    fails(cli, ExitCodes.USAGE, "--reference", "logs", "read", "x");
     CliRunner.Result bad = fails(cli, ExitCodes.USAGE, "--router", "nonsense", "logs", "read", "x");
     assertThat(bad.err()).contains("bad --router 'nonsense'");
   }

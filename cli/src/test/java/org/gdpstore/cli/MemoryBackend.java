@@ -32,7 +32,7 @@ final class MemoryBackend implements Backend {
   private long clock = Instant.parse("2026-11-22T02:00:00Z").getEpochSecond();
 
   Backend.Factory factory() {
-    return (env, home, router, serverName) -> this;
+    return (env, home, options) -> this;
   }
 
   @Override
