@@ -243,6 +243,25 @@ final class LogHandle implements LogWriter {
         return;
       }
       subs.add(s);
+      if (!s.hasAbsoluteStart()) {
+        // resolve a relative start against the server's count first, so that a re-subscribe
+        // after a reconnect continues exactly where this subscription began
+        OpenRequest o = new OpenRequest(client, name, MsgCode.CMD_OPEN_RO);
+        o.result.whenComplete((opened, t) -> {
+          if (s.finished) {
+            return;
+          }
+          if (t != null) {
+            client.fail(s, Futures.toGdp(t).status());
+          } else {
+            observe(opened.recno());
+            s.resolveStart(opened.recno());
+            client.submit(s);
+          }
+        });
+        client.submit(o);
+        return;
+      }
       client.submit(s);
     });
   }
