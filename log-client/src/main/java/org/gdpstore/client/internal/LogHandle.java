@@ -41,6 +41,9 @@ final class LogHandle implements LogWriter {
   /** Datum-list APPENDs (GDPSTORE mode) stay below this many data bytes. */
   private static final int BATCH_BYTES = 60_000;
   private static final int BATCH_RECORDS = 256;
+  /** Results at least this long are verified in parallel, in chunks of {@link #DECODE_CHUNK}. */
+  private static final int PARALLEL_DECODE = 64;
+  private static final int DECODE_CHUNK = 32;
   /** How many parked appends after the oldest one in flight are re-sent at a time. */
   private static final int UNPARK_WINDOW = 32;
 
@@ -188,14 +191,29 @@ final class LogHandle implements LogWriter {
     }));
   }
 
-  /** Decodes and verifies (runs on the callback executor). */
+  /**
+   * Decodes and verifies (runs on the callback executor). Long results are verified in parallel
+   * chunks on the common fork-join pool (signature checks dominate reading); a record that fails
+   * fails the whole call with INTEGRITY.
+   */
   private List<LogRecord> decode(List<GdpDatum> datums) {
-    RecordCodec codec = newCodec();
-    List<LogRecord> out = new ArrayList<>(datums.size());
-    for (GdpDatum d : datums) {
-      out.add(codec.decode(d, verify));
+    int n = datums.size();
+    LogRecord[] out = new LogRecord[n];
+    if (n < PARALLEL_DECODE || !verify) {
+      RecordCodec codec = newCodec();
+      for (int i = 0; i < n; i++) {
+        out[i] = codec.decode(datums.get(i), verify);
+      }
+    } else {
+      int chunks = (n + DECODE_CHUNK - 1) / DECODE_CHUNK;
+      java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+        RecordCodec codec = newCodec(); // one per chunk: a codec is not thread-safe
+        for (int i = c * DECODE_CHUNK; i < Math.min(n, (c + 1) * DECODE_CHUNK); i++) {
+          out[i] = codec.decode(datums.get(i), true);
+        }
+      });
     }
-    return List.copyOf(out);
+    return List.of(out);
   }
 
   // ------------------------------------------------------------------ subscriptions
@@ -225,6 +243,25 @@ final class LogHandle implements LogWriter {
         return;
       }
       subs.add(s);
+      if (!s.hasAbsoluteStart()) {
+        // resolve a relative start against the server's count first, so that a re-subscribe
+        // after a reconnect continues exactly where this subscription began
+        OpenRequest o = new OpenRequest(client, name, MsgCode.CMD_OPEN_RO);
+        o.result.whenComplete((opened, t) -> {
+          if (s.finished) {
+            return;
+          }
+          if (t != null) {
+            client.fail(s, Futures.toGdp(t).status());
+          } else {
+            observe(opened.recno());
+            s.resolveStart(opened.recno());
+            client.submit(s);
+          }
+        });
+        client.submit(o);
+        return;
+      }
       client.submit(s);
     });
   }
