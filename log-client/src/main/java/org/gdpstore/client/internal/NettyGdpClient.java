@@ -586,6 +586,9 @@ public final class NettyGdpClient implements GdpClient {
       logger.debug("{} ignoring command {} from {}", logPrefix, MsgCode.name(cmd), env.src());
       return;
     }
+    if (lastHeard.size() > 10_000 && !lastHeard.containsKey(env.src())) {
+      lastHeard.clear(); // a client that touched very many logs: forgetting costs at most a re-send
+    }
     lastHeard.put(env.src(), System.nanoTime());
     Request r = pending.get(env.rid());
     if (r == null && env.rid() == 0) {
