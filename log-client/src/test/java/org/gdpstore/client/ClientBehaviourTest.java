@@ -315,9 +315,12 @@ class ClientBehaviourTest {
     CompletableFuture<Long> a1 = w.appendAsync("1".getBytes(UTF_8));
     CompletableFuture<Long> a2 = w.appendAsync("2".getBytes(UTF_8));
     AtomicReference<CompletableFuture<Long>> a3 = new AtomicReference<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (appends.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(5); // polling: the two appends reach the peer asynchronously
+    }
     Thread caller = new Thread(() -> a3.set(w.appendAsync("3".getBytes(UTF_8))));
     caller.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (caller.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }

@@ -327,12 +327,11 @@ final class LogHandle implements LogWriter {
       }
       AppendOp op = new AppendOp(client, this, List.copyOf(items.subList(i, j)));
       try {
-        client.acquirePermit();
+        op.permit = client.acquirePermit();
       } catch (GdpException e) {
         parts.add(CompletableFuture.failedFuture(e));
         break;
       }
-      op.permit = true;
       // sign here, on the caller's thread, with the record number the writer will most likely
       // give the op; the network thread checks the guess and re-signs only if it was wrong
       synchronized (predictLock) {

@@ -216,24 +216,25 @@ public final class NettyGdpClient implements GdpClient {
    */
   <T, R> CompletableFuture<R> submitExternal(Request r, CompletableFuture<T> result, java.util.function.Function<T, R> fn) {
     try {
-      acquirePermit();
+      r.permit = acquirePermit();
     } catch (GdpException e) {
       return CompletableFuture.failedFuture(e);
     }
-    r.permit = true;
     executeOrFail(r, () -> submit(r));
     return Futures.relay(result, config.callbackExecutor(), fn);
   }
 
-  /** Takes one slot of the in-flight bound, blocking up to the request timeout. */
-  void acquirePermit() {
+  /**
+   * Takes one slot of the in-flight bound, blocking up to the request timeout. Returns false if
+   * the call goes ahead without a slot (made on the network thread itself, which must not block).
+   */
+  boolean acquirePermit() {
     if (closed) {
       throw GdpStatus.of(GdpStatus.Code.CLOSED, "client closed").asException();
     }
     if (Thread.currentThread() instanceof IoThread) {
       // a callback run inline on the network thread must not block it: over-commit instead
-      permits.tryAcquire();
-      return;
+      return permits.tryAcquire();
     }
     try {
       if (!permits.tryAcquire(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
@@ -249,6 +250,7 @@ public final class NettyGdpClient implements GdpClient {
       permits.release();
       throw GdpStatus.of(GdpStatus.Code.CLOSED, "client closed").asException();
     }
+    return true;
   }
 
   void releasePermit() {
@@ -583,6 +585,9 @@ public final class NettyGdpClient implements GdpClient {
     if (!MsgCode.isResponse(cmd)) {
       logger.debug("{} ignoring command {} from {}", logPrefix, MsgCode.name(cmd), env.src());
       return;
+    }
+    if (lastHeard.size() > 10_000 && !lastHeard.containsKey(env.src())) {
+      lastHeard.clear(); // a client that touched very many logs: forgetting costs at most a re-send
     }
     lastHeard.put(env.src(), System.nanoTime());
     Request r = pending.get(env.rid());
