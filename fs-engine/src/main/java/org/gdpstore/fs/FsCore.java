@@ -71,6 +71,9 @@ final class FsCore implements AutoCloseable {
   private int pendingPart;
   private Map<String, Entry> pending;
   private long nextTxnId = 1;
+  /** Commits applied by the running refresh, for the listeners (guarded by replayLock). */
+  private List<CommitResult> replayed;
+  private final List<CommitListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   // Transactions (guarded by writeLock).
   private final Map<Long, Txn> txns = new HashMap<>();
@@ -144,20 +147,88 @@ final class FsCore implements AutoCloseable {
 
   /** Reads directory records appended since the last refresh (other writers' commits). */
   long refresh() throws FsException {
+    List<CommitResult> applied = new ArrayList<>();
+    long head;
     synchronized (replayLock) {
-      long last = await(dirSource.lastRecno(), "/");
-      while (replayedUpTo < last) {
-        int n = (int) Math.min(256, last - replayedUpTo);
-        List<LogStore.StoredRecord> recs = await(dirSource.readRange(replayedUpTo + 1, n), "/");
-        if (recs.isEmpty()) {
-          break;
+      replayed = applied;
+      try {
+        long last = await(dirSource.lastRecno(), "/");
+        while (replayedUpTo < last) {
+          int n = (int) Math.min(256, last - replayedUpTo);
+          List<LogStore.StoredRecord> recs = await(dirSource.readRange(replayedUpTo + 1, n), "/");
+          if (recs.isEmpty()) {
+            break;
+          }
+          for (LogStore.StoredRecord r : recs) {
+            replayOne(r);
+          }
         }
-        for (LogStore.StoredRecord r : recs) {
-          replayOne(r);
+        head = index.head();
+      } finally {
+        replayed = null;
+      }
+    }
+    // listeners run outside the lock, in commit order
+    for (CommitResult c : applied) {
+      for (CommitListener l : listeners) {
+        l.onCommit(c);
+      }
+    }
+    return head;
+  }
+
+  /** Follows the directory log: every appended record triggers a refresh on the watch's thread. */
+  GdpFileSystem.Watch watch(CommitListener listener) throws FsException {
+    java.util.concurrent.ExecutorService exec = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "gdpfs-watch-" + root.printable().substring(0, 8));
+      t.setDaemon(true);
+      return t;
+    });
+    java.util.concurrent.atomic.AtomicBoolean scheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable trigger = () -> {
+      // coalesce: one refresh reads every record appended before it runs
+      if (scheduled.compareAndSet(false, true)) {
+        try {
+          exec.execute(() -> {
+            scheduled.set(false);
+            try {
+              refresh();
+            } catch (FsException e) {
+              listener.onError(e);
+            }
+          });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+          // the watch was closed
         }
       }
-      return index.head();
+    };
+    listeners.add(listener);
+    AutoCloseable sub;
+    long from;
+    synchronized (replayLock) {
+      from = replayedUpTo + 1;
     }
+    try {
+      sub = dirSource.subscribe(from, r -> trigger.run(),
+          e -> exec.execute(() -> listener.onError(translate(e, "/"))));
+    } catch (RuntimeException e) {
+      listeners.remove(listener);
+      exec.shutdownNow();
+      throw translate(e, "/");
+    }
+    GdpFileSystem.Watch[] self = new GdpFileSystem.Watch[1];
+    self[0] = () -> {
+      openHandles.remove(self[0]);
+      listeners.remove(listener);
+      try {
+        sub.close();
+      } catch (Exception ignored) {
+        // best effort: the watch's thread stops either way
+      }
+      exec.shutdownNow();
+    };
+    openHandles.add(self[0]);
+    return self[0];
   }
 
   private void replayOne(LogStore.StoredRecord r) throws FsException {
@@ -196,6 +267,10 @@ final class FsCore implements AutoCloseable {
     pending.putAll(changes);
     if (c.getLast()) {
       index.apply(r.recno(), c.getCommitUnixNanos(), pending);
+      if (replayed != null) {
+        replayed.add(new CommitResult(r.recno(), c.getCommitUnixNanos(),
+            pending.keySet().stream().sorted().map(FsCore::display).toList()));
+      }
       pending = null;
     }
   }
@@ -855,7 +930,15 @@ final class FsCore implements AutoCloseable {
     View merged = new View(head, t.overlay);
     for (Map.Entry<String, Entry> e : t.overlay.entrySet()) {
       String key = e.getKey();
-      if (e.getValue() == null || key.startsWith("#")) {
+      if (key.startsWith("#")) {
+        continue;
+      }
+      if (e.getValue() == null) {
+        // a directory this transaction removes must not have gained children meanwhile
+        if (!merged.childNames(key, 1).isEmpty()) {
+          throw new TransactionConflictException(display(key), "directory removed by transaction " + t.id
+              + " got new entries after it started");
+        }
         continue;
       }
       String parent = FsPaths.dirname(key);

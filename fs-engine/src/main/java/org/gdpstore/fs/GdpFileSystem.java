@@ -147,6 +147,22 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
     return core.refresh();
   }
 
+  /**
+   * Follows the directory log: commits appended by the writer (another process) are applied to
+   * this filesystem's view as they arrive (no polling), and {@code listener} hears of each one,
+   * in order, without gaps. Also works on the writer itself for commits it did not make in this
+   * process; its own commits are returned by its calls and not reported. Close the watch to stop.
+   */
+  public Watch watch(CommitListener listener) throws FsException {
+    return core.watch(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** A running {@link #watch}; closing it (idempotent) stops following and its thread. */
+  public interface Watch extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** Directory record numbers of all commits, oldest first. */
   public List<Long> commits() {
     return core.index.commitRecnos();

@@ -175,6 +175,20 @@ abstract class FsTransactionTest {
     assertThat(fs.exists("/dir/file")).isFalse();
     assertCode(FsCode.NOT_FOUND, () -> fs.getTransactionForPath("/dir/file"));
 
+    fs.createDir("/tree");
+    Transaction remover = fs.newTransaction();
+    remover.deleteRecursively("/tree");
+    fs.writeFile("/tree/new", b("created meanwhile"));
+    assertThatThrownBy(remover::commit).isInstanceOf(TransactionConflictException.class)
+        .hasMessageContaining("/tree");
+    assertThat(read(fs, "/tree/new")).isEqualTo("created meanwhile");
+
+    Transaction mover = fs.newTransaction();
+    mover.renameFile("/tree", "/elsewhere");
+    fs.writeFile("/tree/another", b("x"));
+    assertThatThrownBy(mover::commit).isInstanceOf(TransactionConflictException.class);
+    assertThat(fs.exists("/elsewhere")).isFalse();
+
     Transaction late = fs.newTransaction();
     fs.writeFile("/y", b("committed after the transaction started"));
     late.writeFile("/y", b("stale"));
@@ -286,6 +300,34 @@ abstract class FsTransactionTest {
     try (GdpFileSystem reader = backend.open(fs.rootName(), null, options())) {
       assertThat(reader.kv().keys("")).containsExactly("blob", "other", "user/3");
       assertThat(reader.kv().get("blob")).hasValueSatisfying(v -> assertThat(v).isEqualTo(big));
+    }
+  }
+
+  @Test
+  void readersFollowTheWriterWithoutPolling() throws Exception {
+    java.util.concurrent.BlockingQueue<CommitResult> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+    try (GdpFileSystem reader = backend.open(fs.rootName(), null, options());
+        GdpFileSystem.Watch watch = reader.watch(seen::add)) {
+      fs.writeFile("/w1", b("one"));
+      CommitResult c2;
+      try (Transaction tx = fs.newTransaction()) {
+        tx.writeFile("/w2", b("two"));
+        tx.writeFile("/w3", b("three"));
+        c2 = tx.commit();
+      }
+      fs.renameFile("/w1", "/w4");
+      List<CommitResult> got = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        CommitResult c = seen.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(c).as("commit %d delivered", i).isNotNull();
+        got.add(c);
+      }
+      assertThat(got.get(0).paths()).containsExactly("/w1");
+      assertThat(got.get(1).recno()).isEqualTo(c2.recno());
+      assertThat(got.get(1).paths()).containsExactly("/w2", "/w3");
+      assertThat(got.get(2).paths()).containsExactly("/w1", "/w4");
+      assertThat(reader.head()).isGreaterThanOrEqualTo(got.get(2).recno());
+      assertThat(read(reader.at(got.get(2).recno()), "/w4")).isEqualTo("one");
     }
   }
 

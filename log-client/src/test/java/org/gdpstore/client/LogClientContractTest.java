@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The log client's contract, run against the simulator over each transport (subclasses pick the
  * address). Every test owns its simulator and clients.
  */
-@Timeout(60)
+@Timeout(180)
 abstract class LogClientContractTest {
   static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -75,7 +75,7 @@ abstract class LogClientContractTest {
     return GdpClient.builder()
         .router(address(sim))
         .creationService(sim.serverName())
-        .requestTimeout(Duration.ofSeconds(10))
+        .requestTimeout(Duration.ofSeconds(20))
         .resendInterval(Duration.ofMillis(300))
         .subscriptionRefresh(Duration.ofSeconds(1))
         .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200)).withJitter(0.5, 42))
@@ -364,7 +364,7 @@ abstract class LogClientContractTest {
     GdpClient c = client();
     LogInfo info = newLog(c);
     LogWriter w = c.openWriter(info.name(), keys);
-    int n = 3000;
+    int n = 1500;
     List<byte[]> data = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       data.add(bytes("p" + i));
@@ -515,7 +515,8 @@ abstract class LogClientContractTest {
   // ------------------------------------------------------------------ faults
 
   /** What a writer saw under faults: which data indices were acknowledged at which record numbers. */
-  record Outcome(java.util.Map<Integer, Long> acked, java.util.Map<Integer, GdpException> failed) {}
+  record Outcome(GdpName log, java.util.Map<Integer, Long> acked, java.util.Map<Integer, GdpException> failed,
+                 int faultsFired) {}
 
   /**
    * Appends {@code n} records (single pipelined appends and one batch) while the rules are active,
@@ -523,9 +524,17 @@ abstract class LogClientContractTest {
    * duplicated or out of call order.
    */
   Outcome appendUnderFaults(int n, FaultPlan.Rule... rules) throws Exception {
+    return appendUnderFaults(n, null, rules);
+  }
+
+  Outcome appendUnderFaults(int n, java.util.function.Consumer<GdpName> beforeAppends, FaultPlan.Rule... rules)
+      throws Exception {
     GdpClient c = client();
     LogInfo info = newLog(c);
     LogWriter w = c.openWriter(info.name(), keys);
+    if (beforeAppends != null) {
+      beforeAppends.accept(info.name());
+    }
     for (FaultPlan.Rule r : rules) {
       sim.faults().add(r);
     }
@@ -543,25 +552,29 @@ abstract class LogClientContractTest {
     java.util.Map<Integer, GdpException> failed = new java.util.TreeMap<>();
     for (var e : futures.entrySet()) {
       try {
-        acked.put(e.getKey(), e.getValue().get(30, TimeUnit.SECONDS));
+        acked.put(e.getKey(), e.getValue().get(60, TimeUnit.SECONDS));
       } catch (java.util.concurrent.ExecutionException ex) {
         failed.put(e.getKey(), (GdpException) ex.getCause());
       }
     }
     try {
-      List<Long> recnos = batchFuture.get(30, TimeUnit.SECONDS);
+      List<Long> recnos = batchFuture.get(60, TimeUnit.SECONDS);
       for (int i = 0; i < recnos.size(); i++) {
         acked.put(half + i, recnos.get(i));
       }
     } catch (java.util.concurrent.ExecutionException ex) {
       failed.put(half, (GdpException) ex.getCause());
     }
+    int fired = 0;
+    for (FaultPlan.Rule r : rules) {
+      fired += sim.faults().firedCount(r);
+    }
     sim.faults().clear();
     // after the faults: the writer still works and continues the sequence
     long after = w.append(bytes("after"));
     assertThat(acked.values()).allMatch(r -> r < after);
     checkLog(info.name(), acked, after);
-    return new Outcome(acked, failed);
+    return new Outcome(info.name(), acked, failed, fired);
   }
 
   /** Reads the whole log with a fresh client and checks it against what was acknowledged. */
@@ -592,6 +605,7 @@ abstract class LogClientContractTest {
     Outcome o = appendUnderFaults(200,
         FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).probability(0.05).drop(),
         FaultPlan.on(Direction.TO_CLIENT).code(MsgCode.ACK_SUCCESS).probability(0.05).drop());
+    assertThat(o.faultsFired()).isPositive();
     assertThat(o.failed()).isEmpty();
     assertThat(o.acked()).hasSize(200);
   }
@@ -602,6 +616,7 @@ abstract class LogClientContractTest {
         FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).probability(0.1).reorder(50),
         FaultPlan.on(Direction.BOTH).probability(0.1).duplicate(),
         FaultPlan.on(Direction.TO_CLIENT).probability(0.2).delay(20));
+    assertThat(o.faultsFired()).isPositive();
     assertThat(o.failed()).isEmpty();
     assertThat(o.acked()).hasSize(200);
   }
@@ -611,6 +626,7 @@ abstract class LogClientContractTest {
     Outcome o = appendUnderFaults(200,
         FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).skip(20).times(2).nak(MsgCode.NAK_S_INTERNAL),
         FaultPlan.on(Direction.TO_CLIENT).code(MsgCode.ACK_SUCCESS).skip(60).times(1).nak(MsgCode.NAK_S_SVCUNAVAIL));
+    assertThat(o.faultsFired()).isEqualTo(3);
     assertThat(o.failed()).isNotEmpty();
     assertThat(o.failed().values()).allSatisfy(e -> assertThat(e.code()).isIn(
         GdpStatus.Code.SERVER_NAK, GdpStatus.Code.FORBIDDEN));
@@ -621,7 +637,37 @@ abstract class LogClientContractTest {
     Outcome o = appendUnderFaults(300,
         FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).closeConnectionAfter(37),
         FaultPlan.on(Direction.TO_CLIENT).code(MsgCode.ACK_SUCCESS).closeConnectionAfter(53));
+    assertThat(o.faultsFired()).isPositive();
     assertThat(o.failed()).isEmpty();
     assertThat(o.acked()).hasSize(300);
+  }
+
+  @Test
+  void logServerCrashInDurableModeLosesNoAcknowledgedRecord() throws Exception {
+    sim.close();
+    sim = GdpSimulator.builder().inProcess().loopbackTcp(0).dataDir(tmp.resolve("data")).start();
+    List<Long> delivered = new CopyOnWriteArrayList<>();
+    AtomicReference<Subscription> sub = new AtomicReference<>();
+    GdpClient subscriber = client();
+    Outcome o = appendUnderFaults(120, log -> sub.set(subscriber.openReader(log).subscribe(1,
+            rec -> delivered.add(rec.recno()))),
+        FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).skip(40).once().crashLogServer());
+    assertThat(o.faultsFired()).isEqualTo(1);
+    // what a failed append reports: the log server was unreachable or the answer never came
+    assertThat(o.failed().values()).allSatisfy(e -> assertThat(e.code()).isIn(
+        GdpStatus.Code.NO_ROUTE, GdpStatus.Code.DEADLINE_EXCEEDED, GdpStatus.Code.FORBIDDEN));
+    // the subscription outlived the restart: it has every record, in order, once
+    long last = o.acked().values().stream().mapToLong(Long::longValue).max().orElse(0) + 1;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (delivered.size() < last && System.nanoTime() < deadline) {
+      Thread.sleep(50); // polling a condition that a refresh (every second) makes true
+    }
+    assertThat(delivered).containsExactlyElementsOf(range(1, last));
+    sub.get().close();
+    // and the data survives a second restart
+    sim.crashLogServer();
+    sim.restartLogServer();
+    GdpClient again = client();
+    assertThat(again.openReader(o.log()).readRange(1, Integer.MAX_VALUE)).hasSize((int) last);
   }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -jar simulator/target/gdp-simulator.jar [--listen HOST:PORT] [--data DIR] [--server-name NAME]
- *                                             [--router-only] [--max-record-bytes N]
+ *                                             [--router-only] [--max-record-bytes N] [--pack-content]
  * </pre>
  *
  * Defaults: {@code --listen 127.0.0.1:8009} (port 0 picks a free one), in memory, server name
@@ -31,6 +31,7 @@ public final class GdpSimulatorMain {
         case "--server-name" -> b.serverName(value(args, ++i, a));
         case "--router-only" -> b.routerOnly();
         case "--max-record-bytes" -> b.maxRecordBytes(Integer.parseInt(value(args, ++i, a)));
+        case "--pack-content" -> b.packContent(true);
         case "-h", "--help" -> {
           System.out.println(usage());
           return;
@@ -95,6 +96,6 @@ public final class GdpSimulatorMain {
 
   private static String usage() {
     return "usage: java -jar gdp-simulator.jar [--listen HOST:PORT] [--data DIR] [--server-name NAME]"
-        + " [--router-only] [--max-record-bytes N]";
+        + " [--router-only] [--max-record-bytes N] [--pack-content]";
   }
 }

@@ -59,7 +59,9 @@ class DurableTest {
       sim.crashLogServer();
       c.send(log, Cmds.open(MsgCode.CMD_OPEN_RO, 1));
       assertThat(c.next().isNoRoute()).as("the log server is gone").isTrue();
+      assertThat(sim.logs()).isEmpty();
       sim.restartLogServer();
+      assertThat(sim.logs()).containsEntry(log, 10L);
       assertThat(readAll(c, log)).hasSize(10).startsWith("d1").endsWith("d10");
       assertThat(c.call(log, Cmds.append(11, Cmds.datum(11, "d11"))).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
     }
@@ -154,6 +156,34 @@ class DurableTest {
   void crashNeedsDurableMode() {
     try (GdpSimulator sim = GdpSimulator.builder().start()) {
       assertThatThrownBy(sim::crashLogServer).isInstanceOf(IllegalStateException.class);
+    }
+  }
+  @Test
+  void recordsAreReadBackFromTheFileAndCorruptionIsReported() throws IOException {
+    LogMetadata md = Cmds.metadata("read-back");
+    GdpName log = md.logName();
+    try (GdpSimulator sim = start(); TestClient c = TestClient.local(sim, "read-back-client")) {
+      c.call(sim.serverName(), Cmds.create(md));
+      for (int i = 1; i <= 5; i++) {
+        c.call(log, Cmds.append(0, Cmds.datum(i, "rb" + i)));
+      }
+      // flip a byte of record 3's data in the file: the server reads records from disk, finds the bad checksum
+      byte[] bytes = Files.readAllBytes(logFile(log));
+      String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+      int at = text.indexOf("rb3");
+      assertThat(at).isPositive();
+      try (var ch = java.nio.channels.FileChannel.open(logFile(log), StandardOpenOption.WRITE)) {
+        ch.write(java.nio.ByteBuffer.wrap(new byte[] {'X'}), at);
+      }
+      assertThat(Cmds.data(c.call(log, Cmds.read(1, 2, 0)))).isEqualTo("rb2");
+      GdpMessage bad = c.call(log, Cmds.read(2, 3, 0));
+      assertThat(bad.getCmd()).isEqualTo(MsgCode.NAK_S_INTERNAL);
+      c.send(log, Cmds.read(3, 1, null));
+      assertThat(Cmds.data(c.nextEnvelope().message())).isEqualTo("rb1");
+      assertThat(Cmds.data(c.nextEnvelope().message())).isEqualTo("rb2");
+      GdpMessage end = c.nextEnvelope().message();
+      assertThat(end.getCmd()).isEqualTo(MsgCode.NAK_S_INTERNAL);
+      assertThat(end.getRid()).isEqualTo(3);
     }
   }
 }

@@ -14,7 +14,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The router alone (router-only mode): advertise, withdraw, disconnect, NOROUTE, TTL, many connections. */
+/**
+ * The router alone (router-only mode): advertise, withdraw, disconnect, NOROUTE, TTL, many
+ * connections. Advertisements are processed asynchronously and never answered, so the tests wait
+ * for a route by probing it, and use a PDU a client sends to itself as a barrier that proves
+ * everything routed to it earlier has arrived.
+ */
 class RouterTest {
   GdpSimulator sim;
   final List<TestClient> clients = new ArrayList<>();
@@ -42,18 +47,55 @@ class RouterTest {
     return c;
   }
 
-  private static Pdu regular(GdpName dst, GdpName src, int ttl, String payload) {
+  private static Pdu regular(GdpName dst, GdpName src, int ttl, String tag) {
     PduHeader h = new PduHeader(PduType.REGULAR, 0, ttl, 0, 0, dst, src, null);
     // a valid GdpMessage, so Layer-5 clients accept it: CMD_PING with rid = length of the tag
-    byte[] msg = {0x08, 0x40, 0x10, (byte) payload.length()};
+    byte[] msg = {0x08, 0x40, 0x10, (byte) tag.length()};
     return new Pdu(h, Unpooled.wrappedBuffer(msg));
+  }
+
+  /**
+   * Probes {@code name} from {@code from} until a probe reaches {@code owner}; a probe that meets
+   * NOROUTE or lands at a bystander is sent again. Afterwards no stray probe is left anywhere.
+   */
+  private static void awaitRoute(TestClient from, GdpName name, TestClient owner, TestClient... bystanders) {
+    for (int attempt = 0; attempt < 2000; attempt++) {
+      from.sendPdu(regular(name, from.name, 15, "probe"));
+      boolean resend = false;
+      while (!resend) {
+        if (owner.poll(2) != null) {
+          barrier(from);
+          for (TestClient b : bystanders) {
+            barrier(b);
+          }
+          return;
+        }
+        TestClient.Received back = from.poll(2);
+        resend = back != null && back.isNoRoute();
+        for (TestClient b : bystanders) {
+          resend |= b.poll(0) != null;
+        }
+      }
+    }
+    throw new AssertionError("no route to " + name);
+  }
+
+  /** Sends a PDU to oneself and discards everything that arrives before it. */
+  private static void barrier(TestClient c) {
+    c.sendPdu(regular(c.name, c.name, 15, "barrier"));
+    while (true) {
+      TestClient.Received r = c.next();
+      if (!r.isNoRoute() && r.src().equals(c.name) && r.dst().equals(c.name)) {
+        return;
+      }
+    }
   }
 
   @Test
   void forwardsByAdvertisedNameByteForByteWithTtlDecremented() {
     TestClient a = local("router-a");
     TestClient b = l4("router-b");
-    sendAfterRoute(a, b.name);
+    awaitRoute(a, b.name, b);
     a.sendPdu(regular(b.name, a.name, 15, "hello"));
     TestClient.Received r = b.next();
     assertThat(r.type()).isEqualTo(PduType.REGULAR);
@@ -61,18 +103,8 @@ class RouterTest {
     assertThat(r.dst()).isEqualTo(b.name);
     assertThat(r.header().ttl()).isEqualTo(14);
     assertThat(r.payload()).containsExactly(0x08, 0x40, 0x10, 5);
-    assertThat(a.quiet(50)).as("advertisements are never answered").isTrue();
-  }
-
-  /** Waits until the router knows {@code name} (advertisements are processed asynchronously). */
-  private void sendAfterRoute(TestClient from, GdpName name) {
-    for (int i = 0; i < 500; i++) {
-      from.sendPdu(regular(name, from.name, 0, "")); // TTL 0: dropped if routable, NOROUTE if not
-      if (from.quiet(20)) {
-        return;
-      }
-    }
-    throw new AssertionError("no route to " + name);
+    barrier(a);
+    assertThat(a.poll(0)).as("advertisements are never answered").isNull();
   }
 
   @Test
@@ -92,11 +124,13 @@ class RouterTest {
   void ttlZeroIsDroppedTtlOneDelivered() {
     TestClient a = local("ttl-a");
     TestClient b = l4("ttl-b");
-    sendAfterRoute(a, b.name);
+    awaitRoute(a, b.name, b);
     a.sendPdu(regular(b.name, a.name, 0, "dead"));
-    assertThat(b.quiet(100)).isTrue();
     a.sendPdu(regular(b.name, a.name, 1, "alive"));
-    assertThat(b.next().header().ttl()).isZero();
+    TestClient.Received r = b.next();
+    assertThat(r.payload()[3]).as("the TTL-0 PDU never arrives").isEqualTo((byte) 5);
+    assertThat(r.header().ttl()).isZero();
+    barrier(b);
   }
 
   @Test
@@ -106,43 +140,23 @@ class RouterTest {
     TestClient c = l4("own-c");
     GdpName shared = GdpName.sha256("shared-name");
     b.sendPdu(Pdu.advertise(shared, b.name));
-    sendAfterRoute(a, shared);
-    a.sendPdu(regular(shared, a.name, 15, "1"));
-    assertThat(b.next().dst()).isEqualTo(shared);
+    awaitRoute(a, shared, b);
     c.sendPdu(Pdu.advertise(shared, c.name));
-    waitUntil(() -> routedTo(a, shared, c));
-    b.drain(50); // PDUs routed to b before c's advertisement took effect
+    awaitRoute(a, shared, c, b);
     // c now owns it; b's withdraw must not remove c's route
     b.sendPdu(Pdu.withdraw(shared, b.name));
-    b.sendPdu(regular(a.name, b.name, 15, "after-withdraw")); // same connection: processed after the withdraw
-    assertThat(a.next().src()).isEqualTo(b.name);
+    barrier(b); // processed after the withdraw (same connection)
     a.sendPdu(regular(shared, a.name, 15, "to-c"));
     assertThat(c.next().dst()).isEqualTo(shared);
-    assertThat(b.quiet(50)).isTrue();
+    barrier(b);
+    assertThat(b.poll(0)).isNull();
     // c withdraws: gone
     c.sendPdu(Pdu.withdraw(shared, c.name));
-    c.sendPdu(regular(a.name, c.name, 15, "after-withdraw"));
-    assertThat(a.next().src()).isEqualTo(c.name);
+    barrier(c);
     a.sendPdu(regular(shared, a.name, 15, "3"));
     TestClient.Received r = a.next();
     assertThat(r.isNoRoute()).isTrue();
     assertThat(r.src()).isEqualTo(shared);
-  }
-
-  private static boolean routedTo(TestClient from, GdpName dst, TestClient to) {
-    from.sendPdu(regular(dst, from.name, 15, "2"));
-    List<TestClient.Received> got = to.drain(30);
-    from.drain(0);
-    return !got.isEmpty() && got.get(0).dst().equals(dst);
-  }
-
-  private static void waitUntil(java.util.function.BooleanSupplier cond) {
-    for (int i = 0; i < 200; i++) {
-      if (cond.getAsBoolean()) {
-        return;
-      }
-    }
-    throw new AssertionError("condition never held");
   }
 
   @Test
@@ -151,17 +165,25 @@ class RouterTest {
     TestClient b = l4("disc-b");
     GdpName extra = GdpName.sha256("disc-extra");
     b.sendPdu(Pdu.advertise(extra, b.name));
-    sendAfterRoute(a, extra);
+    awaitRoute(a, extra, b);
     int before = sim.routeCount();
     b.close();
     clients.remove(b);
-    waitUntil(() -> {
+    // probe until the router has processed the disconnect (until then probes go to the closed connection)
+    TestClient.Received r = null;
+    for (int i = 0; i < 2000 && r == null; i++) {
       a.sendPdu(regular(extra, a.name, 15, "x"));
-      return a.drain(20).stream().anyMatch(r -> r.isNoRoute() && r.src().equals(extra));
-    });
+      r = a.poll(5);
+    }
+    assertThat(r).isNotNull();
+    assertThat(r.isNoRoute()).isTrue();
+    assertThat(r.src()).isEqualTo(extra);
+    barrier(a);
     assertThat(sim.routeCount()).isEqualTo(before - 2);
     a.sendPdu(regular(b.name, a.name, 15, "x"));
-    assertThat(a.next().isNoRoute()).isTrue();
+    TestClient.Received r2 = a.next();
+    assertThat(r2.isNoRoute()).isTrue();
+    assertThat(r2.src()).isEqualTo(b.name);
   }
 
   @Test
@@ -174,7 +196,7 @@ class RouterTest {
       ring.add(c);
     }
     for (int i = 0; i < n; i++) {
-      sendAfterRoute(ring.get(i), ring.get((i + 1) % n).name);
+      awaitRoute(ring.get(i), ring.get((i + 1) % n).name, ring.get((i + 1) % n));
     }
     for (int i = 0; i < n; i++) {
       TestClient from = ring.get(i);

@@ -178,6 +178,16 @@ final class TestClient implements AutoCloseable {
     return nextEnvelope().message();
   }
 
+  /** The next thing received within {@code millis}, or null. */
+  Received poll(long millis) {
+    try {
+      return sharedInbox.poll(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** Whatever arrives within {@code millis}. */
   List<Received> drain(long millis) {
     List<Received> out = new ArrayList<>();

@@ -12,61 +12,43 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
 import org.gdpstore.wire.TestChannels.ErrorRecorder;
 import org.gdpstore.wire.TestChannels.Splitter;
 import org.gdpstore.wire.proto.GdpMessage;
 import org.gdpstore.wire.testing.GoldenVectors;
 import org.gdpstore.wire.testing.GoldenVectors.GoldenPdu;
-import org.gdpstore.wire.testing.LeakCheck;
+import org.gdpstore.wire.testing.Trials;
+import org.junit.jupiter.api.Test;
 
 /**
  * Properties over hostile input: random bytes and mutated golden streams only ever give valid
  * PDUs/messages or one clean typed error ({@link GdpCodecException}, which closes the connection;
  * {@link GdpMessageException}, which drops one PDU and keeps it). Never another exception type,
- * never a leak; what framing delivers before an error is exactly the start of the input.
+ * never a leak (the auto-detected {@code LeakCheck} extension); what framing delivers before an error
+ * is exactly the start of the input. Seeded {@link Trials} keep CI deterministic.
  */
 class MalformedInputPropertiesTest {
   private static final List<GoldenPdu> GOLDEN = GoldenVectors.all();
-
-  @AfterContainer
-  static void noLeaks() throws InterruptedException {
-    LeakCheck.assertNoLeaks(MalformedInputPropertiesTest.class.getSimpleName());
-  }
+  private static final List<GoldenPdu> REGULAR = GOLDEN.stream().filter(g -> g.typeName().equals("REGULAR")).toList();
 
   /** Random bytes, often starting like a real header so the decoder gets past the first checks. */
-  @Provide
-  Arbitrary<byte[]> randomStreams() {
-    return Arbitraries.randomValue(r -> {
-      byte[] b = new byte[r.nextInt(3) == 0 ? r.nextInt(80) : r.nextInt(1500)];
-      r.nextBytes(b);
-      if (b.length >= 12 && r.nextBoolean()) {
-        b[0] = 4;
-        b[1] = (byte) (r.nextBoolean() ? 0x13 : r.nextInt(64));
-        b[2] = (byte) (r.nextInt(8) << 5);
-        b[3] = (byte) r.nextInt(64);
-        if (r.nextBoolean()) {
-          b[10] = 0;
-          b[11] = (byte) r.nextInt(256);
-        }
+  static byte[] randomStream(Random r) {
+    byte[] b = new byte[r.nextInt(3) == 0 ? r.nextInt(80) : r.nextInt(1500)];
+    r.nextBytes(b);
+    if (b.length >= 12 && r.nextBoolean()) {
+      b[0] = 4;
+      b[1] = (byte) (r.nextBoolean() ? 0x13 : r.nextInt(64));
+      b[2] = (byte) (r.nextInt(8) << 5);
+      b[3] = (byte) r.nextInt(64);
+      if (r.nextBoolean()) {
+        b[10] = 0;
+        b[11] = (byte) r.nextInt(256);
       }
-      return b;
-    });
+    }
+    return b;
   }
 
   /** A run of golden PDUs with a few mutations: bit flips, byte sets, inserts, deletes, truncation. */
-  @Provide
-  Arbitrary<byte[]> mutatedGolden() {
-    return Arbitraries.randomValue(MalformedInputPropertiesTest::mutate);
-  }
-
   static byte[] mutate(Random r) {
     int from = r.nextInt(GOLDEN.size());
     int to = Math.min(GOLDEN.size(), from + 1 + r.nextInt(6));
@@ -104,37 +86,37 @@ class MalformedInputPropertiesTest {
   }
 
   /** A golden REGULAR PDU whose payload (only) is mutated; its header length field is kept right. */
-  @Provide
-  Arbitrary<byte[]> mutatedPayloads() {
-    List<GoldenPdu> regular = GOLDEN.stream().filter(g -> g.typeName().equals("REGULAR")).toList();
-    return Arbitraries.randomValue(r -> {
-      GoldenPdu g = regular.get(r.nextInt(regular.size()));
-      byte[] p = g.payload();
-      for (int m = 1 + r.nextInt(3); m > 0 && p.length > 0; m--) {
-        int pos = r.nextInt(p.length);
-        switch (r.nextInt(3)) {
-          case 0 -> p[pos] ^= (byte) (1 << r.nextInt(8));
-          case 1 -> p[pos] = (byte) r.nextInt(256);
-          default -> p = Arrays.copyOf(p, pos);
-        }
+  static byte[] mutatedPayload(Random r) {
+    GoldenPdu g = REGULAR.get(r.nextInt(REGULAR.size()));
+    byte[] p = g.payload();
+    for (int m = 1 + r.nextInt(3); m > 0 && p.length > 0; m--) {
+      int pos = r.nextInt(p.length);
+      switch (r.nextInt(3)) {
+        case 0 -> p[pos] ^= (byte) (1 << r.nextInt(8));
+        case 1 -> p[pos] = (byte) r.nextInt(256);
+        default -> p = Arrays.copyOf(p, pos);
       }
-      byte[] header = Arrays.copyOf(g.raw(), 76);
-      header[10] = (byte) (p.length >>> 8);
-      header[11] = (byte) p.length;
-      byte[] pdu = Arrays.copyOf(header, 76 + p.length);
-      System.arraycopy(p, 0, pdu, 76, p.length);
-      return pdu;
-    });
+    }
+    byte[] header = Arrays.copyOf(g.raw(), 76);
+    header[10] = (byte) (p.length >>> 8);
+    header[11] = (byte) p.length;
+    byte[] pdu = Arrays.copyOf(header, 76 + p.length);
+    System.arraycopy(p, 0, pdu, 76, p.length);
+    return pdu;
   }
 
-  @Provide
-  Arbitrary<byte[]> hostile() {
-    return Arbitraries.frequencyOf(Tuple.of(1, randomStreams()), Tuple.of(2, mutatedGolden()));
+  /** Hostile input: a third random streams, two thirds mutated golden streams. */
+  static byte[] hostile(Random r) {
+    return r.nextInt(3) == 0 ? randomStream(r) : mutate(r);
   }
 
-  @Property(tries = 600, seed = "1234")
-  void framingDeliversAPrefixOfTheInputThenAtMostOneCodecError(@ForAll("hostile") byte[] input,
-      @ForAll long splitSeed, @ForAll @IntRange(min = 1, max = 400) int maxPiece) {
+  @Test
+  void framingDeliversAPrefixOfTheInputThenAtMostOneCodecError() {
+    Trials.run(1234, 600, (r, trial) ->
+        framingDeliversAPrefixOfTheInputThenAtMostOneCodecError(hostile(r), r.nextLong(), Trials.between(r, 1, 400)));
+  }
+
+  private static void framingDeliversAPrefixOfTheInputThenAtMostOneCodecError(byte[] input, long splitSeed, int maxPiece) {
     ErrorRecorder errors = new ErrorRecorder();
     EmbeddedChannel ch = TestChannels.framing(WireLimits.DEFAULT, errors);
     TestChannels.feed(ch, input, Splitter.random(splitSeed, maxPiece));
@@ -174,9 +156,13 @@ class MalformedInputPropertiesTest {
     assertThat(ch.isOpen()).isFalse();
   }
 
-  @Property(tries = 600, seed = "5678")
-  void fullPipelineYieldsOnlyValidObjectsOrTypedErrors(@ForAll("hostile") byte[] input,
-      @ForAll long splitSeed, @ForAll @IntRange(min = 1, max = 400) int maxPiece) {
+  @Test
+  void fullPipelineYieldsOnlyValidObjectsOrTypedErrors() {
+    Trials.run(5678, 600, (r, trial) ->
+        fullPipelineYieldsOnlyValidObjectsOrTypedErrors(hostile(r), r.nextLong(), Trials.between(r, 1, 400)));
+  }
+
+  private static void fullPipelineYieldsOnlyValidObjectsOrTypedErrors(byte[] input, long splitSeed, int maxPiece) {
     ErrorRecorder errors = new ErrorRecorder();
     EmbeddedChannel ch = TestChannels.full(WireLimits.DEFAULT, errors);
     TestChannels.feed(ch, input, Splitter.random(splitSeed, maxPiece));
@@ -207,8 +193,12 @@ class MalformedInputPropertiesTest {
     }
   }
 
-  @Property(tries = 500, seed = "8765")
-  void mutatedMessagesAreDroppedWithAMessageErrorAndTheConnectionStays(@ForAll("mutatedPayloads") byte[] pdu) {
+  @Test
+  void mutatedMessagesAreDroppedWithAMessageErrorAndTheConnectionStays() {
+    Trials.run(8765, 500, (r, trial) -> mutatedMessagesAreDroppedWithAMessageErrorAndTheConnectionStays(mutatedPayload(r)));
+  }
+
+  private static void mutatedMessagesAreDroppedWithAMessageErrorAndTheConnectionStays(byte[] pdu) {
     ErrorRecorder errors = new ErrorRecorder();
     EmbeddedChannel ch = TestChannels.full(WireLimits.DEFAULT, errors);
     byte[] close = PduDecoderTest.pduBytes(PduHeader.of(PduType.REGULAR, GdpName.ZERO, GdpName.ZERO), new byte[] {8, 0x46});

@@ -7,24 +7,24 @@ import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.gdpstore.wire.proto.GdpDatum;
 import org.gdpstore.wire.proto.GdpMessage;
 import org.gdpstore.wire.testing.GoldenVectors;
 import org.gdpstore.wire.testing.GoldenVectors.GoldenPdu;
+import org.gdpstore.wire.testing.Trials;
+import org.junit.jupiter.api.Test;
 
 /**
  * Properties of the non-Netty parsers over hostile input: metadata, key entries, keys, names and
  * signature verification fail only in their documented way (IllegalArgumentException,
- * GeneralSecurityException, {@code false}), never with another exception.
+ * GeneralSecurityException, {@code false}), never with another exception. Seeded {@link Trials}.
  */
 class ParsingPropertiesTest {
   private static final byte[] METADATA;
   private static final GdpDatum RECORD_1;
+  /** The base64url alphabet of printable names. */
+  private static final String NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  private static final String NEAR_BASE64 = "ABCxyz019-_+/=.";
 
   static {
     byte[] md = null;
@@ -69,15 +69,17 @@ class ParsingPropertiesTest {
     return b;
   }
 
-  @Provide
-  Arbitrary<byte[]> metadataInputs() {
-    return Arbitraries.oneOf(
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(64),
-        Arbitraries.randomValue(r -> mutate(METADATA, r)));
+  /** Half random bytes (up to 64), half the captured metadata mutated. */
+  static byte[] metadataInput(Random r) {
+    return r.nextBoolean() ? Trials.bytesUpTo(r, 64) : mutate(METADATA, r);
   }
 
-  @Property(tries = 1000, seed = "31337")
-  void metadataParsesByteStablyOrFailsWithIllegalArgument(@ForAll("metadataInputs") byte[] input) {
+  @Test
+  void metadataParsesByteStablyOrFailsWithIllegalArgument() {
+    Trials.run(31337, 1000, (r, trial) -> metadataParsesByteStablyOrFailsWithIllegalArgument(metadataInput(r)));
+  }
+
+  private static void metadataParsesByteStablyOrFailsWithIllegalArgument(byte[] input) {
     LogMetadata md;
     try {
       md = LogMetadata.parse(input);
@@ -94,16 +96,18 @@ class ParsingPropertiesTest {
     }
   }
 
-  @Provide
-  Arbitrary<byte[]> keyEntries() {
+  /** Half random bytes (up to 100), half the captured writer key entry (OPK) mutated. */
+  static byte[] keyEntry(Random r) {
     byte[] opk = LogMetadata.parse(METADATA).find(LogMetadata.OPK).orElseThrow().valueBytes();
-    return Arbitraries.oneOf(
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(100),
-        Arbitraries.randomValue(r -> mutate(opk, r)));
+    return r.nextBoolean() ? Trials.bytesUpTo(r, 100) : mutate(opk, r);
   }
 
-  @Property(tries = 600, seed = "2718")
-  void keyEntriesAndKeysFailOnlyWithTheirCheckedErrors(@ForAll("keyEntries") byte[] value) {
+  @Test
+  void keyEntriesAndKeysFailOnlyWithTheirCheckedErrors() {
+    Trials.run(2718, 600, (r, trial) -> keyEntriesAndKeysFailOnlyWithTheirCheckedErrors(keyEntry(r)));
+  }
+
+  private static void keyEntriesAndKeysFailOnlyWithTheirCheckedErrors(byte[] value) {
     KeyEntry key;
     try {
       key = KeyEntry.parse(value);
@@ -133,33 +137,64 @@ class ParsingPropertiesTest {
     }
   }
 
-  @Property(tries = 600, seed = "161")
-  void signaturesFailOnlyAsFalse(@ForAll("signatures") byte[] sig) {
+  @Test
+  void signaturesFailOnlyAsFalse() {
+    Trials.run(161, 600, (r, trial) -> signaturesFailOnlyAsFalse(signature(r)));
+  }
+
+  private static void signaturesFailOnlyAsFalse(byte[] sig) {
     KeyEntry opk = LogMetadata.parse(METADATA).writerKey().orElseThrow();
     RecordDigest digest = RecordDigest.sha256(GdpName.sha256(METADATA), METADATA);
     boolean ok = RecordDigest.verifyReference(opk, digest.digestInput(RECORD_1), sig);
     assertThat(ok).isEqualTo(Arrays.equals(sig, RECORD_1.getSig().getSig().toByteArray()));
   }
 
-  @Provide
-  Arbitrary<byte[]> signatures() {
+  /** A third each: random bytes (up to 80), the captured signature mutated, the captured signature. */
+  static byte[] signature(Random r) {
     byte[] sig = RECORD_1.getSig().getSig().toByteArray();
-    return Arbitraries.oneOf(
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(80),
-        Arbitraries.randomValue(r -> mutate(sig, r)),
-        Arbitraries.just(sig));
+    return switch (r.nextInt(3)) {
+      case 0 -> Trials.bytesUpTo(r, 80);
+      case 1 -> mutate(sig, r);
+      default -> sig;
+    };
   }
 
-  @Provide
-  Arbitrary<String> nameStrings() {
-    return Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(50),
-        Arbitraries.strings().withChars("ABCxyz019-_+/=.").ofLength(43),
-        Arbitraries.bytes().array(byte[].class).ofSize(32).map(b -> GdpName.of(b).printable()));
+  /**
+   * A third each: any string up to 50 chars (ASCII, base64url alphabet, or any UTF-16 unit
+   * including lone surrogates), 43 chars from a near-base64url alphabet, a real printable name.
+   */
+  static String nameString(Random r) {
+    switch (r.nextInt(3)) {
+      case 0 -> {
+        StringBuilder sb = new StringBuilder();
+        for (int n = Trials.between(r, 0, 50); n > 0; n--) {
+          sb.append(switch (r.nextInt(3)) {
+            case 0 -> (char) (' ' + r.nextInt(95));
+            case 1 -> NAME_CHARS.charAt(r.nextInt(NAME_CHARS.length()));
+            default -> (char) r.nextInt(Character.MAX_VALUE + 1);
+          });
+        }
+        return sb.toString();
+      }
+      case 1 -> {
+        StringBuilder sb = new StringBuilder();
+        for (int n = 0; n < 43; n++) {
+          sb.append(NEAR_BASE64.charAt(r.nextInt(NEAR_BASE64.length())));
+        }
+        return sb.toString();
+      }
+      default -> {
+        return GdpName.of(Trials.bytes(r, 32)).printable();
+      }
+    }
   }
 
-  @Property(tries = 1000, seed = "43")
-  void namesParseStrictlyAndResolveLeniently(@ForAll("nameStrings") String s) {
+  @Test
+  void namesParseStrictlyAndResolveLeniently() {
+    Trials.run(43, 1000, (r, trial) -> namesParseStrictlyAndResolveLeniently(nameString(r)));
+  }
+
+  private static void namesParseStrictlyAndResolveLeniently(String s) {
     GdpName resolved = GdpName.parseOrHash(s);
     if (GdpName.isPrintableName(s)) {
       assertThat(GdpName.parse(s).printable()).isEqualTo(s);

@@ -171,6 +171,23 @@ public final class ClientLogStore implements LogStore {
     }
 
     @Override
+    public AutoCloseable subscribe(long from, java.util.function.Consumer<StoredRecord> onRecord,
+        java.util.function.Consumer<LogStoreException> onError) {
+      org.gdpstore.client.Subscription sub = reader.subscribe(from, new org.gdpstore.client.RecordListener() {
+        @Override
+        public void onRecord(LogRecord record) {
+          onRecord.accept(toStored(record));
+        }
+
+        @Override
+        public void onError(GdpException error) {
+          onError.accept(translate(error));
+        }
+      });
+      return sub::close;
+    }
+
+    @Override
     public void close() {
       // shared handle: closed with the store
     }

@@ -156,6 +156,7 @@ public final class InMemoryLogStore implements LogStore {
     final GdpName name;
     final byte[] writerKey;
     final List<Stored> records = new ArrayList<>();
+    final List<MemSubscription> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     MemLog(GdpName name, byte[] writerKey) {
       this.name = name;
@@ -223,7 +224,51 @@ public final class InMemoryLogStore implements LogStore {
     }
 
     @Override
+    public AutoCloseable subscribe(long from, java.util.function.Consumer<StoredRecord> onRecord,
+        java.util.function.Consumer<LogStoreException> onError) {
+      MemSubscription sub = new MemSubscription(this, Math.max(1, from), onRecord, onError);
+      synchronized (log) {
+        log.subscriptions.add(sub);
+        sub.catchUp();
+      }
+      return () -> log.subscriptions.remove(sub);
+    }
+
+    @Override
     public void close() {}
+  }
+
+  /** Delivers records synchronously, with the log's lock held (so in order, one at a time). */
+  private static final class MemSubscription {
+    final MemSource source;
+    long next;
+    final java.util.function.Consumer<StoredRecord> onRecord;
+    final java.util.function.Consumer<LogStoreException> onError;
+    boolean failed;
+
+    MemSubscription(MemSource source, long next, java.util.function.Consumer<StoredRecord> onRecord,
+        java.util.function.Consumer<LogStoreException> onError) {
+      this.source = source;
+      this.next = next;
+      this.onRecord = onRecord;
+      this.onError = onError;
+    }
+
+    void catchUp() {
+      while (!failed && next <= source.log.records.size()) {
+        StoredRecord r;
+        try {
+          r = source.toRecord(source.log.records.get((int) next - 1));
+        } catch (LogStoreException e) {
+          failed = true;
+          source.log.subscriptions.remove(this);
+          onError.accept(e);
+          return;
+        }
+        next++;
+        onRecord.accept(r);
+      }
+    }
   }
 
   private final class MemAppender extends MemSource implements Appender {
@@ -264,6 +309,9 @@ public final class InMemoryLogStore implements LogStore {
         long recno = log.records.size() + 1;
         log.records.add(new Stored(recno, clockNanos.getAsLong(), p));
         appendCount.incrementAndGet();
+        for (MemSubscription sub : log.subscriptions) {
+          sub.catchUp();
+        }
         return recno;
       }
     }

@@ -43,6 +43,14 @@ public interface LogStore extends AutoCloseable {
     /** Up to {@code count} consecutive records from {@code first}; fewer at the end of the log. */
     CompletableFuture<List<StoredRecord>> readRange(long first, int count);
 
+    /**
+     * Delivers every record from {@code from} on, in order and without gaps, now and as they are
+     * appended, until the returned handle is closed or {@code onError} was called. Callbacks come
+     * one at a time on a thread of the store's choosing and must not block.
+     */
+    AutoCloseable subscribe(long from, java.util.function.Consumer<StoredRecord> onRecord,
+        java.util.function.Consumer<LogStoreException> onError);
+
     @Override
     void close();
   }

@@ -269,6 +269,8 @@ final class SubscriptionImpl extends Request implements Subscription {
       // spec 8.9: any 191, whatever its body, means the server ended this subscription: our chunk
       // is used up. Continue from the next record once the consumer has caught up.
       markAcknowledged();
+      logger.debug("{} subscription {} chunk ended after {} ({} queued)", client.logPrefix(), rid, lastReceived,
+          queued.get());
       parked = true;
       paused = true;
       if (queued.get() <= LOW_WATER) {
@@ -357,6 +359,7 @@ final class SubscriptionImpl extends Request implements Subscription {
   /** Subscribes again from the next record after a chunk ended. Network thread. */
   private void resume() {
     if (parked && !finished) {
+      logger.debug("{} subscription {} resumes from {}", client.logPrefix(), rid, lastReceived + 1);
       parked = false;
       paused = false;
       client.send(this);

@@ -1,6 +1,9 @@
 package org.gdpstore.sim.internal;
 
+import java.io.BufferedInputStream;
 import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -47,8 +49,15 @@ public final class LogFile implements Closeable {
     this.storageFaults = storageFaults;
   }
 
-  /** A file's contents after recovery. */
-  public record Recovered(LogFile file, byte[] metadata, List<byte[]> records, long truncatedBytes) {}
+  /** Receives each intact record during recovery. */
+  @FunctionalInterface
+  public interface RecordSink {
+    /**
+     * @param offset where the record's frame starts
+     * @return false to stop here: this record and everything after it is dropped as a torn tail
+     */
+    boolean accept(long offset, byte[] payload);
+  }
 
   /** Creates a new log file holding only the header; durable when this returns. */
   public static LogFile create(Path dir, String fileName, byte[] metadata, StorageFaults faults) throws IOException {
@@ -81,59 +90,40 @@ public final class LogFile implements Closeable {
     return new LogFile(target, ch, ch.size(), faults);
   }
 
-  /**
-   * Opens an existing file, reads its records and truncates a torn tail.
-   *
-   * @throws IOException if the header is unreadable (the file is not a log)
-   */
-  public static Recovered open(Path file, StorageFaults faults) throws IOException {
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  /** Reads just the metadata of a log file. */
+  public static byte[] readMetadata(Path file) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      return readHeader(new DataInputStream(in), file);
+    }
+  }
+
+  private static byte[] readHeader(DataInputStream in, Path file) throws IOException {
+    byte[] magic = new byte[MAGIC.length];
     try {
-      long fileSize = ch.size();
-      ByteBuffer all = ByteBuffer.allocate((int) Math.min(fileSize, Integer.MAX_VALUE - 16));
-      while (all.hasRemaining() && ch.read(all, all.position()) > 0) {
-        // read the whole file; logs of the simulator fit in memory anyway
-      }
-      all.flip();
-      if (all.remaining() < MAGIC.length + 8) {
-        throw new IOException("not a log file (too short): " + file);
-      }
-      byte[] magic = new byte[MAGIC.length];
-      all.get(magic);
+      in.readFully(magic);
       if (!java.util.Arrays.equals(magic, MAGIC)) {
         throw new IOException("not a log file (bad magic): " + file);
       }
-      int mdLen = all.getInt();
-      if (mdLen < 0 || mdLen > all.remaining() - 4) {
+      int mdLen = in.readInt();
+      if (mdLen < 0 || mdLen > MAX_FRAME) {
         throw new IOException("log file header is corrupt: " + file);
       }
       byte[] md = new byte[mdLen];
-      all.get(md);
-      if (all.getInt() != crc(md, 0, md.length)) {
+      in.readFully(md);
+      if (in.readInt() != crc(md, 0, md.length)) {
         throw new IOException("log file header checksum mismatch: " + file);
       }
-      List<byte[]> records = new ArrayList<>();
-      long good = all.position();
-      while (all.remaining() >= 8) {
-        int len = all.getInt();
-        int sum = all.getInt();
-        if (len < 0 || len > MAX_FRAME || len > all.remaining()) {
-          break;
-        }
-        byte[] payload = new byte[len];
-        all.get(payload);
-        if (crc(payload, 0, len) != sum) {
-          break;
-        }
-        records.add(payload);
-        good = all.position();
-      }
-      long truncated = fileSize - good;
-      if (truncated > 0) {
-        ch.truncate(good);
-        ch.force(true);
-      }
-      return new Recovered(new LogFile(file, ch, good, faults), md, records, truncated);
+      return md;
+    } catch (java.io.EOFException e) {
+      throw new IOException("not a log file (too short): " + file, e);
+    }
+  }
+
+  /** Opens an existing log file; call {@link #recover} before appending. */
+  public static LogFile openExisting(Path file, StorageFaults faults) throws IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      return new LogFile(file, ch, ch.size(), faults);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -141,13 +131,86 @@ public final class LogFile implements Closeable {
   }
 
   /**
-   * Appends record payloads in one write. On failure the file is cut back to its previous size,
-   * so nothing of the batch remains.
+   * Hands every intact record to {@code sink} in order and truncates the file after the last one
+   * kept (a torn or corrupt tail, or where the sink stopped). Reads sequentially, so files larger
+   * than memory are fine. Returns the number of bytes cut off.
+   *
+   * @throws IOException if the header is unreadable (the file is not a log)
    */
-  public void append(List<byte[]> payloads) throws IOException {
+  public long recover(RecordSink sink) throws IOException {
+    long fileSize = ch.size();
+    long good;
+    try (InputStream raw = Files.newInputStream(path);
+         DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+      byte[] md = readHeader(in, path);
+      long pos = MAGIC.length + 8L + md.length;
+      good = pos;
+      while (fileSize - pos >= 8) {
+        int len = in.readInt();
+        int sum = in.readInt();
+        if (len < 0 || len > MAX_FRAME || len > fileSize - pos - 8) {
+          break;
+        }
+        byte[] payload = new byte[len];
+        in.readFully(payload);
+        if (crc(payload, 0, len) != sum || !sink.accept(pos, payload)) {
+          break;
+        }
+        pos += 8 + len;
+        good = pos;
+      }
+    }
+    long truncated = fileSize - good;
+    if (truncated > 0) {
+      ch.truncate(good);
+      ch.force(true);
+    }
+    size = good;
+    return truncated;
+  }
+
+  /**
+   * Reads back the payload of the record whose frame starts at {@code offset}.
+   *
+   * @throws IOException if it cannot be read or its checksum does not match
+   */
+  public byte[] read(long offset) throws IOException {
+    ByteBuffer head = ByteBuffer.allocate(8);
+    readFully(head, offset);
+    head.flip();
+    int len = head.getInt();
+    int sum = head.getInt();
+    if (len < 0 || len > MAX_FRAME || offset + 8 + len > size) {
+      throw new IOException("bad record frame at " + offset + " in " + path);
+    }
+    ByteBuffer body = ByteBuffer.allocate(len);
+    readFully(body, offset + 8);
+    byte[] payload = body.array();
+    if (crc(payload, 0, len) != sum) {
+      throw new IOException("record checksum mismatch at " + offset + " in " + path);
+    }
+    return payload;
+  }
+
+  private void readFully(ByteBuffer buf, long pos) throws IOException {
+    while (buf.hasRemaining()) {
+      int r = ch.read(buf, pos + buf.position());
+      if (r < 0) {
+        throw new java.io.EOFException("end of " + path + " at " + (pos + buf.position()));
+      }
+    }
+  }
+
+  /**
+   * Appends record payloads in one write and returns where each frame starts. On failure the file
+   * is cut back to its previous size, so nothing of the batch remains.
+   */
+  public long[] append(List<byte[]> payloads) throws IOException {
     int total = 0;
-    for (byte[] p : payloads) {
-      total += 8 + p.length;
+    long[] offsets = new long[payloads.size()];
+    for (int i = 0; i < offsets.length; i++) {
+      offsets[i] = size + total;
+      total += 8 + payloads.get(i).length;
     }
     ByteBuffer buf = ByteBuffer.allocate(total);
     for (byte[] p : payloads) {
@@ -163,6 +226,7 @@ public final class LogFile implements Closeable {
       }
       size = pos;
       dirty = true;
+      return offsets;
     } catch (IOException e) {
       try {
         ch.truncate(before);

@@ -68,6 +68,8 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   private final GdpName creationAlias;
   private final Path logDir;
   private final int maxRecordBytes;
+  /** Pack several records into one ACK_CONTENT for range reads and replays (not what the reference does). */
+  private final boolean packContent;
   private final StorageFaults storageFaults;
   private final Runnable onSyncFailure;
   private final Map<GdpName, SimLog> logs = new LinkedHashMap<>();
@@ -90,11 +92,14 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
    * @param onSyncFailure called (on this thread) when a sync fails; it should crash and restart the server
    * @param clientReady whether a client can take more data now (its router connection is writable);
    *     long answers to a client that cannot pause instead of piling up in memory
+   * @param packContent answer range reads and subscription replays with as many records per
+   *     ACK_CONTENT as fit one PDU (the reference sends one record per ACK_CONTENT)
    */
   public LogServer(GdpName serverName, GdpName creationAlias, Path dataDir, int maxRecordBytes,
                    StorageFaults storageFaults, Runnable onSyncFailure,
-                   java.util.function.Predicate<GdpName> clientReady) throws IOException {
+                   java.util.function.Predicate<GdpName> clientReady, boolean packContent) throws IOException {
     this.clientReady = clientReady;
+    this.packContent = packContent;
     this.serverName = serverName;
     this.creationAlias = creationAlias;
     this.logDir = dataDir == null ? null : dataDir.resolve("logs");
@@ -118,38 +123,43 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
         if (!fn.endsWith(".glog")) {
           continue;
         }
-        LogFile.Recovered r;
+        LogMetadata md;
         try {
-          r = LogFile.open(f, storageFaults);
-        } catch (IOException e) {
+          md = LogMetadata.parse(LogFile.readMetadata(f));
+        } catch (IOException | IllegalArgumentException e) {
           LOG.log(Level.WARNING, "skipping unreadable log file " + f + ": " + e.getMessage());
           continue;
         }
-        LogMetadata md = LogMetadata.parse(r.metadata());
-        GdpName name = md.logName();
-        String expected = fileName(name);
-        SimLog log = new SimLog(nameFromFile(fn, name), r.metadata(), md, writerKeyOf(md), r.file());
-        if (!fn.equals(expected)) {
-          LOG.warning("log file " + fn + " holds a log whose metadata hashes to " + name);
+        GdpName name = nameFromFile(fn, md.logName());
+        if (!name.equals(md.logName())) {
+          LOG.warning("log file " + fn + " holds a log whose metadata hashes to " + md.logName());
         }
-        long expect = 1;
-        for (byte[] payload : r.records()) {
-          GdpDatum d;
-          try {
-            d = GdpDatum.parseFrom(payload);
-          } catch (InvalidProtocolBufferException e) {
-            LOG.warning("stopping recovery of " + fn + " at an unparsable record " + expect);
-            break;
-          }
-          if (d.getRecno() != expect) {
-            LOG.warning("stopping recovery of " + fn + " at record " + d.getRecno() + ", expected " + expect);
-            break;
-          }
-          log.add(d, ByteString.copyFrom(log.digest.recordHash(d)));
-          expect++;
+        LogFile file = LogFile.openExisting(f, storageFaults);
+        SimLog log = new SimLog(name, md.toBytes(), md, writerKeyOf(md), file);
+        long truncated;
+        try {
+          truncated = file.recover((offset, payload) -> {
+            GdpDatum d;
+            try {
+              d = GdpDatum.parseFrom(payload);
+            } catch (InvalidProtocolBufferException e) {
+              LOG.warning("stopping recovery of " + fn + " at an unparsable record " + (log.nrecs() + 1));
+              return false;
+            }
+            if (d.getRecno() != log.nrecs() + 1) {
+              LOG.warning("stopping recovery of " + fn + " at record " + d.getRecno() + ", expected " + (log.nrecs() + 1));
+              return false;
+            }
+            log.add(d, ByteString.copyFrom(log.digest.recordHash(d)), offset);
+            return true;
+          });
+        } catch (IOException e) {
+          file.close();
+          LOG.log(Level.WARNING, "skipping unreadable log file " + f + ": " + e.getMessage());
+          continue;
         }
-        if (r.truncatedBytes() > 0) {
-          LOG.info("log " + log.name + ": dropped a torn tail of " + r.truncatedBytes() + " bytes");
+        if (truncated > 0) {
+          LOG.info("log " + log.name + ": dropped a torn tail of " + truncated + " bytes");
         }
         logs.put(log.name, log);
       }
@@ -187,9 +197,13 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     return key;
   }
 
-  /** Number of logs held. */
-  public int logCount() {
-    return logs.size();
+  /** Names of the logs held, with their record counts. Call on the server's event loop. */
+  public Map<GdpName, Long> snapshot() {
+    Map<GdpName, Long> out = new LinkedHashMap<>();
+    for (SimLog l : logs.values()) {
+      out.put(l.name, l.nrecs());
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- channel events
@@ -334,7 +348,16 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       }
       waited = 0;
       int before = pending.size();
-      boolean done = st.emit(Math.min(CHUNK, budget));
+      boolean done;
+      try {
+        done = st.emit(Math.min(CHUNK, budget));
+      } catch (RuntimeException e) {
+        // e.g. a record that cannot be read back from its file: end this answer with an error
+        LOG.log(Level.SEVERE, "cannot continue an answer to " + st.client(), e);
+        pending.add(new GdpEnvelope(st.client(), st.logName(), Replies.nak(st.command(), MsgCode.NAK_S_INTERNAL,
+            EpStat.NAK_INTERNAL, "cannot read the log: " + e.getMessage(), -1)));
+        done = true;
+      }
       budget -= Math.max(1, pending.size() - before);
       if (!done) {
         streams.addLast(st);
@@ -347,8 +370,58 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   private interface Stream {
     GdpName client();
 
+    GdpName logName();
+
+    /** The command being answered (for its rid). */
+    GdpMessage command();
+
     /** Adds up to {@code max} records to {@code pending}; true when the stream is finished. */
     boolean emit(int max);
+  }
+
+  /** Largest datum list an ACK_CONTENT may carry so that the whole message fits one PDU. */
+  static final int PACK_LIMIT = PduHeader.MAX_PAYLOAD_LENGTH - 32;
+
+  /** Collects records into ACK_CONTENT messages of at most {@link #PACK_LIMIT} bytes of datums. */
+  private final class Pack {
+    final GdpName to;
+    final GdpName from;
+    final GdpMessage cmd;
+    GdpDatumList.Builder dl = GdpDatumList.newBuilder();
+    int size;
+
+    Pack(GdpName to, GdpName from, GdpMessage cmd) {
+      this.to = to;
+      this.from = from;
+      this.cmd = cmd;
+    }
+
+    /** True if {@code d} still fits the current message. */
+    boolean fits(GdpDatum d) {
+      return dl.getDCount() == 0 || size + encodedSize(d) <= PACK_LIMIT;
+    }
+
+    void add(GdpDatum d) {
+      dl.addD(d);
+      size += encodedSize(d);
+    }
+
+    /** Sends what was collected as one ACK_CONTENT; true if something was sent. */
+    boolean flush() {
+      if (dl.getDCount() == 0) {
+        return false;
+      }
+      pending.add(new GdpEnvelope(to, from, Replies.to(cmd, MsgCode.ACK_CONTENT)
+          .setAckContent(AckContent.newBuilder().setDl(dl)).build()));
+      dl = GdpDatumList.newBuilder();
+      size = 0;
+      return true;
+    }
+  }
+
+  private static int encodedSize(GdpDatum d) {
+    int n = d.getSerializedSize();
+    return 1 + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(n) + n;
   }
 
   /** A READ_BY_RECNO / READ_BY_TS range: fixed at request time, then 191. */
@@ -374,14 +447,40 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public GdpName logName() {
+      return log.name;
+    }
+
+    @Override
+    public GdpMessage command() {
+      return cmd.message();
+    }
+
+    @Override
     public boolean emit(int max) {
       if (logs.get(log.name) != log) {
         return true; // deleted meanwhile
       }
-      for (int i = 0; i < max && next <= end; i++, next++) {
-        long r = order == null ? next : order.get((int) next);
-        reply(cmd, content(cmd.message(), log.get(r)));
-        sent++;
+      if (packContent) {
+        Pack pack = new Pack(cmd.src(), cmd.dst(), cmd.message());
+        for (int pdus = 0; pdus < max && next <= end; ) {
+          GdpDatum d = log.get(order == null ? next : order.get((int) next));
+          if (!pack.fits(d)) {
+            pack.flush();
+            pdus++;
+            continue;
+          }
+          pack.add(d);
+          next++;
+          sent++;
+        }
+        pack.flush();
+      } else {
+        for (int i = 0; i < max && next <= end; i++, next++) {
+          long r = order == null ? next : order.get((int) next);
+          reply(cmd, content(cmd.message(), log.get(r)));
+          sent++;
+        }
       }
       if (next > end) {
         reply(cmd, endOfResults(cmd.message(), sent));
@@ -407,32 +506,72 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public GdpName logName() {
+      return log.name;
+    }
+
+    @Override
+    public GdpMessage command() {
+      return sub.command;
+    }
+
+    @Override
     public boolean emit(int max) {
       if (sub.cancelled || logs.get(log.name) != log) {
         return true;
       }
-      for (int i = 0; i < max; i++) {
-        long r;
-        if (sub.replay != null && sub.replayIndex < sub.replay.size()) {
-          r = sub.replay.get(sub.replayIndex++);
-        } else {
-          sub.replay = null;
-          while (sub.next <= log.nrecs() && sub.minTs != null
-              && SimLog.compareTs(log.get(sub.next).getTs(), sub.minTs) < 0) {
+      Pack pack = packContent ? new Pack(sub.client, log.name, sub.command) : null;
+      int pdus = 0;
+      try {
+        while (pdus < max) {
+          long r;
+          if (sub.replay != null && sub.replayIndex < sub.replay.size()) {
+            r = sub.replay.get(sub.replayIndex);
+          } else {
+            sub.replay = null;
+            while (sub.next <= log.nrecs() && sub.minTs != null && log.before(sub.next, sub.minTs)) {
+              sub.next++;
+            }
+            if (sub.next > log.nrecs()) {
+              sub.catchingUp = false; // caught up: appends are delivered live from now on
+              return true;
+            }
+            r = sub.next;
+          }
+          GdpDatum d = log.get(r);
+          if (pack != null && !pack.fits(d)) {
+            pack.flush();
+            pdus++;
+            continue;
+          }
+          if (sub.replay != null) {
+            sub.replayIndex++;
+          } else {
             sub.next++;
           }
-          if (sub.next > log.nrecs()) {
-            sub.catchingUp = false; // caught up: appends are delivered live from now on
+          if (pack == null) {
+            send(log, sub, d);
+            pdus++;
+          } else {
+            pack.add(d);
+            sub.delivered++;
+            if (sub.remaining > 0 && --sub.remaining == 0) {
+              pack.flush();
+              pending.add(new GdpEnvelope(sub.client, log.name, endOfResults(sub.command, sub.delivered)));
+              sub.cancelled = true;
+              log.subscriptions.remove(sub);
+            }
+          }
+          if (sub.cancelled) {
             return true;
           }
-          r = sub.next++;
         }
-        send(log, sub, log.get(r));
-        if (sub.cancelled) {
-          return true;
+        return false;
+      } finally {
+        if (pack != null) {
+          pack.flush();
         }
       }
-      return false;
     }
   }
 
@@ -719,13 +858,14 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       newHashes.add(hash);
       next++;
     }
+    long[] offsets = new long[toStore.size()];
     if (!toStore.isEmpty() && log.file != null) {
       List<byte[]> payloads = new ArrayList<>(toStore.size());
       for (GdpDatum d : toStore) {
         payloads.add(d.toByteArray());
       }
       try {
-        log.file.append(payloads);
+        offsets = log.file.append(payloads);
       } catch (IOException e) {
         nak(env, MsgCode.NAK_S_INTERNAL, EpStat.NAK_INTERNAL, "storage failed: " + e.getMessage());
         return;
@@ -733,7 +873,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       dirty.add(log.file);
     }
     for (int i = 0; i < toStore.size(); i++) {
-      log.add(toStore.get(i), newHashes.get(i));
+      log.add(toStore.get(i), newHashes.get(i), offsets[i]);
     }
     GdpDatum last = dl.get(dl.size() - 1);
     AckSuccess.Builder ack = AckSuccess.newBuilder().setRecno(last.getRecno());

@@ -19,6 +19,7 @@ public final class MessageBatches implements RecvByteBufAllocator {
   }
 
   @Override
+  @SuppressWarnings("deprecation") // the interface still returns the deprecated Handle type
   public Handle newHandle() {
     return new ExtendedHandle() {
       private int count;

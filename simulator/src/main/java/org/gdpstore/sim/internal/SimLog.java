@@ -1,10 +1,12 @@
 package org.gdpstore.sim.internal;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.gdpstore.wire.GdpName;
 import org.gdpstore.wire.KeyEntry;
 import org.gdpstore.wire.LogMetadata;
@@ -14,8 +16,10 @@ import org.gdpstore.wire.proto.GdpTimestamp;
 
 /**
  * The state of one log in the log server: metadata, the records 1..nrecs (contiguous, because the
- * server accepts only the next record number), their hashes, the live subscriptions and, in
- * durable mode, the file. Confined to the log server's thread.
+ * server accepts only the next record number), their hashes and timestamps, the live
+ * subscriptions and, in durable mode, the file. In memory mode the records themselves are kept in
+ * memory; in durable mode only their file offsets are (about 52 bytes per record in all), and
+ * records are read back from the file. Confined to the log server's thread.
  */
 final class SimLog {
   final GdpName name;
@@ -25,10 +29,15 @@ final class SimLog {
   final KeyEntry writerKey;
   final RecordDigest digest;
   final LogFile file;
-  /** Record {@code r} is at index {@code r - 1}, in the form reads return it. */
-  private final List<GdpDatum> records = new ArrayList<>();
-  private final List<ByteString> hashes = new ArrayList<>();
-  private final Map<ByteString, Long> byHash = new HashMap<>();
+  /** Memory mode: record {@code r} at index {@code r - 1}, in the form reads return it. */
+  private final List<GdpDatum> records;
+  /** Durable mode: file offset of record {@code r} at index {@code r - 1}. */
+  private long[] offsets = new long[16];
+  private long[] tsSec = new long[16];
+  private int[] tsNsec = new int[16];
+  /** 32 bytes per record (the record hash). */
+  private byte[] hashes = new byte[16 * 32];
+  private int n;
   /** True while timestamps never decrease with the record number (then time lookups can bisect). */
   private boolean tsMonotonic = true;
   final List<Subscription> subscriptions = new ArrayList<>();
@@ -39,11 +48,12 @@ final class SimLog {
     this.metadata = metadata;
     this.writerKey = writerKey;
     this.file = file;
-    this.digest = new RecordDigest(name, metadataBytes, hashAlgorithm(metadata, writerKey));
+    this.records = file == null ? new ArrayList<>() : null;
+    this.digest = new RecordDigest(name, metadataBytes, hashAlgorithm(metadata));
   }
 
-  /** SHA-256 unless the PUB entry (as the reference) or the writer key names another digest. */
-  private static String hashAlgorithm(LogMetadata md, KeyEntry writerKey) {
+  /** SHA-256 unless the PUB entry names another digest (as the reference does, spec 6.1). */
+  private static String hashAlgorithm(LogMetadata md) {
     try {
       var pub = md.find(LogMetadata.PUB);
       if (pub.isPresent()) {
@@ -59,69 +69,118 @@ final class SimLog {
   }
 
   long nrecs() {
-    return records.size();
+    return n;
   }
 
+  /**
+   * Record {@code recno} (1..nrecs).
+   *
+   * @throws UncheckedIOException if the durable copy cannot be read back
+   */
   GdpDatum get(long recno) {
-    return records.get((int) (recno - 1));
+    int i = (int) (recno - 1);
+    if (records != null) {
+      return records.get(i);
+    }
+    try {
+      return GdpDatum.parseFrom(file.read(offsets[i]));
+    } catch (InvalidProtocolBufferException e) {
+      throw new UncheckedIOException(new IOException("record " + recno + " of " + name + " is unreadable", e));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   ByteString hashAt(long recno) {
-    return hashes.get((int) (recno - 1));
+    return ByteString.copyFrom(hashes, (int) (recno - 1) * 32, 32);
   }
 
-  /** The record number of a record hash, or -1. */
+  /** The record number of a record hash, or -1 (a scan: READ_BY_HASH is rare). */
   long recnoOfHash(ByteString hash) {
-    Long r = byHash.get(hash);
-    return r == null ? -1 : r;
-  }
-
-  void add(GdpDatum stored, ByteString hash) {
-    if (!records.isEmpty()) {
-      GdpTimestamp prev = records.get(records.size() - 1).getTs();
-      if (compareTs(stored.getTs(), prev) < 0) {
-        tsMonotonic = false;
+    if (hash.size() != 32) {
+      return -1;
+    }
+    byte[] h = hash.toByteArray();
+    for (int i = 0; i < n; i++) {
+      if (Arrays.equals(hashes, i * 32, i * 32 + 32, h, 0, 32)) {
+        return i + 1;
       }
     }
-    records.add(stored);
-    hashes.add(hash);
-    byHash.putIfAbsent(hash, (long) records.size());
+    return -1;
+  }
+
+  /** Appends record {@code nrecs + 1}; {@code offset} is its place in the file (ignored in memory mode). */
+  void add(GdpDatum stored, ByteString hash, long offset) {
+    if (n == offsets.length) {
+      int cap = n * 2;
+      offsets = Arrays.copyOf(offsets, cap);
+      tsSec = Arrays.copyOf(tsSec, cap);
+      tsNsec = Arrays.copyOf(tsNsec, cap);
+      hashes = Arrays.copyOf(hashes, cap * 32);
+    }
+    GdpTimestamp ts = stored.getTs();
+    if (n > 0 && compare(ts.getSec(), ts.getNsec(), tsSec[n - 1], tsNsec[n - 1]) < 0) {
+      tsMonotonic = false;
+    }
+    offsets[n] = offset;
+    tsSec[n] = ts.getSec();
+    tsNsec[n] = ts.getNsec();
+    byte[] h = hash.size() == 32 ? hash.toByteArray() : Arrays.copyOf(hash.toByteArray(), 32);
+    System.arraycopy(h, 0, hashes, n * 32, 32);
+    if (records != null) {
+      records.add(stored);
+    }
+    n++;
+  }
+
+  /** True if record {@code recno}'s timestamp is before {@code t}. */
+  boolean before(long recno, GdpTimestamp t) {
+    int i = (int) (recno - 1);
+    return compare(tsSec[i], tsNsec[i], t.getSec(), t.getNsec()) < 0;
   }
 
   /** Record numbers of records with {@code ts >= t}, in timestamp order (ties by record number). */
   List<Long> recnosFromTime(GdpTimestamp t) {
     List<Long> out = new ArrayList<>();
+    long sec = t.getSec();
+    int nsec = t.getNsec();
     if (tsMonotonic) {
       int lo = 0;
-      int hi = records.size();
+      int hi = n;
       while (lo < hi) {
         int mid = (lo + hi) >>> 1;
-        if (compareTs(records.get(mid).getTs(), t) < 0) {
+        if (compare(tsSec[mid], tsNsec[mid], sec, nsec) < 0) {
           lo = mid + 1;
         } else {
           hi = mid;
         }
       }
-      for (int i = lo; i < records.size(); i++) {
+      for (int i = lo; i < n; i++) {
         out.add((long) i + 1);
       }
       return out;
     }
-    for (int i = 0; i < records.size(); i++) {
-      if (compareTs(records.get(i).getTs(), t) >= 0) {
+    for (int i = 0; i < n; i++) {
+      if (compare(tsSec[i], tsNsec[i], sec, nsec) >= 0) {
         out.add((long) i + 1);
       }
     }
     out.sort((a, b) -> {
-      int c = compareTs(get(a).getTs(), get(b).getTs());
+      int ia = (int) (a - 1);
+      int ib = (int) (b - 1);
+      int c = compare(tsSec[ia], tsNsec[ia], tsSec[ib], tsNsec[ib]);
       return c != 0 ? c : Long.compare(a, b);
     });
     return out;
   }
 
   static int compareTs(GdpTimestamp a, GdpTimestamp b) {
-    int c = Long.compare(a.getSec(), b.getSec());
-    return c != 0 ? c : Integer.compareUnsigned(a.getNsec(), b.getNsec());
+    return compare(a.getSec(), a.getNsec(), b.getSec(), b.getNsec());
+  }
+
+  private static int compare(long secA, int nsecA, long secB, int nsecB) {
+    int c = Long.compare(secA, secB);
+    return c != 0 ? c : Integer.compareUnsigned(nsecA, nsecB);
   }
 
   /** One live subscription of a client on this log. */
@@ -130,7 +189,7 @@ final class SimLog {
     final int rid;
     /** Records still to send, or -1 for no limit. */
     long remaining;
-    /** The next record number to deliver live. */
+    /** The next record number to deliver (replay or live). */
     long next;
     /** For subscriptions by time: only records with {@code ts >= minTs}; null otherwise. */
     final GdpTimestamp minTs;

@@ -218,7 +218,11 @@ public final class SimRouter {
     private void hold(List<Pdu> held, Pdu pdu, long maxHoldMillis, boolean in) {
       if (held.isEmpty()) {
         held.add(pdu);
-        ctx.executor().schedule(() -> releaseHeld(held, in), maxHoldMillis, TimeUnit.MILLISECONDS);
+        ctx.executor().schedule(() -> {
+          if (!held.isEmpty() && held.get(0) == pdu) { // not already swapped (and not a later one)
+            releaseHeld(held, in);
+          }
+        }, maxHoldMillis, TimeUnit.MILLISECONDS);
         return;
       }
       Pdu first = held.remove(0);

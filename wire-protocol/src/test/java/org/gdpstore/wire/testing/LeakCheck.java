@@ -22,8 +22,9 @@ public final class LeakCheck implements AfterAllCallback {
 
   /**
    * Makes Netty report pending leaks (garbage collection plus a few tracked allocations) and throws
-   * if any were recorded since the last call. For test engines without Jupiter extensions (jqwik:
-   * call it from an {@code @AfterContainer} method).
+   * if any were recorded since the last call. Every Jupiter test class (including the seeded
+   * property tests that use {@link Trials}) gets this through the extension; call it directly only
+   * to check at a finer grain, e.g. after one test method.
    *
    * @param where names the tests in the failure message
    */

@@ -1,0 +1,487 @@
+package org.gdpstore.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The filesystem commands ({@code mkfs, ls, put, get, cat, rm, mkdir, mv, stat, log, verify}). */
+final class FsCommands {
+  private FsCommands() {}
+
+  static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+  private static final int BUFFER = 64 * 1024;
+
+  static At parseAt(String at) {
+    return at == null ? null : At.parse(at, ZoneId.systemDefault());
+  }
+
+  static CliException noSuch(GdpPath p, At at) {
+    return CliException.notFound("no such file or directory: " + p + (at == null ? "" : " (as of " + at + ")"));
+  }
+
+  /** Copies with a progress bar; returns the byte count. */
+  static long copy(InputStream in, OutputStream out, Progress progress) throws IOException {
+    byte[] buf = new byte[BUFFER];
+    long total = 0;
+    int n;
+    while ((n = in.read(buf)) > 0) {
+      out.write(buf, 0, n);
+      total += n;
+      progress.advance(n);
+    }
+    return total;
+  }
+
+  static String join(String dir, String name) {
+    return dir.equals("/") ? "/" + name : dir + "/" + name;
+  }
+
+  static String relative(String base, String path) {
+    if (base.equals("/")) {
+      return path.substring(1);
+    }
+    return path.equals(base) ? "" : path.substring(base.length() + 1);
+  }
+
+  @Command(name = "mkfs", description = "Create a filesystem (a root directory log signed by your key) and remember FS as its alias.")
+  static final class Mkfs extends CliCommand {
+    @Parameters(index = "0", paramLabel = "FS", description = "Alias for the new filesystem.")
+    String fs;
+
+    @Option(names = "--key", paramLabel = "KEY", defaultValue = Home.DEFAULT_KEY, description = "Writer key (default: ${DEFAULT-VALUE}).")
+    String key;
+
+    @Override
+    int execute() throws Exception {
+      Home home = home();
+      Home.checkName("alias", fs);
+      if (home.alias(fs).isPresent()) {
+        throw CliException.exists("alias '" + fs + "' exists already (see 'gdpfs aliases')");
+      }
+      var keys = home.keyOrCreateDefault(key, env());
+      try (Backend b = openBackend(); RemoteFs created = b.createFs(keys)) {
+        home.addAlias(new Home.Alias(fs, Home.Alias.Kind.FS, org.gdpstore.wire.GdpName.parse(created.rootName()), key));
+        env().out().println("created filesystem gdp://" + fs + "/ (root log " + created.rootName() + ", writer key " + key + ")");
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "ls", description = "List a directory (or show one file).")
+  static final class Ls extends CliCommand {
+    @Parameters(index = "0", paramLabel = "gdp://FS/PATH")
+    String path;
+
+    @Option(names = {"-r", "--recursive"}, description = "List sub-directories too.")
+    boolean recursive;
+
+    @Option(names = {"-l", "--long"}, description = "Show kind, size and modification time.")
+    boolean longFormat;
+
+    @Option(names = "--at", paramLabel = "RECNO|TIME", description = "List as of a directory record number or a time.")
+    String at;
+
+    @Override
+    int execute() throws Exception {
+      GdpPath p = GdpPath.parse(path);
+      At when = parseAt(at);
+      try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
+        RemoteFs.Snapshot snap = fs.snapshot(when);
+        RemoteFs.Entry e = snap.find(p.path()).orElseThrow(() -> noSuch(p, when));
+        if (!e.directory()) {
+          print(e, e.name());
+          return ExitCodes.OK;
+        }
+        list(snap, p.path(), p.path());
+      }
+      return ExitCodes.OK;
+    }
+
+    private void list(RemoteFs.Snapshot snap, String base, String dir) throws IOException {
+      for (RemoteFs.Entry c : snap.list(dir)) {
+        print(c, relative(base, c.path()) + (c.directory() ? "/" : ""));
+        if (recursive && c.directory()) {
+          list(snap, base, c.path());
+        }
+      }
+    }
+
+    private void print(RemoteFs.Entry e, String name) {
+      if (longFormat) {
+        env().out().printf("%s %10s  %s  %s%n", e.directory() ? "d" : "-",
+            e.directory() ? "-" : Sizes.human(e.size()), e.modified() == null ? "-" : TIME.format(e.modified()), name);
+      } else {
+        env().out().println(name);
+      }
+    }
+  }
+
+  @Command(name = "put", description = {"Store local files (and with -r directories) under a remote path.",
+      "All files of one put become visible together, in one transaction, or none do."})
+  static final class Put extends CliCommand {
+    @Parameters(arity = "2..*", paramLabel = "LOCAL... gdp://FS/PATH", hideParamSyntax = true,
+        description = "Local files or directories, then the remote destination.")
+    List<String> args;
+
+    @Option(names = {"-r", "--recursive"}, description = "Copy directories recursively.")
+    boolean recursive;
+
+    private record Item(Path local, String remote, long size) {}
+
+    @Override
+    int execute() throws Exception {
+      String destArg = args.get(args.size() - 1);
+      GdpPath dest = GdpPath.parse(destArg);
+      List<Path> locals = new ArrayList<>();
+      for (String a : args.subList(0, args.size() - 1)) {
+        if (GdpPath.isRemote(a)) {
+          throw CliException.usage("put copies local files to gdp://; '" + a + "' is remote (the last argument is the destination)");
+        }
+        Path l = Path.of(a);
+        if (!Files.exists(l)) {
+          throw CliException.notFound("no such local file or directory: " + a);
+        }
+        if (Files.isDirectory(l) && !recursive) {
+          throw CliException.usage(a + " is a directory (use put -r)");
+        }
+        locals.add(l);
+      }
+      try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), dest.fs(), true)) {
+        Optional<RemoteFs.Entry> existing = fs.snapshot(null).find(dest.path());
+        boolean intoDir = existing.map(RemoteFs.Entry::directory).orElse(false) || destArg.endsWith("/")
+            || locals.size() > 1 || dest.isRoot();
+        if (intoDir && existing.isPresent() && !existing.get().directory()) {
+          throw CliException.exists("not a directory: " + dest);
+        }
+        LinkedHashSet<String> dirs = new LinkedHashSet<>();
+        List<Item> files = new ArrayList<>();
+        if (intoDir) {
+          dirs.add(dest.path());
+        }
+        for (Path l : locals) {
+          String name = l.toAbsolutePath().normalize().getFileName() == null ? "" : l.toAbsolutePath().normalize().getFileName().toString();
+          String target = intoDir ? GdpPath.normalize(dest.toString(), join(dest.path(), name)) : dest.path();
+          if (Files.isDirectory(l)) {
+            plan(l, target, dirs, files);
+          } else {
+            files.add(new Item(l, target, Files.size(l)));
+          }
+        }
+        long total = files.stream().mapToLong(Item::size).sum();
+        long recno;
+        try (RemoteFs.Txn tx = fs.begin(); Progress progress = Progress.start(env(), "put", total)) {
+          for (String d : dirs) {
+            tx.mkdirs(d);
+          }
+          for (Item f : files) {
+            String parent = f.remote().substring(0, f.remote().lastIndexOf('/'));
+            if (!parent.isEmpty() && !dirs.contains(parent)) {
+              tx.mkdirs(parent);
+              dirs.add(parent);
+            }
+            try (InputStream in = Files.newInputStream(f.local()); OutputStream out = tx.create(f.remote())) {
+              copy(in, out, progress);
+            }
+          }
+          recno = tx.commit();
+        }
+        env().out().printf("put %d file%s (%s) into %s in one transaction (directory record %d)%n", files.size(),
+            files.size() == 1 ? "" : "s", Sizes.human(total), dest, recno);
+      }
+      return ExitCodes.OK;
+    }
+
+    private static void plan(Path dir, String target, LinkedHashSet<String> dirs, List<Item> files) throws IOException {
+      dirs.add(target);
+      List<Path> all;
+      try (Stream<Path> s = Files.walk(dir)) {
+        all = s.sorted().toList();
+      }
+      for (Path p : all) {
+        if (p.equals(dir)) {
+          continue;
+        }
+        String rel = dir.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+        String remote = GdpPath.normalize(rel, target + "/" + rel);
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          dirs.add(remote);
+        } else if (Files.isRegularFile(p)) {
+          files.add(new Item(p, remote, Files.size(p)));
+        }
+      }
+    }
+  }
+
+  @Command(name = "get", description = "Copy a remote file (or with -r a directory) to the local disk.")
+  static final class Get extends CliCommand {
+    @Parameters(index = "0", paramLabel = "gdp://FS/PATH")
+    String remote;
+
+    @Parameters(index = "1", paramLabel = "LOCAL")
+    Path local;
+
+    @Option(names = {"-r", "--recursive"}, description = "Copy directories recursively.")
+    boolean recursive;
+
+    @Option(names = "--at", paramLabel = "RECNO|TIME", description = "Copy as of a directory record number or a time.")
+    String at;
+
+    @Override
+    int execute() throws Exception {
+      GdpPath p = GdpPath.parse(remote);
+      At when = parseAt(at);
+      try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
+        RemoteFs.Snapshot snap = fs.snapshot(when);
+        RemoteFs.Entry e = snap.find(p.path()).orElseThrow(() -> noSuch(p, when));
+        String name = p.isRoot() ? p.fs() : e.name();
+        Path target = Files.isDirectory(local) ? local.resolve(name) : local;
+        List<RemoteFs.Entry> files = new ArrayList<>();
+        if (e.directory()) {
+          if (!recursive) {
+            throw CliException.usage(p + " is a directory (use get -r)");
+          }
+          collect(snap, e.path(), files);
+        } else {
+          files.add(e);
+        }
+        long total = files.stream().mapToLong(RemoteFs.Entry::size).sum();
+        try (Progress progress = Progress.start(env(), "get", total)) {
+          if (e.directory()) {
+            Files.createDirectories(target);
+          }
+          for (RemoteFs.Entry f : files) {
+            Path out = e.directory() ? target.resolve(relative(e.path(), f.path())) : target;
+            if (f.directory()) {
+              Files.createDirectories(out);
+              continue;
+            }
+            if (out.getParent() != null) {
+              Files.createDirectories(out.getParent());
+            }
+            try (InputStream in = snap.open(f.path()); OutputStream o = Files.newOutputStream(out)) {
+              copy(in, o, progress);
+            }
+          }
+        }
+        long n = files.stream().filter(f -> !f.directory()).count();
+        env().out().printf("got %d file%s (%s) from %s (directory record %d) into %s%n", n, n == 1 ? "" : "s",
+            Sizes.human(total), p, snap.recno(), target);
+      }
+      return ExitCodes.OK;
+    }
+
+    private static void collect(RemoteFs.Snapshot snap, String dir, List<RemoteFs.Entry> out) throws IOException {
+      for (RemoteFs.Entry c : snap.list(dir)) {
+        out.add(c);
+        if (c.directory()) {
+          collect(snap, c.path(), out);
+        }
+      }
+    }
+  }
+
+  @Command(name = "cat", description = "Write remote files to standard output.")
+  static final class Cat extends CliCommand {
+    @Parameters(arity = "1..*", paramLabel = "gdp://FS/PATH")
+    List<String> paths;
+
+    @Option(names = "--at", paramLabel = "RECNO|TIME", description = "Read as of a directory record number or a time.")
+    String at;
+
+    @Override
+    int execute() throws Exception {
+      At when = parseAt(at);
+      List<GdpPath> ps = paths.stream().map(GdpPath::parse).toList();
+      try (Backend b = openBackend()) {
+        for (GdpPath p : ps) {
+          try (RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
+            RemoteFs.Snapshot snap = fs.snapshot(when);
+            RemoteFs.Entry e = snap.find(p.path()).orElseThrow(() -> noSuch(p, when));
+            if (e.directory()) {
+              throw CliException.usage(p + " is a directory");
+            }
+            try (InputStream in = snap.open(p.path())) {
+              in.transferTo(env().out());
+            }
+          }
+        }
+        env().out().flush();
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "rm", description = "Remove files (and with -r directories, in one atomic change).")
+  static final class Rm extends CliCommand {
+    @Parameters(arity = "1..*", paramLabel = "gdp://FS/PATH")
+    List<String> paths;
+
+    @Option(names = {"-r", "--recursive"}, description = "Remove directories and their contents.")
+    boolean recursive;
+
+    @Override
+    int execute() throws Exception {
+      List<GdpPath> ps = paths.stream().map(GdpPath::parse).toList();
+      try (Backend b = openBackend()) {
+        for (GdpPath p : ps) {
+          if (p.isRoot()) {
+            throw CliException.usage("refusing to remove the root of " + p);
+          }
+          try (RemoteFs fs = FsAccess.open(b, home(), p.fs(), true)) {
+            RemoteFs.Entry e = fs.snapshot(null).find(p.path()).orElseThrow(() -> noSuch(p, null));
+            if (e.directory() && !recursive) {
+              throw CliException.usage(p + " is a directory (use rm -r)");
+            }
+            fs.delete(p.path(), recursive);
+          }
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "mkdir", description = "Create directories.")
+  static final class Mkdir extends CliCommand {
+    @Parameters(arity = "1..*", paramLabel = "gdp://FS/PATH")
+    List<String> paths;
+
+    @Option(names = {"-p", "--parents"}, description = "Create missing parents; no error if it exists.")
+    boolean parents;
+
+    @Override
+    int execute() throws Exception {
+      List<GdpPath> ps = paths.stream().map(GdpPath::parse).toList();
+      try (Backend b = openBackend()) {
+        for (GdpPath p : ps) {
+          try (RemoteFs fs = FsAccess.open(b, home(), p.fs(), true)) {
+            fs.mkdir(p.path(), parents);
+          }
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "mv", description = "Rename a file or directory atomically (within one filesystem).")
+  static final class Mv extends CliCommand {
+    @Parameters(index = "0", paramLabel = "gdp://FS/FROM")
+    String from;
+
+    @Parameters(index = "1", paramLabel = "gdp://FS/TO")
+    String to;
+
+    @Override
+    int execute() throws Exception {
+      GdpPath f = GdpPath.parse(from);
+      GdpPath t = GdpPath.parse(to);
+      if (!f.fs().equals(t.fs())) {
+        throw CliException.usage("mv works within one filesystem ('" + f.fs() + "' and '" + t.fs() + "' differ); use get and put");
+      }
+      if (f.isRoot()) {
+        throw CliException.usage("cannot move the root of " + f);
+      }
+      try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), f.fs(), true)) {
+        Optional<RemoteFs.Entry> target = fs.snapshot(null).find(t.path());
+        String dest = target.isPresent() && target.get().directory() ? join(t.path(), f.fileName()) : t.path();
+        fs.rename(f.path(), dest);
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "stat", description = "Show a file's or directory's attributes.")
+  static final class Stat extends CliCommand {
+    @Parameters(arity = "1..*", paramLabel = "gdp://FS/PATH")
+    List<String> paths;
+
+    @Option(names = "--at", paramLabel = "RECNO|TIME", description = "As of a directory record number or a time.")
+    String at;
+
+    @Override
+    int execute() throws Exception {
+      At when = parseAt(at);
+      List<GdpPath> ps = paths.stream().map(GdpPath::parse).toList();
+      try (Backend b = openBackend()) {
+        for (GdpPath p : ps) {
+          try (RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
+            RemoteFs.Snapshot snap = fs.snapshot(when);
+            RemoteFs.Entry e = snap.find(p.path()).orElseThrow(() -> noSuch(p, when));
+            var out = env().out();
+            out.println("path:      " + p);
+            out.println("type:      " + (e.directory() ? "directory" : "file"));
+            if (!e.directory()) {
+              out.println("size:      " + e.size() + " bytes (" + Sizes.human(e.size()) + ")");
+            }
+            out.println("modified:  " + (e.modified() == null ? "-" : TIME.format(e.modified()) + " (" + e.modified() + ")"));
+            if (e.version() > 0) {
+              out.println("version:   directory record " + e.version());
+            }
+            if (e.hash() != null) {
+              out.println("sha256:    " + e.hash());
+            }
+            out.println("snapshot:  directory record " + snap.recno() + " of root log " + fs.rootName());
+          }
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "log", description = "Show the history of a path (or of the whole filesystem): record numbers, times, signer, hashes.")
+  static final class History extends CliCommand {
+    @Parameters(index = "0", paramLabel = "gdp://FS[/PATH]")
+    String path;
+
+    @Override
+    int execute() throws Exception {
+      GdpPath p = GdpPath.parse(path);
+      try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
+        List<RemoteFs.HistoryEntry> h = fs.history(p.path());
+        if (h.isEmpty()) {
+          throw noSuch(p, null);
+        }
+        for (RemoteFs.HistoryEntry e : h) {
+          env().out().printf("record %-4d %s  %s%n", e.recno(), e.time() == null ? "-" : TIME.format(e.time()), e.summary());
+          env().out().printf("            signer %s  record hash %s%n", e.signer(), e.hash());
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "verify", description = "Verify signatures and content hashes of a filesystem or of one path.")
+  static final class Verify extends CliCommand {
+    @Parameters(index = "0", paramLabel = "gdp://FS[/PATH]")
+    String path;
+
+    @Override
+    int execute() throws Exception {
+      GdpPath p = GdpPath.parse(path);
+      try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
+        RemoteFs.VerifyReport r = fs.verify(p.path());
+        for (String problem : r.problems()) {
+          env().out().println("FAILED: " + problem);
+        }
+        String counts = r.records() + " records, " + r.files() + " files, " + Sizes.human(r.bytes());
+        if (!r.problems().isEmpty()) {
+          throw CliException.integrity("verification of " + p + " failed: " + r.problems().size() + " problem(s) in " + counts);
+        }
+        env().out().println("verified " + p + ": " + counts + "; every signature and hash is good");
+      }
+      return ExitCodes.OK;
+    }
+  }
+}

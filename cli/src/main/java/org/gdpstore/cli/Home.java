@@ -1,0 +1,231 @@
+package org.gdpstore.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.gdpstore.wire.Ed25519Keys;
+import org.gdpstore.wire.GdpName;
+
+/**
+ * The gdpstore home directory ({@code $GDPSTORE_HOME}): {@code sim/} holds the embedded
+ * simulator's logs, {@code keys/NAME.key} the Ed25519 private keys (owner read/write only, in an
+ * owner-only directory), {@code keys/NAME.pub} their public halves, and {@code aliases.properties}
+ * the short names of filesystems and logs. Not thread-safe; one CLI process uses it at a time.
+ */
+final class Home {
+  static final String DEFAULT_KEY = "default";
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
+
+  private final Path root;
+
+  Home(Path root) {
+    this.root = root;
+  }
+
+  Path root() {
+    return root;
+  }
+
+  Path simDir() {
+    return root.resolve("sim");
+  }
+
+  Path keysDir() {
+    return root.resolve("keys");
+  }
+
+  Path aliasesFile() {
+    return root.resolve("aliases.properties");
+  }
+
+  /** Checks that {@code name} can be a key or alias name (letters, digits, {@code . _ -}). */
+  static String checkName(String what, String name) {
+    if (!NAME.matcher(name).matches()) {
+      throw CliException.usage("bad " + what + " name '" + name
+          + "': use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    }
+    return name;
+  }
+
+  /** Creates {@code dir} (and parents) owner-only if it does not exist. */
+  static void createPrivateDir(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    try {
+      Files.createDirectory(dir, posix(DIR_PERMS));
+    } catch (UnsupportedOperationException e) {
+      Files.createDirectory(dir); // not a POSIX file system: best effort
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(dir)) {
+        throw e;
+      }
+    }
+  }
+
+  private static FileAttribute<Set<PosixFilePermission>> posix(Set<PosixFilePermission> perms) {
+    return PosixFilePermissions.asFileAttribute(perms);
+  }
+
+  // ---- keys ----
+
+  Path keyFile(String name) {
+    return keysDir().resolve(checkName("key", name) + ".key");
+  }
+
+  Path publicKeyFile(String name) {
+    return keysDir().resolve(checkName("key", name) + ".pub");
+  }
+
+  boolean hasKey(String name) {
+    return Files.exists(keyFile(name));
+  }
+
+  /**
+   * Generates a key pair and stores it: the private seed in {@code keys/NAME.key} created
+   * rw------- (never readable by others, not even for an instant), the public key beside it.
+   *
+   * @throws CliException (exists) if the key exists and {@code overwrite} is false
+   */
+  Ed25519Keys generateKey(String name, boolean overwrite, SecureRandom random) throws IOException {
+    Path file = keyFile(name);
+    if (Files.exists(file) && !overwrite) {
+      throw CliException.exists("key '" + name + "' exists already (" + file + "); use --force to replace it");
+    }
+    createPrivateDir(root);
+    createPrivateDir(keysDir());
+    Ed25519Keys keys = Ed25519Keys.generate(random);
+    String text = "# gdpstore Ed25519 private key (32-byte seed, hex). Keep it secret.\n"
+        + HexFormat.of().formatHex(keys.seed()) + "\n";
+    Path tmp = keysDir().resolve("." + name + ".key.tmp");
+    Files.deleteIfExists(tmp);
+    try {
+      Files.createFile(tmp, posix(FILE_PERMS));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(tmp);
+    }
+    Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+    moveAtomically(tmp, file);
+    Files.writeString(publicKeyFile(name), HexFormat.of().formatHex(keys.publicKey()) + "\n",
+        StandardCharsets.US_ASCII);
+    return keys;
+  }
+
+  /** Loads key {@code name}; a missing or malformed key file is a key error. */
+  Ed25519Keys loadKey(String name) throws IOException {
+    Path file = keyFile(name);
+    if (!Files.exists(file)) {
+      throw CliException.key("no key '" + name + "' in " + keysDir() + " (create one with: gdpfs keygen "
+          + (DEFAULT_KEY.equals(name) ? "" : name) + ")");
+    }
+    for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+      String l = line.strip();
+      if (l.isEmpty() || l.startsWith("#")) {
+        continue;
+      }
+      try {
+        return Ed25519Keys.fromSeed(HexFormat.of().parseHex(l));
+      } catch (IllegalArgumentException e) {
+        break;
+      }
+    }
+    throw CliException.key("key file " + file + " is not a gdpstore key (expected 64 hex digits)");
+  }
+
+  /** The key {@code name}; the default key is created on first use (zero configuration). */
+  Ed25519Keys keyOrCreateDefault(String name, CliEnv env) throws IOException {
+    if (DEFAULT_KEY.equals(name) && !hasKey(name)) {
+      Ed25519Keys k = generateKey(name, false, new SecureRandom());
+      env.err().println("gdpfs: created writer key '" + name + "' in " + keyFile(name));
+      return k;
+    }
+    return loadKey(name);
+  }
+
+  // ---- aliases ----
+
+  /** What an alias stands for: a filesystem (root directory log) or a raw log, and its writer key. */
+  record Alias(String name, Kind kind, GdpName log, String key) {
+    enum Kind { FS, LOG }
+
+    String encode() {
+      return kind.name().toLowerCase(java.util.Locale.ROOT) + " " + log.printable() + " " + key;
+    }
+
+    static Alias decode(String name, String value) {
+      String[] p = value.trim().split("\\s+");
+      if (p.length != 3) {
+        throw new CliException(ExitCodes.FAILURE, "malformed alias '" + name + "' in aliases.properties: " + value);
+      }
+      return new Alias(name, Kind.valueOf(p[0].toUpperCase(java.util.Locale.ROOT)), GdpName.parse(p[1]), p[2]);
+    }
+  }
+
+  TreeMap<String, Alias> aliases() throws IOException {
+    TreeMap<String, Alias> result = new TreeMap<>();
+    Path f = aliasesFile();
+    if (!Files.exists(f)) {
+      return result;
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+      p.load(r);
+    }
+    for (String n : p.stringPropertyNames()) {
+      result.put(n, Alias.decode(n, p.getProperty(n)));
+    }
+    return result;
+  }
+
+  Optional<Alias> alias(String name) throws IOException {
+    return Optional.ofNullable(aliases().get(name));
+  }
+
+  /** Adds an alias; refuses to replace an existing one. */
+  void addAlias(Alias alias) throws IOException {
+    checkName("alias", alias.name());
+    TreeMap<String, Alias> all = aliases();
+    if (all.containsKey(alias.name())) {
+      throw CliException.exists("alias '" + alias.name() + "' exists already (" + all.get(alias.name()).encode() + ")");
+    }
+    all.put(alias.name(), alias);
+    createPrivateDir(root);
+    Properties p = new Properties();
+    all.forEach((k, v) -> p.setProperty(k, v.encode()));
+    Path tmp = root.resolve(".aliases.tmp");
+    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      p.store(w, "gdpstore aliases: NAME = fs|log ROOT-LOG-NAME WRITER-KEY");
+    }
+    moveAtomically(tmp, aliasesFile());
+  }
+
+  private static void moveAtomically(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}

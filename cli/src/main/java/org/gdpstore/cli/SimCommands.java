@@ -1,0 +1,87 @@
+package org.gdpstore.cli;
+
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.gdpstore.sim.GdpSimulator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gdpfs sim ...}: the GDP simulator. */
+@Command(name = "sim", description = "Run the GDP simulator (router + log server).",
+    subcommands = {SimCommands.Serve.class})
+final class SimCommands {
+  private SimCommands() {}
+
+  /** {@code gdpfs sim serve}: a standalone simulator in the foreground. */
+  @Command(name = "serve", description = {
+      "Run a GDP router and log server in the foreground until Ctrl-C / SIGTERM.",
+      "Prints 'listening on HOST:PORT' once it accepts connections; point 'gdpfs --router HOST:PORT' (or the",
+      "reference GDP tools) at it. --server-name sets the log server's name (default " + Backend.DEFAULT_SERVER_NAME + ")."})
+  static final class Serve extends CliCommand {
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8009",
+        description = "Address to listen on (default ${DEFAULT-VALUE}; port 0 picks a free port).")
+    String listen;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Keep logs durably in DIR (default: in memory).")
+    Path data;
+
+    @Option(names = "--router-only", description = "Run only the router (for reference gdplogd servers and clients).")
+    boolean routerOnly;
+
+    @Override
+    int execute() throws Exception {
+      InetSocketAddress addr = GdpBackend.resolve(HostPort.parse("--listen", listen));
+      String serverName = app().serverName != null ? app().serverName : Backend.DEFAULT_SERVER_NAME;
+      GdpSimulator.Builder b = GdpSimulator.builder().bindAddress(addr).serverName(serverName);
+      if (data != null) {
+        b.dataDir(data);
+      }
+      if (routerOnly) {
+        b.routerOnly();
+      }
+      GdpSimulator sim;
+      try {
+        sim = b.start();
+      } catch (RuntimeException e) {
+        if (hasCause(e, BindException.class)) {
+          throw new CliException(ExitCodes.FAILURE, "cannot listen on " + listen + ": " + rootMessage(e), e);
+        }
+        throw e;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Thread hook = new Thread(() -> {
+        sim.close();
+        stopped.countDown();
+      }, "gdpfs-sim-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      var out = env().out();
+      out.println("listening on " + HostPort.format(sim.tcpAddress()));
+      out.println(routerOnly ? "router only (no log server)"
+          : "log server '" + serverName + "' = " + sim.serverName().printable() + ", logs "
+              + (data != null ? "in " + data.toAbsolutePath() : "in memory"));
+      out.println("press Ctrl-C to stop");
+      out.flush();
+      stopped.await();
+      return ExitCodes.OK;
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+      for (Throwable c = t; c != null; c = c.getCause()) {
+        if (type.isInstance(c)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+      Throwable c = t;
+      while (c.getCause() != null) {
+        c = c.getCause();
+      }
+      return c.getMessage();
+    }
+  }
+}
