@@ -12,6 +12,10 @@ public interface RecordListener {
   /** The subscription failed (e.g. {@link GdpStatus.Code#INTEGRITY}, a NAK, or the client closed). */
   default void onError(GdpException error) {}
 
-  /** The server ended the subscription (END_OF_RESULTS), or it was closed by the caller. */
+  /**
+   * The subscription was closed by the caller (or its log handle was closed). The client never
+   * ends a subscription on its own: an END_OF_RESULTS from the server only makes it subscribe again
+   * from the next record.
+   */
   default void onEnd() {}
 }

@@ -78,6 +78,7 @@ public final class NettyGdpClient implements GdpClient {
   /** When each destination last answered anything (System.nanoTime()). */
   private final Map<GdpName, Long> lastHeard = new java.util.HashMap<>();
   private Channel channel;
+  private io.netty.util.concurrent.ScheduledFuture<?> readvertise;
   private boolean connecting;
   private int attempt;
   private int lastRid;
@@ -190,11 +191,14 @@ public final class NettyGdpClient implements GdpClient {
       Channel ch = channel;
       channel = null;
       connected = false;
-      if (ch != null) {
-        ch.close();
-      }
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f ->
+      Runnable stop = () -> group.shutdownGracefully(20, 2000, TimeUnit.MILLISECONDS).addListener(f ->
           Futures.run(config.callbackExecutor(), () -> closeFuture.complete(null)));
+      if (ch != null) {
+        // let the peer's half of an in-process channel finish closing on our loop before it stops
+        ch.close().addListener(f -> stop.run());
+      } else {
+        stop.run();
+      }
     };
     try {
       loop.execute(shutdown);
@@ -518,6 +522,12 @@ public final class NettyGdpClient implements GdpClient {
     logger.info("{} connected as {}", logPrefix, config.clientName());
     // spec 2.1: advertise our own name first, on every (re)connect
     ch.write(Pdu.advertise(config.clientName(), config.clientName()), ch.voidPromise());
+    // spec 2.5: harmless, and it helps routers that expire advertisements
+    readvertise = loop.scheduleAtFixedRate(() -> {
+      if (channel == ch && ch.isActive()) {
+        ch.writeAndFlush(Pdu.advertise(config.clientName(), config.clientName()), ch.voidPromise());
+      }
+    }, READVERTISE_SECONDS, READVERTISE_SECONDS, TimeUnit.SECONDS);
     List<Request> resend = new ArrayList<>(pending.values());
     // re-open logs first, so the server knows them before re-sent appends arrive
     for (LogHandle h : handles) {
@@ -551,6 +561,10 @@ public final class NettyGdpClient implements GdpClient {
     channel = null;
     connected = false;
     resendQueue.clear();
+    if (readvertise != null) {
+      readvertise.cancel(false);
+      readvertise = null;
+    }
     if (closed) {
       return;
     }
@@ -659,4 +673,5 @@ public final class NettyGdpClient implements GdpClient {
   }
 
   static final int MAX_PAYLOAD = PduHeader.MAX_PAYLOAD_LENGTH;
+  private static final long READVERTISE_SECONDS = 120;
 }

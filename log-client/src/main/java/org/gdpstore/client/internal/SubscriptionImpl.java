@@ -57,7 +57,10 @@ final class SubscriptionImpl extends Request implements Subscription {
 
   // --- network thread ---
   private long lastReceived;
+  /** The server acknowledged this subscription at least once. */
   private boolean acknowledged;
+  /** A SUBSCRIBE (first, or after a chunk ended) is not acknowledged yet: re-send it when quiet. */
+  private boolean awaitingAck = true;
   private boolean gapRefreshPending;
   /** Records received beyond a gap, waiting for it to be filled (at most {@link #CHUNK}). */
   private final java.util.TreeMap<Long, GdpDatum> ahead = new java.util.TreeMap<>();
@@ -236,6 +239,7 @@ final class SubscriptionImpl extends Request implements Subscription {
 
   @Override
   GdpMessage message(int rid) {
+    awaitingAck = true; // every SUBSCRIBE sent (first, refresh, resume) is re-sent if no answer comes
     CmdSubscribeByRecno.Builder b = CmdSubscribeByRecno.newBuilder();
     long start = lastReceived >= 0 ? lastReceived + 1 : from;
     if (start != 0) {
@@ -247,7 +251,7 @@ final class SubscriptionImpl extends Request implements Subscription {
 
   @Override
   boolean resendable() {
-    return !acknowledged;
+    return awaitingAck;
   }
 
   @Override
@@ -287,13 +291,14 @@ final class SubscriptionImpl extends Request implements Subscription {
   }
 
   private void markAcknowledged() {
+    awaitingAck = false;
+    if (resendTimer != null) {
+      resendTimer.cancel(false);
+      resendTimer = null;
+    }
     if (!acknowledged) {
       acknowledged = true;
       client.cancelDeadline(this);
-      if (resendTimer != null) {
-        resendTimer.cancel(false);
-        resendTimer = null;
-      }
     }
     if (refreshTimer == null && !finished) {
       long every = client.config.subscriptionRefresh().toNanos();
@@ -362,6 +367,7 @@ final class SubscriptionImpl extends Request implements Subscription {
       logger.debug("{} subscription {} resumes from {}", client.logPrefix(), rid, lastReceived + 1);
       parked = false;
       paused = false;
+      awaitingAck = true;
       client.send(this);
     }
   }
