@@ -19,12 +19,15 @@ final class FileReader implements RandomAccessFile {
   private int streak;
   private final MessageDigest sha = FsCore.newSha256();
   private long hashedUpTo;
+  /** Whether reads in order from 0 still need hashing (off once this version was checked). */
+  private final boolean hashing;
   private boolean closed;
 
   FileReader(FsCore core, String path, Entry entry) {
     this.core = core;
     this.path = path;
     this.entry = entry;
+    this.hashing = core.opts.verify() && !entry.isInline() && !core.contentVerified(entry);
   }
 
   @Override
@@ -51,13 +54,16 @@ final class FileReader implements RandomAccessFile {
     int n = core.read(entry, path, offset, dst, sequential ? this : null);
     synchronized (lock) {
       expectNext = offset + n;
-      if (core.opts.verify() && n > 0 && offset == hashedUpTo) {
+      if (hashing && n > 0 && offset == hashedUpTo) {
         ByteBuffer got = dst.duplicate();
         got.position(start).limit(start + n);
         sha.update(got);
         hashedUpTo += n;
-        if (hashedUpTo == entry.size && !Arrays.equals(sha.digest(), entry.sha256())) {
-          throw new IntegrityException(path, "content hash mismatch: the data does not match its directory entry");
+        if (hashedUpTo == entry.size) {
+          if (!Arrays.equals(sha.digest(), entry.sha256())) {
+            throw new IntegrityException(path, "content hash mismatch: the data does not match its directory entry");
+          }
+          core.markContentVerified(entry);
         }
       }
     }
@@ -73,6 +79,9 @@ final class FileReader implements RandomAccessFile {
 
   @Override
   public byte[] readFully(long offset, int n) throws FsException {
+    if (n < 0) {
+      throw new FsException(FsCode.INVALID_ARGUMENT, path, "negative length " + n);
+    }
     ByteBuffer b = ByteBuffer.allocate(n);
     int got = read(offset, b);
     if (got < n) {

@@ -61,6 +61,12 @@ final class FsCore implements AutoCloseable {
   /** File logs with an open appender in this process (one writer per log at a time). */
   final Set<GdpName> logsBeingAppended = ConcurrentHashMap.newKeySet();
   final Set<AutoCloseable> openHandles = ConcurrentHashMap.newKeySet();
+  /**
+   * File versions whose whole content this process has already checked against the content hash
+   * (log, last recno, size, hash): later sequential readers skip re-hashing. Their chunks are still
+   * verified record by record whenever they are fetched.
+   */
+  private final Set<List<Object>> verifiedContent = ConcurrentHashMap.newKeySet();
   private final LogHeader dirHeader;
   final LogPool logPool;
 
@@ -698,6 +704,21 @@ final class FsCore implements AutoCloseable {
     });
   }
 
+  private static List<Object> contentId(Entry e) {
+    return List.of(String.valueOf(e.log), e.lastRecno, e.size, ByteBuffer.wrap(e.sha256()));
+  }
+
+  boolean contentVerified(Entry e) {
+    return verifiedContent.contains(contentId(e));
+  }
+
+  void markContentVerified(Entry e) {
+    if (verifiedContent.size() > 100_000) {
+      verifiedContent.clear(); // a bound, not a policy: the set only saves re-hashing
+    }
+    verifiedContent.add(contentId(e));
+  }
+
   /** The whole content of a file or value, verified against its content hash. */
   byte[] readAll(Entry e, String path) throws FsException {
     if (e.size > Integer.MAX_VALUE - 16) {
@@ -709,39 +730,57 @@ final class FsCore implements AutoCloseable {
     } else {
       out = new byte[(int) e.size];
       FileLog fl = fileLog(e.log, path);
+      // range reads of RANGE records, up to DEPTH in flight: the log server, the network and
+      // verification work in parallel with copying
+      final int range = 16;
+      final int depth = 4;
+      java.util.ArrayDeque<long[]> asked = new java.util.ArrayDeque<>();
+      java.util.ArrayDeque<CompletableFuture<List<LogStore.StoredRecord>>> inFlight = new java.util.ArrayDeque<>();
       long pos = 0;
       long next = 2;
+      long issueAt = 2;
       while (pos < e.size) {
-        if (next > e.lastRecno) {
+        while (inFlight.size() < depth && issueAt <= e.lastRecno) {
+          int n = (int) Math.min(range, e.lastRecno - issueAt + 1);
+          asked.add(new long[] {issueAt, n});
+          inFlight.add(fl.source.readRange(issueAt, n));
+          issueAt += n;
+        }
+        if (inFlight.isEmpty()) {
           throw new IntegrityException(path, "file log " + e.log + " ends at offset " + pos + " of " + e.size);
         }
-        int n = (int) Math.min(64, e.lastRecno - next + 1);
-        List<LogStore.StoredRecord> recs = new ArrayList<>(n);
-        // use cached chunks where present, fetch the rest in one range read
-        Chunk cached = cache.contains(new ChunkCache.Key(fl.name, next)) ? chunk(fl, next, path) : null;
-        if (cached != null) {
-          pos = copyChunk(cached, out, pos, e, path, next);
-          next++;
-          continue;
-        }
-        recs.addAll(await(fl.source.readRange(next, n), path));
-        if (recs.isEmpty()) {
-          throw new IntegrityException(path, "file log " + e.log + " has no record " + next);
-        }
-        for (LogStore.StoredRecord r : recs) {
-          if (r.recno() != next) {
-            throw new IntegrityException(path, "file log returned record " + r.recno() + " for " + next);
+        long[] a = asked.poll();
+        List<LogStore.StoredRecord> recs = await(inFlight.poll(), path);
+        long end = a[0] + a[1];
+        while (true) {
+          for (LogStore.StoredRecord r : recs) {
+            if (r.recno() != next) {
+              throw new IntegrityException(path, "file log returned record " + r.recno() + " for " + next);
+            }
+            pos = copyChunk(decodeChunk(fl, r, path), out, pos, e, path, next);
+            next++;
+            if (pos >= e.size) {
+              break;
+            }
           }
-          pos = copyChunk(decodeChunk(fl, r, path), out, pos, e, path, next);
-          next++;
-          if (pos >= e.size) {
+          if (pos >= e.size || next >= end) {
             break;
+          }
+          // a short answer: fetch the rest of this range before the ones already in flight
+          recs = await(fl.source.readRange(next, (int) (end - next)), path);
+          if (recs.isEmpty()) {
+            throw new IntegrityException(path, "file log " + e.log + " has no record " + next);
           }
         }
       }
     }
-    if (opts.verify() && !Arrays.equals(sha256(out), e.sha256())) {
-      throw new IntegrityException(path, "content hash mismatch: the data does not match its directory entry");
+    if (opts.verify()) {
+      if (!Arrays.equals(sha256(out), e.sha256())) {
+        throw new IntegrityException(path, "content hash mismatch: the data does not match its directory entry");
+      }
+      if (!e.isInline()) {
+        markContentVerified(e);
+      }
     }
     return out;
   }
@@ -754,6 +793,31 @@ final class FsCore implements AutoCloseable {
     int n = (int) Math.min(c.data().length, e.size - pos);
     System.arraycopy(c.data(), 0, out, (int) pos, n);
     return pos + n;
+  }
+
+  /** Reads every live file and value at snapshot {@code at} in full; see GdpFileSystem#verifyAll. */
+  VerifyReport verifyAll(long at) {
+    View v = new View(at, null);
+    Map<String, String> failures = new TreeMap<>();
+    long entries = 0;
+    long bytes = 0;
+    List<String> keys = new ArrayList<>(v.descendants("/"));
+    for (String k : v.kvKeys("")) {
+      keys.add("#" + k);
+    }
+    for (String key : keys) {
+      Entry e = v.get(key);
+      if (e == null || e.isDir()) {
+        continue;
+      }
+      entries++;
+      try {
+        bytes += readAll(e, display(key)).length;
+      } catch (FsException ex) {
+        failures.put(display(key), ex.getMessage());
+      }
+    }
+    return new VerifyReport(at, entries, bytes, failures);
   }
 
   // ---------------------------------------------------------------- writing

@@ -90,6 +90,17 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
   }
 
   /**
+   * Creates a new, empty filesystem and returns the name of its directory log (mkfs without
+   * keeping it open); open it with {@link #open(GdpClient, GdpName, Ed25519Keys, FsOptions)}.
+   */
+  public static GdpName format(GdpClient client, Ed25519Keys writer, FsOptions options)
+      throws FsException {
+    try (GdpFileSystem fs = mkfs(client, writer, options)) {
+      return fs.rootName();
+    }
+  }
+
+  /**
    * Opens a filesystem by its URI {@code gdp://<root>} (or the bare printable root name), see
    * {@link #open(GdpClient, GdpName, Ed25519Keys, FsOptions)}.
    *
@@ -247,6 +258,14 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
   public Transaction inTransaction(TransactionToken token) throws FsException {
     core.txn(Objects.requireNonNull(token, "token"));
     return new Transaction(core, token);
+  }
+
+  /**
+   * Reads every file and key-value value of the current snapshot in full and checks it (record
+   * signatures, chunk layout, content hash), like an fsck. Failures are collected, not thrown.
+   */
+  public VerifyReport verifyAll() {
+    return core.verifyAll(head());
   }
 
   // ---------------------------------------------------------------- cache and misc

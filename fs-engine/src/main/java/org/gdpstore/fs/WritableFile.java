@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 public interface WritableFile extends AutoCloseable {
   String name();
 
+  /** Appends the remaining bytes of {@code data} (copied; its position moves to its limit). */
   void append(ByteBuffer data) throws FsException;
 
   default void append(byte[] data) throws FsException {

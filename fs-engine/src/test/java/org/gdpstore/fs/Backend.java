@@ -1,6 +1,5 @@
 package org.gdpstore.fs;
 
-import io.netty.channel.local.LocalAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +73,7 @@ abstract class Backend implements AutoCloseable {
 
     GdpClient newClient() {
       GdpClient c = GdpClient.builder()
-          .router((LocalAddress) sim.inProcessAddress())
+          .router(sim.inProcessAddress())
           .creationService(sim.serverName())
           .requestTimeout(Duration.ofSeconds(10))
           .resendInterval(Duration.ofMillis(500))

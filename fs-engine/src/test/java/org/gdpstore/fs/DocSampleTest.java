@@ -49,6 +49,12 @@ class DocSampleTest {
           assertThat(ro.at(commit).exists("/ckpt/checkpoint")).isTrue();
           assertThat(ro.kv().get("run/last-step")).isPresent();
         }
+        GdpName formatted = GdpFileSystem.format(client, keys, FsOptions.DEFAULT);
+        try (GdpFileSystem fs = GdpFileSystem.open(client, "gdp://" + formatted.printable(), keys,
+            FsOptions.DEFAULT)) {
+          assertThat(fs.getChildren("/")).isEmpty();
+          assertThat(fs.isWritable()).isTrue();
+        }
       }
     }
   }

@@ -306,8 +306,8 @@ abstract class FsTransactionTest {
   @Test
   void readersFollowTheWriterWithoutPolling() throws Exception {
     java.util.concurrent.BlockingQueue<CommitResult> seen = new java.util.concurrent.LinkedBlockingQueue<>();
-    try (GdpFileSystem reader = backend.open(fs.rootName(), null, options());
-        GdpFileSystem.Watch watch = reader.watch(seen::add)) {
+    try (GdpFileSystem reader = backend.open(fs.rootName(), null, options())) {
+      GdpFileSystem.Watch watch = reader.watch(seen::add);
       fs.writeFile("/w1", b("one"));
       CommitResult c2;
       try (Transaction tx = fs.newTransaction()) {
@@ -328,6 +328,10 @@ abstract class FsTransactionTest {
       assertThat(got.get(2).paths()).containsExactly("/w1", "/w4");
       assertThat(reader.head()).isGreaterThanOrEqualTo(got.get(2).recno());
       assertThat(read(reader.at(got.get(2).recno()), "/w4")).isEqualTo("one");
+      watch.close();
+      watch.close(); // idempotent
+      fs.writeFile("/after-close", b("x"));
+      assertThat(seen.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
     }
   }
 

@@ -156,6 +156,10 @@ class InMemoryCrashAndIntegrityTest {
     GdpName fileLog = findFileLog(store, root);
     store.tamper(fileLog, 5, 30); // a chunk in the middle
     try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, OPTS)) {
+      VerifyReport report = fs.verifyAll();
+      assertThat(report.ok()).isFalse();
+      assertThat(report.failures()).containsOnlyKeys("/f");
+      assertThat(report.entries()).isEqualTo(1);
       assertThatThrownBy(() -> fs.readFile("/f")).isInstanceOf(IntegrityException.class);
       try (RandomAccessFile r = fs.newRandomAccessFile("/f")) {
         assertThat(r.readFully(0, 100)).isEqualTo(java.util.Arrays.copyOf(data, 100));
@@ -249,6 +253,26 @@ class InMemoryCrashAndIntegrityTest {
         assertThat(r.readFully(250, 200)).isEqualTo(java.util.Arrays.copyOfRange(content(500, 14), 250, 450));
       }
       assertThat(fs.cacheStats().residentBytes()).isZero();
+    }
+  }
+
+  @Test
+  void shortRangeAnswersAreCompleted() throws Exception {
+    InMemoryLogStore store = new InMemoryLogStore();
+    store.limitRangeReads(3);
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+      byte[] data = content(7_777, 15);
+      fs.writeFile("/f", data);
+      fs.kv().put("big", data);
+      fs.kv().put("small", new byte[] {1});
+      assertThat(fs.readFile("/f")).isEqualTo(data);
+      VerifyReport report = fs.verifyAll();
+      assertThat(report.ok()).isTrue();
+      assertThat(report.entries()).isEqualTo(3);
+      assertThat(report.bytes()).isEqualTo(2 * 7_777 + 1);
+      try (GdpFileSystem reader = GdpFileSystem.open(store, fs.rootName(), null, OPTS)) {
+        assertThat(reader.readFile("/f")).isEqualTo(data);
+      }
     }
   }
 

@@ -32,6 +32,7 @@ public final class InMemoryLogStore implements LogStore {
   /** Appends still allowed before the simulated crash; negative = no crash planned. */
   private final AtomicLong appendsLeft = new AtomicLong(-1);
   private final AtomicLong appendCount = new AtomicLong();
+  private volatile int rangeLimit = Integer.MAX_VALUE;
 
   public InMemoryLogStore() {
     this(() -> {
@@ -48,6 +49,11 @@ public final class InMemoryLogStore implements LogStore {
   /** After {@code n} more successful appends every append fails (UNAVAILABLE) and stores nothing. */
   public void crashAfterAppends(long n) {
     appendsLeft.set(n);
+  }
+
+  /** Range reads return at most {@code max} records (as a server limiting its answers may). */
+  public void limitRangeReads(int max) {
+    rangeLimit = max;
   }
 
   /** Cancels a planned crash. */
@@ -205,7 +211,8 @@ public final class InMemoryLogStore implements LogStore {
       synchronized (log) {
         List<StoredRecord> out = new ArrayList<>();
         try {
-          for (long r = Math.max(1, first); r < first + count && r <= log.records.size(); r++) {
+          long end = first + Math.min(count, rangeLimit);
+          for (long r = Math.max(1, first); r < end && r <= log.records.size(); r++) {
             out.add(toRecord(log.records.get((int) r - 1)));
           }
         } catch (LogStoreException e) {
