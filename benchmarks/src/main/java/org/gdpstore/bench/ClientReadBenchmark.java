@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ClientReadBenchmark {
-  static final int RECORDS = 2_000;
+  static final int RECORDS = 1_000;
   static final int RANGE = 500;
 
   @Param({"inProcess", "tcp"})

@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 public class SimulatorRawBenchmark {
   static final int RANGE = 500;
-  static final int RECORDS = 5_000;
+  static final int RECORDS = 2_000;
 
   /** State of the append benchmark. */
   @State(Scope.Benchmark)
