@@ -85,7 +85,9 @@ public interface LogReader extends AutoCloseable {
   /**
    * Subscribes from record {@code from} ({@code > 0} absolute; {@code 0} only future records;
    * {@code -k} the last k records, then future ones). The listener gets every record once, in
-   * order, across reconnects, until the subscription is closed, ends or fails.
+   * record-number order, across reconnects and log server restarts, until the subscription is
+   * closed or fails. A relative start is resolved against the server's record count when the
+   * subscription starts (one extra round trip), so it means the same after any reconnect.
    */
   Subscription subscribe(long from, RecordListener listener);
 

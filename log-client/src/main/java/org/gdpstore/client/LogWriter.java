@@ -10,7 +10,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The writer numbers records itself (the next one is {@code nrecs() + 1}), stamps them with the
  * client's clock unless given a timestamp, and signs each with Ed25519 over its record hash
- * (spec 6.1, gdpstore-design.md section 2). Appends are pipelined; records are stored in call
+ * (spec 6.1, gdpstore-design.md section 2) when the log's metadata names a writer key (a log
+ * without one is written unsigned: nobody could check the signatures). Signing happens on the
+ * calling thread. Appends are pipelined; records are stored in call
  * order. An append in flight when the connection drops is re-sent after reconnecting and resolved
  * exactly once: a future completes with the record number only when the server stored exactly
  * this record. {@link GdpStatus.Code#DEADLINE_EXCEEDED} means the outcome is unknown; the writer

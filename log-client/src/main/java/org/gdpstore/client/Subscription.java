@@ -6,7 +6,7 @@ package org.gdpstore.client;
  * listener receive {@link RecordListener#onEnd()} unless it already ended.
  */
 public interface Subscription extends AutoCloseable {
-  /** The record number of the last record handed to the listener, or {@code from - 1} before the first. */
+  /** The record number of the last record handed over, or the one before the start before the first (0 until a relative start is resolved). */
   long lastDelivered();
 
   /** True until the subscription ended, failed or was closed. */

@@ -343,4 +343,34 @@ class ClientBehaviourTest {
     assertThatThrownBy(() -> c.createLog(LogSpec.builder().humanName("x").build()))
         .isInstanceOfSatisfying(GdpException.class, e -> assertThat(e.code()).isEqualTo(GdpStatus.Code.UNAVAILABLE));
   }
+
+  @Test
+  void aLongRangeWithOneBadRecordFailsWithIntegrity() {
+    GdpClient c = client(builder());
+    router.responder = (cmd, ch) -> {
+      switch (cmd.cmd()) {
+        case MsgCode.CMD_OPEN_RO -> ScriptedRouter.reply(ch, cmd, openAck(200));
+        case MsgCode.CMD_READ_BY_RECNO -> {
+          for (long r = 1; r <= 200; r++) {
+            GdpDatum d = datum(r, "r" + r);
+            if (r == 150 && cmd.message().getCmdReadByRecno().getRecno() == 1) {
+              d = d.toBuilder().setData(ByteString.copyFromUtf8("forged")).build();
+            }
+            ScriptedRouter.reply(ch, cmd, content(d));
+          }
+          ScriptedRouter.reply(ch, cmd, bare(MsgCode.ACK_END_OF_RESULTS));
+        }
+        default -> { }
+      }
+    };
+    LogReader r = c.openReader(log);
+    assertThatThrownBy(() -> r.readRange(1, 200)).isInstanceOfSatisfying(GdpException.class,
+        e -> assertThat(e.code()).isEqualTo(GdpStatus.Code.INTEGRITY));
+    // the same range without the forged record verifies, all 200 in order
+    List<LogRecord> ok = r.readRange(2, 200);
+    assertThat(ok).hasSize(200).allMatch(LogRecord::verified);
+    for (int i = 0; i < 200; i++) {
+      assertThat(ok.get(i).recno()).isEqualTo(i + 1L);
+    }
+  }
 }

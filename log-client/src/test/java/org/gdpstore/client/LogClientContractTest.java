@@ -357,6 +357,24 @@ abstract class LogClientContractTest {
   }
 
   @Test
+  void relativeStartsCountBackFromTheEnd() throws Exception {
+    GdpClient c = client();
+    LogInfo info = newLog(c);
+    LogWriter w = c.openWriter(info.name(), keys);
+    w.appendBatch(List.of(bytes("1"), bytes("2"), bytes("3"), bytes("4"), bytes("5")));
+    List<String> got = new CopyOnWriteArrayList<>();
+    CountDownLatch three = new CountDownLatch(3);
+    Subscription s = client().openReader(info.name()).subscribe(-2, rec -> {
+      got.add(text(rec));
+      three.countDown();
+    });
+    w.append(bytes("6"));
+    assertThat(three.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(got).containsExactly("4", "5", "6");
+    s.close();
+  }
+
+  @Test
   void publisherHonoursDemand() throws Exception {
     GdpClient c = client();
     LogInfo info = newLog(c);

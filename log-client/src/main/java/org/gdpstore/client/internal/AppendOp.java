@@ -26,6 +26,9 @@ final class AppendOp extends Request {
   final List<Item> items;
   final CompletableFuture<List<Long>> result = new CompletableFuture<>();
   List<GdpDatum> datums;
+  /** Datums signed on the caller's thread with the predicted first record number (may be stale). */
+  List<GdpDatum> presigned;
+  long predictedFirst;
   long firstRecno;
   /** Times this op was re-sent after a gap NAK with no predecessor in flight. */
   int gapRetries;

@@ -41,6 +41,9 @@ final class LogHandle implements LogWriter {
   /** Datum-list APPENDs (GDPSTORE mode) stay below this many data bytes. */
   private static final int BATCH_BYTES = 60_000;
   private static final int BATCH_RECORDS = 256;
+  /** Results at least this long are verified in parallel, in chunks of {@link #DECODE_CHUNK}. */
+  private static final int PARALLEL_DECODE = 64;
+  private static final int DECODE_CHUNK = 32;
   /** How many parked appends after the oldest one in flight are re-sent at a time. */
   private static final int UNPARK_WINDOW = 32;
 
@@ -53,6 +56,18 @@ final class LogHandle implements LogWriter {
   private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private volatile boolean closed;
+
+  /** Where callers should continue numbering after the network thread re-synchronised (spec 6.6). */
+  private record Prediction(long generation, long next) {}
+
+  private volatile Prediction prediction;
+  private final boolean signs;
+
+  // --- callers, under predictLock ---
+  private final Object predictLock = new Object();
+  private long predictedNext;
+  private long seenGeneration;
+  private RecordCodec callerCodec;
 
   // --- network thread only ---
   private RecordCodec writerCodec;
@@ -71,6 +86,9 @@ final class LogHandle implements LogWriter {
     this.keys = keys;
     this.nrecs = new AtomicLong(nrecs);
     this.nextRecno = nrecs + 1;
+    this.predictedNext = nrecs + 1;
+    this.prediction = new Prediction(0, nrecs + 1);
+    this.signs = new RecordCodec(name, metadata).canVerify();
   }
 
   @Override
@@ -173,14 +191,29 @@ final class LogHandle implements LogWriter {
     }));
   }
 
-  /** Decodes and verifies (runs on the callback executor). */
+  /**
+   * Decodes and verifies (runs on the callback executor). Long results are verified in parallel
+   * chunks on the common fork-join pool (signature checks dominate reading); a record that fails
+   * fails the whole call with INTEGRITY.
+   */
   private List<LogRecord> decode(List<GdpDatum> datums) {
-    RecordCodec codec = newCodec();
-    List<LogRecord> out = new ArrayList<>(datums.size());
-    for (GdpDatum d : datums) {
-      out.add(codec.decode(d, verify));
+    int n = datums.size();
+    LogRecord[] out = new LogRecord[n];
+    if (n < PARALLEL_DECODE || !verify) {
+      RecordCodec codec = newCodec();
+      for (int i = 0; i < n; i++) {
+        out[i] = codec.decode(datums.get(i), verify);
+      }
+    } else {
+      int chunks = (n + DECODE_CHUNK - 1) / DECODE_CHUNK;
+      java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+        RecordCodec codec = newCodec(); // one per chunk: a codec is not thread-safe
+        for (int i = c * DECODE_CHUNK; i < Math.min(n, (c + 1) * DECODE_CHUNK); i++) {
+          out[i] = codec.decode(datums.get(i), true);
+        }
+      });
     }
-    return List.copyOf(out);
+    return List.of(out);
   }
 
   // ------------------------------------------------------------------ subscriptions
@@ -210,6 +243,25 @@ final class LogHandle implements LogWriter {
         return;
       }
       subs.add(s);
+      if (!s.hasAbsoluteStart()) {
+        // resolve a relative start against the server's count first, so that a re-subscribe
+        // after a reconnect continues exactly where this subscription began
+        OpenRequest o = new OpenRequest(client, name, MsgCode.CMD_OPEN_RO);
+        o.result.whenComplete((opened, t) -> {
+          if (s.finished) {
+            return;
+          }
+          if (t != null) {
+            client.fail(s, Futures.toGdp(t).status());
+          } else {
+            observe(opened.recno());
+            s.resolveStart(opened.recno());
+            client.submit(s);
+          }
+        });
+        client.submit(o);
+        return;
+      }
       client.submit(s);
     });
   }
@@ -281,7 +333,12 @@ final class LogHandle implements LogWriter {
         break;
       }
       op.permit = true;
-      client.executeOrFail(op, () -> enqueue(op));
+      // sign here, on the caller's thread, with the record number the writer will most likely
+      // give the op; the network thread checks the guess and re-signs only if it was wrong
+      synchronized (predictLock) {
+        presign(op);
+        client.executeOrFail(op, () -> enqueue(op));
+      }
       parts.add(op.result);
       i = j;
     }
@@ -311,18 +368,45 @@ final class LogHandle implements LogWriter {
     release(op);
   }
 
+  /** Caller side, under {@link #predictLock}: builds and signs the datums with the predicted numbers. */
+  private void presign(AppendOp op) {
+    Prediction reset = prediction;
+    if (reset.generation() != seenGeneration) {
+      seenGeneration = reset.generation();
+      predictedNext = reset.next();
+    }
+    if (callerCodec == null) {
+      callerCodec = newCodec();
+    }
+    op.predictedFirst = predictedNext;
+    op.presigned = build(callerCodec, predictedNext, op.items);
+    predictedNext += op.items.size();
+  }
+
+  private List<GdpDatum> build(RecordCodec codec, long first, List<AppendOp.Item> items) {
+    // a log that names no writer key cannot have its signatures checked by anyone: do not sign
+    Ed25519Keys signer = signs ? keys : null;
+    List<GdpDatum> ds = new ArrayList<>(items.size());
+    long r = first;
+    for (AppendOp.Item it : items) {
+      ds.add(codec.build(r++, it.timestamp(), it.data(), signer));
+    }
+    return ds;
+  }
+
   /** Numbers, signs and sends an op. Network thread. */
   private void release(AppendOp op) {
     if (writerCodec == null) {
       writerCodec = newCodec();
     }
     op.firstRecno = nextRecno;
-    List<GdpDatum> ds = new ArrayList<>(op.items.size());
-    long r = nextRecno;
-    for (AppendOp.Item it : op.items) {
-      ds.add(writerCodec.build(r++, it.timestamp(), it.data(), keys));
+    long r = nextRecno + op.items.size();
+    if (op.presigned != null && op.predictedFirst == nextRecno) {
+      op.datums = op.presigned;
+    } else {
+      op.datums = build(writerCodec, nextRecno, op.items); // the guess was wrong (e.g. after a resync)
     }
-    op.datums = ds;
+    op.presigned = null;
     GdpMessage probe = op.message(1);
     if (probe.getSerializedSize() + 8 > NettyGdpClient.MAX_PAYLOAD) {
       op.datums = null;
@@ -466,6 +550,7 @@ final class LogHandle implements LogWriter {
       if (t == null) {
         needResync = false;
         nextRecno = opened.recno() + 1;
+        prediction = new Prediction(prediction.generation() + 1, nextRecno + waitingRecords());
         observe(opened.recno());
         drainWaiting();
       } else if (!waiting.isEmpty() && !closed && !client.isClosed()) {
@@ -473,6 +558,14 @@ final class LogHandle implements LogWriter {
       }
     });
     client.submit(o);
+  }
+
+  private long waitingRecords() {
+    long n = 0;
+    for (AppendOp op : waiting) {
+      n += op.items.size();
+    }
+    return n;
   }
 
   private void drainWaiting() {

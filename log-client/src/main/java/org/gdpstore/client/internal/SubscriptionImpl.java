@@ -237,6 +237,18 @@ final class SubscriptionImpl extends Request implements Subscription {
 
   // ------------------------------------------------------------------ network side
 
+  /** True once the first record number to deliver is known. */
+  boolean hasAbsoluteStart() {
+    return lastReceived >= 0;
+  }
+
+  /** Turns a relative start (0 = after the last record, -k = the last k) into an absolute one. */
+  void resolveStart(long serverNrecs) {
+    long start = Math.max(1, from + serverNrecs + 1);
+    lastReceived = start - 1;
+    lastDelivered = start - 1;
+  }
+
   @Override
   GdpMessage message(int rid) {
     awaitingAck = true; // every SUBSCRIBE sent (first, refresh, resume) is re-sent if no answer comes
