@@ -12,6 +12,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -141,6 +146,9 @@ final class FsCommands {
 
     private record Item(Path local, String remote, long size) {}
 
+    /** Files written at once by a put (each file is its own log; see {@link #upload}). */
+    static int PARALLEL_FILES = Integer.getInteger("gdpfs.put.parallel", 8);
+
     @Override
     int execute() throws Exception {
       String destArg = args.get(args.size() - 1);
@@ -183,25 +191,77 @@ final class FsCommands {
         long total = files.stream().mapToLong(Item::size).sum();
         long recno;
         try (RemoteFs.Txn tx = fs.begin(); Progress progress = Progress.start(env(), "put", total)) {
+          for (Item f : files) {
+            String parent = f.remote().substring(0, f.remote().lastIndexOf('/'));
+            if (!parent.isEmpty()) {
+              dirs.add(parent);
+            }
+          }
           for (String d : dirs) {
             tx.mkdirs(d);
           }
-          for (Item f : files) {
-            String parent = f.remote().substring(0, f.remote().lastIndexOf('/'));
-            if (!parent.isEmpty() && !dirs.contains(parent)) {
-              tx.mkdirs(parent);
-              dirs.add(parent);
-            }
-            try (InputStream in = Files.newInputStream(f.local()); OutputStream out = tx.create(f.remote())) {
-              copy(in, out, progress);
-            }
-          }
+          upload(tx, files, progress);
           recno = tx.commit();
         }
         env().out().printf("put %d file%s (%s) into %s in one transaction (directory record %d)%n", files.size(),
             files.size() == 1 ? "" : "s", Sizes.human(total), dest, recno);
       }
       return ExitCodes.OK;
+    }
+
+    /**
+     * Writes the files into the transaction, several at a time: each file is its own log, so the
+     * per-file round trips (open, last acknowledgement) overlap. Visibility is still all at once,
+     * at the commit. The first failure stops the upload and is rethrown.
+     */
+    private static void upload(RemoteFs.Txn tx, List<Item> files, Progress progress) throws IOException {
+      if (files.size() <= 1 || PARALLEL_FILES <= 1) {
+        for (Item f : files) {
+          uploadOne(tx, f, progress);
+        }
+        return;
+      }
+      AtomicInteger n = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_FILES, files.size()), r -> {
+        Thread t = new Thread(r, "gdpfs-put-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (Item f : files) {
+          done.add(pool.submit(() -> {
+            uploadOne(tx, f, progress);
+            return null;
+          }));
+        }
+        for (Future<?> d : done) {
+          try {
+            d.get();
+          } catch (ExecutionException e) {
+            done.forEach(x -> x.cancel(true));
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+              throw io;
+            }
+            if (c instanceof RuntimeException re) {
+              throw re;
+            }
+            throw new IOException(c);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    private static void uploadOne(RemoteFs.Txn tx, Item f, Progress progress) throws IOException {
+      try (InputStream in = Files.newInputStream(f.local()); OutputStream out = tx.create(f.remote())) {
+        copy(in, out, progress);
+      }
     }
 
     private static void plan(Path dir, String target, LinkedHashSet<String> dirs, List<Item> files) throws IOException {

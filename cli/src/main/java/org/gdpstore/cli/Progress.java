@@ -5,8 +5,8 @@ import java.io.PrintStream;
 /**
  * A one-line progress bar for long transfers, redrawn in place with {@code \r} at most ten times
  * a second. It is drawn only when the CLI runs on a terminal ({@link CliEnv#interactive()});
- * otherwise every method is a no-op, so scripts and pipes see clean output. Not thread-safe: one
- * transfer thread drives it.
+ * otherwise every method is a no-op, so scripts and pipes see clean output. Thread-safe: parallel
+ * uploads advance one bar.
  */
 class Progress implements AutoCloseable {
   private static final long REDRAW_NANOS = 100_000_000L;
@@ -32,7 +32,7 @@ class Progress implements AutoCloseable {
   }
 
   /** Adds {@code bytes} to the amount done and redraws if enough time has passed. */
-  void advance(long bytes) {
+  synchronized void advance(long bytes) {
     done += bytes;
     long now = System.nanoTime();
     if (now - lastDraw >= REDRAW_NANOS || done >= total) {
@@ -56,7 +56,7 @@ class Progress implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (drawn) {
       draw(System.nanoTime());
       out.println();

@@ -4,6 +4,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import org.gdpstore.sim.FaultPlan;
 import org.gdpstore.sim.GdpSimulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +31,10 @@ final class SimCommands {
     @Option(names = "--router-only", description = "Run only the router (for reference gdplogd servers and clients).")
     boolean routerOnly;
 
+    @Option(names = "--latency", paramLabel = "MS", defaultValue = "0",
+        description = "Delay every answer to clients by MS milliseconds (to try a wide-area network; default 0).")
+    long latencyMs;
+
     @Override
     int execute() throws Exception {
       InetSocketAddress addr = GdpBackend.resolve(HostPort.parse("--listen", listen));
@@ -40,6 +45,12 @@ final class SimCommands {
       }
       if (routerOnly) {
         b.routerOnly();
+      }
+      if (latencyMs < 0) {
+        throw CliException.usage("--latency must not be negative");
+      }
+      if (latencyMs > 0) {
+        b.faults(FaultPlan.builder(1).rule(FaultPlan.on(FaultPlan.Direction.TO_CLIENT).delay(latencyMs)).build());
       }
       GdpSimulator sim;
       try {

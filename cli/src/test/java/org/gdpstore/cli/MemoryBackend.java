@@ -190,7 +190,7 @@ final class MemoryBackend implements Backend {
           int files;
 
           @Override
-          public OutputStream create(String path) throws IOException {
+          public synchronized OutputStream create(String path) throws IOException {
             Node existing = next.get(path);
             if (existing != null && existing.dir()) {
               throw new FileAlreadyExistsException(path);
@@ -200,18 +200,25 @@ final class MemoryBackend implements Backend {
             return new ByteArrayOutputStream() {
               @Override
               public void close() {
-                next.put(path, new Node(false, toByteArray(), Instant.ofEpochSecond(clock + 60), version));
+                byte[] data = toByteArray();
+                synchronized (txn()) {
+                  next.put(path, new Node(false, data, Instant.ofEpochSecond(clock + 60), version));
+                }
               }
             };
           }
 
+          Txn txn() {
+            return this;
+          }
+
           @Override
-          public void mkdirs(String path) throws IOException {
+          public synchronized void mkdirs(String path) throws IOException {
             mkdirsIn(next, path, version);
           }
 
           @Override
-          public long commit() {
+          public synchronized long commit() {
             return MemFs.this.commit(next, "put " + files + " files");
           }
 

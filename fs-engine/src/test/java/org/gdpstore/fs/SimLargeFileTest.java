@@ -9,6 +9,53 @@ import org.junit.jupiter.api.Test;
 
 /** Full-size chunks (default options) through the log-client and simulator. */
 class SimLargeFileTest {
+  /**
+   * With a one-thread callback executor (the common pool on a 2-core machine), concurrent
+   * sequential readers with read-ahead must not deadlock: nothing may block a callback thread.
+   */
+  @Test
+  void readAheadWithASingleCallbackThread() throws Exception {
+    java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (org.gdpstore.sim.GdpSimulator sim = org.gdpstore.sim.GdpSimulator.builder().inProcess().start();
+        org.gdpstore.client.GdpClient client = org.gdpstore.client.GdpClient.builder()
+            .router(sim.inProcessAddress()).creationService(sim.serverName()).callbackExecutor(one).build();
+        GdpFileSystem fs = GdpFileSystem.mkfs(client, Backend.KEYS, FsOptions.builder().readAheadChunks(16).build())) {
+      byte[] data = new byte[3 << 20];
+      new Random(3).nextBytes(data);
+      fs.writeFile("/f", data);
+      // daemon threads, so a regression fails the test instead of hanging the JVM
+      java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(3, r -> {
+        Thread t = new Thread(r, "reader");
+        t.setDaemon(true);
+        return t;
+      });
+      java.util.List<java.util.concurrent.Future<byte[]>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < 3; t++) {
+        results.add(readers.submit(() -> {
+          fs.flushCaches();
+          ByteBuffer all = ByteBuffer.allocate(data.length);
+          try (RandomAccessFile r = fs.newRandomAccessFile("/f")) {
+            while (all.hasRemaining()) {
+              ByteBuffer slice = all.slice();
+              slice.limit(Math.min(slice.remaining(), 10_000));
+              all.position(all.position() + r.read(all.position(), slice));
+            }
+          }
+          return all.array();
+        }));
+      }
+      try {
+        for (java.util.concurrent.Future<byte[]> f : results) {
+          assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(data);
+        }
+      } finally {
+        readers.shutdownNow();
+      }
+    } finally {
+      one.shutdown();
+    }
+  }
+
   @Test
   void fourMebibytesWithDefaultChunks() throws Exception {
     try (Backend backend = Backend.simulator();

@@ -31,6 +31,8 @@ public final class ChunkCache {
         .maximumWeight(capacityBytes)
         .weigher((Key k, Chunk c) -> c.data.length + 96)
         .recordStats()
+        // maintenance on the calling thread: never depend on the (possibly 1-thread) common pool
+        .executor(Runnable::run)
         .build();
   }
 
