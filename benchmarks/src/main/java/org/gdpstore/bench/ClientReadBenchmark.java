@@ -26,13 +26,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * one READ_BY_RECNO request (the reference's fastest way to read), one op = one record. The log
  * holds {@value #RECORDS} Ed25519-signed records written in setup; {@code verify=true} checks every
  * record's hash and signature in the client, {@code verify=false} skips that. The reader is a second
- * client on the same transport.
+ * client on the same transport. {@code packed=true} turns on the simulator's packed range answers.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ClientReadBenchmark {
-  static final int RECORDS = 2_000;
+  static final int RECORDS = 1_000;
   static final int RANGE = 500;
 
   @Param({"inProcess", "tcp"})
@@ -44,13 +44,17 @@ public class ClientReadBenchmark {
   @Param({"100", "4096"})
   public int recordSize;
 
+  /** The simulator's packed answers (many records per ACK_CONTENT) instead of the reference's one per PDU. */
+  @Param({"false", "true"})
+  public boolean packed;
+
   private SimStack stack;
   private LogReader reader;
   private long next = 1;
 
   @Setup(Level.Trial)
   public void setUp() {
-    stack = SimStack.start(null);
+    stack = SimStack.start(null, packed);
     GdpClient client = stack.client(transport, 256);
     LogInfo log = stack.createLog(client, "read-bench", true);
     byte[] data = new byte[recordSize];

@@ -32,7 +32,12 @@ final class SimStack implements AutoCloseable {
   }
 
   static SimStack start(FaultPlan faults) {
-    GdpSimulator.Builder b = GdpSimulator.builder().inProcess().loopbackTcp(0);
+    return start(faults, false);
+  }
+
+  /** {@code packContent}: range reads answered with as many records per ACK_CONTENT as fit a PDU. */
+  static SimStack start(FaultPlan faults, boolean packContent) {
+    GdpSimulator.Builder b = GdpSimulator.builder().inProcess().loopbackTcp(0).packContent(packContent);
     if (faults != null) {
       b.faults(faults);
     }

@@ -28,12 +28,13 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code append}: unsigned APPENDs of one datum, {@code inFlight} outstanding; one op = one
  *       acknowledged record. A fresh simulator and log per iteration.
  *   <li>{@code readRange}: READ_BY_RECNO of {@value #RANGE} records from a {@value #RECORDS}-record
- *       log, the reference's fastest read; one op = one record received.
+ *       log, the reference's fastest read; one op = one record received. {@code packed=true} turns on
+ *       the simulator's packed answers (many records per ACK_CONTENT).
  * </ul>
  */
 public class SimulatorRawBenchmark {
   static final int RANGE = 500;
-  static final int RECORDS = 5_000;
+  static final int RECORDS = 2_000;
 
   /** State of the append benchmark. */
   @State(Scope.Benchmark)
@@ -105,6 +106,10 @@ public class SimulatorRawBenchmark {
     @Param({"100", "4096"})
     public int recordSize;
 
+    /** false: one record per ACK_CONTENT (the reference's way, the default); true: the simulator's packed answers. */
+    @Param({"false", "true"})
+    public boolean packed;
+
     SimStack stack;
     RawGdpClient client;
     GdpName log;
@@ -115,7 +120,7 @@ public class SimulatorRawBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-      stack = SimStack.start(null);
+      stack = SimStack.start(null, packed);
       client = new RawGdpClient(stack.address(transport), stack.sim.serverName());
       log = client.createLog("raw-read-bench");
       Semaphore acks = new Semaphore(0);
