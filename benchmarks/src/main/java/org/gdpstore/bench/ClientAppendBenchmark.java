@@ -1,9 +1,7 @@
 package org.gdpstore.bench;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.gdpstore.client.GdpClient;
 import org.gdpstore.client.LogInfo;
 import org.gdpstore.client.LogWriter;
@@ -48,8 +46,7 @@ public class ClientAppendBenchmark {
   private byte[] data;
   private SimStack stack;
   private LogWriter writer;
-  private Semaphore window;
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private AppendWindow window;
 
   @Setup(Level.Trial)
   public void data() {
@@ -63,37 +60,21 @@ public class ClientAppendBenchmark {
     GdpClient client = stack.client(transport, inFlight);
     LogInfo log = stack.createLog(client, "append-bench", signed);
     writer = client.openWriter(log.name(), stack.keys);
-    window = new Semaphore(inFlight);
+    window = new AppendWindow(inFlight);
   }
 
   @TearDown(Level.Iteration)
   public void tearDown() throws InterruptedException {
     try {
-      if (!window.tryAcquire(inFlight, 60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("appends still in flight after 60 s");
-      }
-      check();
+      window.drain();
     } finally {
       stack.close();
     }
   }
 
-  private void check() {
-    Throwable t = failure.get();
-    if (t != null) {
-      throw new IllegalStateException("an append failed", t);
-    }
-  }
-
   @Benchmark
   public void append() throws InterruptedException {
-    window.acquire();
-    writer.appendAsync(data).whenComplete((recno, err) -> {
-      if (err != null) {
-        failure.compareAndSet(null, err);
-      }
-      window.release();
-    });
-    check();
+    window.append(writer, data);
+    window.check();
   }
 }

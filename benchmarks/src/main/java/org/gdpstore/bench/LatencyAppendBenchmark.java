@@ -1,8 +1,6 @@
 package org.gdpstore.bench;
 
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.gdpstore.client.GdpClient;
 import org.gdpstore.client.LogInfo;
 import org.gdpstore.client.LogWriter;
@@ -36,8 +34,7 @@ public class LatencyAppendBenchmark {
   private final byte[] data = new byte[100];
   private SimStack stack;
   private LogWriter writer;
-  private Semaphore window;
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private AppendWindow window;
 
   @Setup(Level.Iteration)
   public void setUp() {
@@ -48,18 +45,13 @@ public class LatencyAppendBenchmark {
     GdpClient client = stack.client(Transport.tcp, inFlight);
     LogInfo log = stack.createLog(client, "latency-bench", false);
     writer = client.openWriter(log.name(), stack.keys);
-    window = new Semaphore(inFlight);
+    window = new AppendWindow(inFlight);
   }
 
   @TearDown(Level.Iteration)
   public void tearDown() throws InterruptedException {
     try {
-      if (!window.tryAcquire(inFlight, 60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("appends still in flight after 60 s");
-      }
-      if (failure.get() != null) {
-        throw new IllegalStateException("an append failed", failure.get());
-      }
+      window.drain();
     } finally {
       stack.close();
     }
@@ -67,12 +59,6 @@ public class LatencyAppendBenchmark {
 
   @Benchmark
   public void append() throws InterruptedException {
-    window.acquire();
-    writer.appendAsync(data).whenComplete((recno, err) -> {
-      if (err != null) {
-        failure.compareAndSet(null, err);
-      }
-      window.release();
-    });
+    window.append(writer, data);
   }
 }

@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -20,6 +21,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -52,41 +54,39 @@ public class NettyEchoBenchmark {
     clientGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     server = new ServerBootstrap().group(serverGroup).channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
+        .childHandler(framed(() -> new ChannelInboundHandlerAdapter() {
           @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 16, 0, 4, 0, 0),
-                new ChannelInboundHandlerAdapter() {
-                  @Override
-                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    ctx.write(msg);
-                  }
-
-                  @Override
-                  public void channelReadComplete(ChannelHandlerContext ctx) {
-                    ctx.flush();
-                  }
-                });
+          public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.write(msg);
           }
-        })
+
+          @Override
+          public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+          }
+        }))
         .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     client = new Bootstrap().group(clientGroup).channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<SocketChannel>() {
+        .handler(framed(() -> new ChannelInboundHandlerAdapter() {
           @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 16, 0, 4, 0, 0),
-                new ChannelInboundHandlerAdapter() {
-                  @Override
-                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    ReferenceCountUtil.release(msg);
-                    responses.release();
-                  }
-                });
+          public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+            responses.release();
           }
-        })
+        }))
         .connect(server.localAddress()).sync().channel();
     request = Unpooled.directBuffer(104).writeInt(100).writeZero(100);
+  }
+
+  /** A pipeline that splits the stream into length-prefixed frames, then hands them to a fresh {@code handler}. */
+  private static ChannelInitializer<SocketChannel> framed(Supplier<ChannelHandler> handler) {
+    return new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 16, 0, 4, 0, 0), handler.get());
+      }
+    };
   }
 
   @TearDown

@@ -32,6 +32,32 @@ final class FsCommands {
     return CliException.notFound("no such file or directory: " + p + (at == null ? "" : " (as of " + at + ")"));
   }
 
+  /** The entry at {@code p} in {@code snap}, or a not-found error naming {@code at}. */
+  static RemoteFs.Entry existing(RemoteFs.Snapshot snap, GdpPath p, At at) throws IOException {
+    return snap.find(p.path()).orElseThrow(() -> noSuch(p, at));
+  }
+
+  /** What a multi-path command does with one path and its open filesystem. */
+  @FunctionalInterface
+  interface PathAction {
+    void run(GdpPath p, RemoteFs fs) throws Exception;
+  }
+
+  /**
+   * Parses every path first (a malformed one fails before anything is opened), then, on one backend,
+   * opens each path's filesystem in turn and runs {@code action}; the first error stops the loop.
+   */
+  static void forEachPath(CliCommand cmd, List<String> paths, boolean writable, PathAction action) throws Exception {
+    List<GdpPath> ps = paths.stream().map(GdpPath::parse).toList();
+    try (Backend b = cmd.openBackend()) {
+      for (GdpPath p : ps) {
+        try (RemoteFs fs = FsAccess.open(b, cmd.home(), p.fs(), writable)) {
+          action.run(p, fs);
+        }
+      }
+    }
+  }
+
   /** Copies with a progress bar; returns the byte count. */
   static long copy(InputStream in, OutputStream out, Progress progress) throws IOException {
     byte[] buf = new byte[BUFFER];
@@ -67,10 +93,7 @@ final class FsCommands {
     @Override
     int execute() throws Exception {
       Home home = home();
-      Home.checkName("alias", fs);
-      if (home.alias(fs).isPresent()) {
-        throw CliException.exists("alias '" + fs + "' exists already (see 'gdpfs aliases')");
-      }
+      home.checkNewAlias(fs);
       var keys = home.keyOrCreateDefault(key, env());
       try (Backend b = openBackend(); RemoteFs created = b.createFs(keys)) {
         home.addAlias(new Home.Alias(fs, Home.Alias.Kind.FS, org.gdpstore.wire.GdpName.parse(created.rootName()), key));
@@ -100,7 +123,7 @@ final class FsCommands {
       At when = parseAt(at);
       try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
         RemoteFs.Snapshot snap = fs.snapshot(when);
-        RemoteFs.Entry e = snap.find(p.path()).orElseThrow(() -> noSuch(p, when));
+        RemoteFs.Entry e = existing(snap, p, when);
         if (!e.directory()) {
           print(e, e.name());
           return ExitCodes.OK;
@@ -254,7 +277,7 @@ final class FsCommands {
       At when = parseAt(at);
       try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
         RemoteFs.Snapshot snap = fs.snapshot(when);
-        RemoteFs.Entry e = snap.find(p.path()).orElseThrow(() -> noSuch(p, when));
+        RemoteFs.Entry e = existing(snap, p, when);
         String name = p.isRoot() ? p.fs() : e.name();
         Path target = Files.isDirectory(local) ? local.resolve(name) : local;
         List<RemoteFs.Entry> files = new ArrayList<>();
@@ -318,22 +341,17 @@ final class FsCommands {
     @Override
     int execute() throws Exception {
       At when = parseAt(at);
-      List<GdpPath> ps = paths.stream().map(GdpPath::parse).toList();
-      try (Backend b = openBackend()) {
-        for (GdpPath p : ps) {
-          try (RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
-            RemoteFs.Snapshot snap = fs.snapshot(when);
-            RemoteFs.Entry e = snap.find(p.path()).orElseThrow(() -> noSuch(p, when));
-            if (e.directory()) {
-              throw CliException.usage(p + " is a directory");
-            }
-            try (InputStream in = snap.open(p.path())) {
-              in.transferTo(env().out());
-            }
-          }
+      forEachPath(this, paths, false, (p, fs) -> {
+        RemoteFs.Snapshot snap = fs.snapshot(when);
+        RemoteFs.Entry e = existing(snap, p, when);
+        if (e.directory()) {
+          throw CliException.usage(p + " is a directory");
         }
-        env().out().flush();
-      }
+        try (InputStream in = snap.open(p.path())) {
+          in.transferTo(env().out());
+        }
+      });
+      env().out().flush();
       return ExitCodes.OK;
     }
   }
@@ -355,7 +373,7 @@ final class FsCommands {
             throw CliException.usage("refusing to remove the root of " + p);
           }
           try (RemoteFs fs = FsAccess.open(b, home(), p.fs(), true)) {
-            RemoteFs.Entry e = fs.snapshot(null).find(p.path()).orElseThrow(() -> noSuch(p, null));
+            RemoteFs.Entry e = existing(fs.snapshot(null), p, null);
             if (e.directory() && !recursive) {
               throw CliException.usage(p + " is a directory (use rm -r)");
             }
@@ -377,14 +395,7 @@ final class FsCommands {
 
     @Override
     int execute() throws Exception {
-      List<GdpPath> ps = paths.stream().map(GdpPath::parse).toList();
-      try (Backend b = openBackend()) {
-        for (GdpPath p : ps) {
-          try (RemoteFs fs = FsAccess.open(b, home(), p.fs(), true)) {
-            fs.mkdir(p.path(), parents);
-          }
-        }
-      }
+      forEachPath(this, paths, true, (p, fs) -> fs.mkdir(p.path(), parents));
       return ExitCodes.OK;
     }
   }
@@ -427,29 +438,24 @@ final class FsCommands {
     @Override
     int execute() throws Exception {
       At when = parseAt(at);
-      List<GdpPath> ps = paths.stream().map(GdpPath::parse).toList();
-      try (Backend b = openBackend()) {
-        for (GdpPath p : ps) {
-          try (RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
-            RemoteFs.Snapshot snap = fs.snapshot(when);
-            RemoteFs.Entry e = snap.find(p.path()).orElseThrow(() -> noSuch(p, when));
-            var out = env().out();
-            out.println("path:      " + p);
-            out.println("type:      " + (e.directory() ? "directory" : "file"));
-            if (!e.directory()) {
-              out.println("size:      " + e.size() + " bytes (" + Sizes.human(e.size()) + ")");
-            }
-            out.println("modified:  " + (e.modified() == null ? "-" : TIME.format(e.modified()) + " (" + e.modified() + ")"));
-            if (e.version() > 0) {
-              out.println("version:   directory record " + e.version());
-            }
-            if (e.hash() != null) {
-              out.println("sha256:    " + e.hash());
-            }
-            out.println("snapshot:  directory record " + snap.recno() + " of root log " + fs.rootName());
-          }
+      forEachPath(this, paths, false, (p, fs) -> {
+        RemoteFs.Snapshot snap = fs.snapshot(when);
+        RemoteFs.Entry e = existing(snap, p, when);
+        var out = env().out();
+        out.println("path:      " + p);
+        out.println("type:      " + (e.directory() ? "directory" : "file"));
+        if (!e.directory()) {
+          out.println("size:      " + e.size() + " bytes (" + Sizes.human(e.size()) + ")");
         }
-      }
+        out.println("modified:  " + (e.modified() == null ? "-" : TIME.format(e.modified()) + " (" + e.modified() + ")"));
+        if (e.version() > 0) {
+          out.println("version:   directory record " + e.version());
+        }
+        if (e.hash() != null) {
+          out.println("sha256:    " + e.hash());
+        }
+        out.println("snapshot:  directory record " + snap.recno() + " of root log " + fs.rootName());
+      });
       return ExitCodes.OK;
     }
   }

@@ -203,6 +203,14 @@ final class Home {
     return Optional.ofNullable(aliases().get(name));
   }
 
+  /** Checks that {@code name} is a well-formed alias that is not taken yet (before creating what it will name). */
+  void checkNewAlias(String name) throws IOException {
+    checkName("alias", name);
+    if (alias(name).isPresent()) {
+      throw CliException.exists("alias '" + name + "' exists already (see 'gdpfs aliases')");
+    }
+  }
+
   /** Adds an alias; refuses to replace an existing one. */
   void addAlias(Alias alias) throws IOException {
     checkName("alias", alias.name());

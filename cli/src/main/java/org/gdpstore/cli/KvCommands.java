@@ -10,6 +10,10 @@ import picocli.CommandLine.Parameters;
     subcommands = {KvCommands.Put.class, KvCommands.Get.class, KvCommands.Del.class, KvCommands.Scan.class})
 final class KvCommands {
 
+  static CliException noSuchKey(String key, String fs) {
+    return CliException.notFound("no key '" + key + "' in " + fs);
+  }
+
   @Command(name = "put", description = "Set KEY to VALUE (or to the bytes of standard input if VALUE is absent).")
   static final class Put extends CliCommand {
     @Parameters(index = "0", paramLabel = "FS", description = "Filesystem alias or root log name.")
@@ -42,7 +46,7 @@ final class KvCommands {
     @Override
     int execute() throws Exception {
       try (Backend b = openBackend(); RemoteFs f = FsAccess.open(b, home(), fs, false)) {
-        byte[] v = f.kvGet(key).orElseThrow(() -> CliException.notFound("no key '" + key + "' in " + fs));
+        byte[] v = f.kvGet(key).orElseThrow(() -> noSuchKey(key, fs));
         env().out().write(v);
         if (env().interactive()) {
           env().out().println();
@@ -65,7 +69,7 @@ final class KvCommands {
     int execute() throws Exception {
       try (Backend b = openBackend(); RemoteFs f = FsAccess.open(b, home(), fs, true)) {
         if (!f.kvDelete(key)) {
-          throw CliException.notFound("no key '" + key + "' in " + fs);
+          throw noSuchKey(key, fs);
         }
       }
       return ExitCodes.OK;

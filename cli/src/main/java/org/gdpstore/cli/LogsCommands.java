@@ -59,10 +59,7 @@ final class LogsCommands {
     @Override
     int execute() throws Exception {
       Home home = home();
-      Home.checkName("alias", name);
-      if (home.alias(name).isPresent()) {
-        throw CliException.exists("alias '" + name + "' exists already (see 'gdpfs aliases')");
-      }
+      home.checkNewAlias(name);
       var keys = home.keyOrCreateDefault(key, env());
       try (Backend b = openBackend()) {
         GdpName log = b.logs().create(name, keys);
