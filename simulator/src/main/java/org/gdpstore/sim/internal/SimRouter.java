@@ -126,6 +126,8 @@ public final class SimRouter {
     private final boolean internal;
     private final Set<GdpName> owned = new LinkedHashSet<>();
     private final Set<Channel> toFlush = new LinkedHashSet<>();
+    /** PDUs for connections on other event loops, handed over in one task per target and read batch. */
+    private final Map<Channel, List<Pdu>> outbox = new HashMap<>();
     private final Map<FaultPlan.Rule, Integer> faultCounters = new HashMap<>();
     private final List<Pdu> heldIn = new ArrayList<>(1);
     private final List<Pdu> heldOut = new ArrayList<>(1);
@@ -267,8 +269,14 @@ public final class SimRouter {
         toFlush.add(ctx.channel());
         return;
       }
-      target.write(new Pdu(h.withTtl(h.ttl() - 1), pdu.content()), target.voidPromise());
-      toFlush.add(target);
+      Pdu forward = new Pdu(h.withTtl(h.ttl() - 1), pdu.content());
+      if (target.eventLoop().inEventLoop()) {
+        target.write(forward, target.voidPromise());
+        toFlush.add(target);
+      } else {
+        // another thread's connection: collect, hand over once per read batch (one wake-up, one flush)
+        outbox.computeIfAbsent(target, t -> new ArrayList<>()).add(forward);
+      }
     }
 
     private void flushTargets() {
@@ -276,6 +284,28 @@ public final class SimRouter {
         c.flush();
       }
       toFlush.clear();
+      if (!outbox.isEmpty()) {
+        for (Map.Entry<Channel, List<Pdu>> e : outbox.entrySet()) {
+          handOver(e.getKey(), e.getValue());
+        }
+        outbox.clear();
+      }
+    }
+
+    /** Writes a batch of PDUs to a connection of another event loop in one task, in order, then flushes. */
+    private void handOver(Channel target, List<Pdu> batch) {
+      try {
+        target.eventLoop().execute(() -> {
+          for (Pdu p : batch) {
+            target.write(p, target.voidPromise()); // a closed target releases it
+          }
+          target.flush();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        for (Pdu p : batch) {
+          p.release(); // the target's event loop is shutting down
+        }
+      }
     }
 
     @Override
@@ -350,6 +380,7 @@ public final class SimRouter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+      flushTargets(); // what this connection already routed still goes out
       for (GdpName n : owned) {
         routes.remove(n, ctx.channel());
       }
