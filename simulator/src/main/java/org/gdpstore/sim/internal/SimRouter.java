@@ -84,6 +84,22 @@ public final class SimRouter {
     return routes.get(name);
   }
 
+  /** Bytes of PDUs handed over to a connection's event loop and not yet written to it. */
+  private static final io.netty.util.AttributeKey<java.util.concurrent.atomic.AtomicLong> HANDED_OVER =
+      io.netty.util.AttributeKey.valueOf("gdp-sim-handed-over");
+
+  /**
+   * Whether a connection can take more data now: it is writable and what other event loops handed
+   * over to it but it has not written yet stays below its write-buffer high-water mark. Any thread.
+   */
+  public boolean isReady(Channel ch) {
+    if (!ch.isWritable()) {
+      return false;
+    }
+    java.util.concurrent.atomic.AtomicLong queued = ch.attr(HANDED_OVER).get();
+    return queued == null || queued.get() < ch.config().getWriteBufferHighWaterMark();
+  }
+
   /** Number of names in the table. */
   public int routeCount() {
     return routes.size();
@@ -294,14 +310,29 @@ public final class SimRouter {
 
     /** Writes a batch of PDUs to a connection of another event loop in one task, in order, then flushes. */
     private void handOver(Channel target, List<Pdu> batch) {
+      long bytes = 0;
+      for (Pdu p : batch) {
+        bytes += PduHeader.MIN_HEADER_LENGTH + p.content().readableBytes();
+      }
+      long n = bytes;
+      java.util.concurrent.atomic.AtomicLong counter = target.attr(HANDED_OVER).get();
+      if (counter == null) {
+        java.util.concurrent.atomic.AtomicLong fresh = new java.util.concurrent.atomic.AtomicLong();
+        counter = target.attr(HANDED_OVER).setIfAbsent(fresh);
+        counter = counter == null ? fresh : counter;
+      }
+      java.util.concurrent.atomic.AtomicLong queued = counter;
+      queued.addAndGet(n); // counted until written, so isReady() sees it (a slow reader's answers wait)
       try {
         target.eventLoop().execute(() -> {
           for (Pdu p : batch) {
             target.write(p, target.voidPromise()); // a closed target releases it
           }
+          queued.addAndGet(-n);
           target.flush();
         });
       } catch (java.util.concurrent.RejectedExecutionException e) {
+        queued.addAndGet(-n);
         for (Pdu p : batch) {
           p.release(); // the target's event loop is shutting down
         }
