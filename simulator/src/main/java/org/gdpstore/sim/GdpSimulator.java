@@ -263,7 +263,7 @@ public final class GdpSimulator implements AutoCloseable {
     LogServer ls = new LogServer(serverName, creationAlias, config.dataDir, config.maxRecordBytes, storageFaults,
         this::crashAndRestartAsync, client -> {
           Channel c = router.routeOf(client);
-          return c == null || c.isWritable();
+          return c == null || router.isReady(c);
         }, config.packContent);
     Channel ch = new Bootstrap().group(logServerGroup != null ? logServerGroup : localGroup).channel(LocalChannel.class)
         // big read batches: more appends share one fsync

@@ -64,6 +64,19 @@ public final class GdpMessages {
       throw new IllegalArgumentException("GdpMessage of " + size + " bytes exceeds the 65535-byte PDU payload");
     }
     ByteBuf buf = alloc.heapBuffer(size, size);
+    if (buf.hasArray()) {
+      // straight into the buffer's array: no stream and no 4 KiB staging buffer per message
+      try {
+        com.google.protobuf.CodedOutputStream cos = com.google.protobuf.CodedOutputStream.newInstance(
+            buf.array(), buf.arrayOffset() + buf.writerIndex(), size);
+        msg.writeTo(cos);
+        cos.checkNoSpaceLeft();
+      } catch (IOException | RuntimeException e) {
+        buf.release();
+        throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+      }
+      return buf.writerIndex(buf.writerIndex() + size);
+    }
     try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
       msg.writeTo(out);
     } catch (IOException e) {

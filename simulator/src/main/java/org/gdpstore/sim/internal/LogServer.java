@@ -150,7 +150,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
               LOG.warning("stopping recovery of " + fn + " at record " + d.getRecno() + ", expected " + (log.nrecs() + 1));
               return false;
             }
-            log.add(d, ByteString.copyFrom(log.digest.recordHash(d)), offset);
+            log.add(d, payload, log.digest.recordHash(d), offset);
             return true;
           });
         } catch (IOException e) {
@@ -274,6 +274,9 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   /** Drops everything without syncing, as a crash would. Called on the event loop. */
   public void crash() {
     closed = true;
+    for (Object o : pending) {
+      ReferenceCountUtil.release(o); // prebuilt PDUs hold buffers
+    }
     pending.clear();
     dirty.clear();
     streams.clear();
@@ -478,7 +481,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       } else {
         for (int i = 0; i < max && next <= end; i++, next++) {
           long r = order == null ? next : order.get((int) next);
-          reply(cmd, content(cmd.message(), log.get(r)));
+          pending.add(contentPdu(cmd.src(), cmd.dst(), cmd.message(), log.bytes(r)));
           sent++;
         }
       }
@@ -538,7 +541,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
             }
             r = sub.next;
           }
-          GdpDatum d = log.get(r);
+          GdpDatum d = pack == null ? null : log.get(r);
           if (pack != null && !pack.fits(d)) {
             pack.flush();
             pdus++;
@@ -550,7 +553,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
             sub.next++;
           }
           if (pack == null) {
-            send(log, sub, d);
+            send(log, sub, r);
             pdus++;
           } else {
             pack.add(d);
@@ -576,9 +579,9 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   }
 
   /** Sends one record to a subscriber and ends the subscription when its budget is used up. */
-  private void send(SimLog log, SimLog.Subscription s, GdpDatum d) {
+  private void send(SimLog log, SimLog.Subscription s, long recno) {
     s.delivered++;
-    pending.add(new GdpEnvelope(s.client, log.name, content(s.command, d)));
+    pending.add(contentPdu(s.client, log.name, s.command, log.bytes(recno)));
     if (s.remaining > 0 && --s.remaining == 0) {
       pending.add(new GdpEnvelope(s.client, log.name, endOfResults(s.command, s.delivered)));
       s.cancelled = true;
@@ -819,8 +822,8 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     }
     long nrecs = log.nrecs();
     long next = nrecs + 1;
-    List<GdpDatum> toStore = new ArrayList<>();
-    List<ByteString> newHashes = new ArrayList<>();
+    List<GdpDatum> toStore = new ArrayList<>(dl.size());
+    List<byte[]> newHashes = new ArrayList<>(dl.size());
     for (GdpDatum d : dl) {
       long recno = d.getRecno();
       if (recno <= 0) {
@@ -834,10 +837,11 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
             + " bytes exceeds the limit of " + maxRecordBytes, recno);
         return;
       }
-      ByteString hash = ByteString.copyFrom(log.digest.recordHash(d));
+      byte[] hash = log.digest.recordHash(d); // once per datum: dedupe and storage both use it
       if (recno < next) {
-        ByteString existing = recno <= nrecs ? log.hashAt(recno) : newHashes.get((int) (recno - nrecs - 1));
-        if (!existing.equals(hash)) {
+        boolean same = recno <= nrecs ? log.hashEquals(recno, hash)
+            : java.util.Arrays.equals(SimLog.stored32(newHashes.get((int) (recno - nrecs - 1))), SimLog.stored32(hash));
+        if (!same) {
           nak(env, MsgCode.NAK_C_CONFLICT, EpStat.NAK_CONFLICT, "record " + recno + " exists with other content", recno);
           return;
         }
@@ -859,11 +863,12 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       next++;
     }
     long[] offsets = new long[toStore.size()];
+    // serialized once: the file gets it in durable mode, answers are written from it in memory mode
+    List<byte[]> payloads = new ArrayList<>(toStore.size());
+    for (GdpDatum d : toStore) {
+      payloads.add(d.toByteArray());
+    }
     if (!toStore.isEmpty() && log.file != null) {
-      List<byte[]> payloads = new ArrayList<>(toStore.size());
-      for (GdpDatum d : toStore) {
-        payloads.add(d.toByteArray());
-      }
       try {
         offsets = log.file.append(payloads);
       } catch (IOException e) {
@@ -873,7 +878,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       dirty.add(log.file);
     }
     for (int i = 0; i < toStore.size(); i++) {
-      log.add(toStore.get(i), newHashes.get(i), offsets[i]);
+      log.add(toStore.get(i), payloads.get(i), newHashes.get(i), offsets[i]);
     }
     GdpDatum last = dl.get(dl.size() - 1);
     AckSuccess.Builder ack = AckSuccess.newBuilder().setRecno(last.getRecno());
@@ -911,9 +916,12 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
 
   // ---------------------------------------------------------------- reads
 
-  private GdpMessage content(GdpMessage cmd, GdpDatum d) {
-    return Replies.to(cmd, MsgCode.ACK_CONTENT)
-        .setAckContent(AckContent.newBuilder().setDl(GdpDatumList.newBuilder().addD(d))).build();
+  /**
+   * A one-record ACK_CONTENT answering {@code cmd}, written from the record's stored bytes (no
+   * protobuf message is built; the bytes are what encoding that message would give).
+   */
+  private Pdu contentPdu(GdpName to, GdpName from, GdpMessage cmd, byte[] datum) {
+    return Pdu.regular(to, from, Replies.contentPayload(ctx.alloc(), cmd, datum));
   }
 
   private GdpMessage endOfResults(GdpMessage cmd, long n) {
@@ -931,7 +939,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       return;
     }
     if (n == 0) {
-      reply(env, content(env.message(), log.get(start)));
+      pending.add(contentPdu(env.src(), env.dst(), env.message(), log.bytes(start)));
       return;
     }
     long end = n < 0 ? nrecs : Math.min(nrecs, start + n - 1);
@@ -947,7 +955,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       return;
     }
     if (n == 0) {
-      reply(env, content(env.message(), log.get(recnos.get(0))));
+      pending.add(contentPdu(env.src(), env.dst(), env.message(), log.bytes(recnos.get(0))));
       return;
     }
     int k = n < 0 ? recnos.size() : Math.min(n, recnos.size());
@@ -960,7 +968,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       nak(env, MsgCode.NAK_C_NOTFOUND, EpStat.NAK_NOTFOUND, "no record with that hash");
       return;
     }
-    reply(env, content(env.message(), log.get(recno)));
+    pending.add(contentPdu(env.src(), env.dst(), env.message(), log.bytes(recno)));
   }
 
   // ---------------------------------------------------------------- subscriptions
@@ -1007,7 +1015,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
         continue; // a replay in progress picks the record up itself
       }
       s.next = d.getRecno() + 1;
-      send(log, s, d);
+      send(log, s, d.getRecno());
     }
   }
 

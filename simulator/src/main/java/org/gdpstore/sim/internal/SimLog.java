@@ -31,6 +31,8 @@ final class SimLog {
   final LogFile file;
   /** Memory mode: record {@code r} at index {@code r - 1}, in the form reads return it. */
   private final List<GdpDatum> records;
+  /** Memory mode: the serialized form of each record (answers are written from it without re-encoding). */
+  private final List<byte[]> encoded;
   /** Durable mode: file offset of record {@code r} at index {@code r - 1}. */
   private long[] offsets = new long[16];
   private long[] tsSec = new long[16];
@@ -49,6 +51,7 @@ final class SimLog {
     this.writerKey = writerKey;
     this.file = file;
     this.records = file == null ? new ArrayList<>() : null;
+    this.encoded = file == null ? new ArrayList<>() : null;
     this.digest = new RecordDigest(name, metadataBytes, hashAlgorithm(metadata));
   }
 
@@ -91,8 +94,34 @@ final class SimLog {
     }
   }
 
-  ByteString hashAt(long recno) {
-    return ByteString.copyFrom(hashes, (int) (recno - 1) * 32, 32);
+  /**
+   * The serialized stored form of record {@code recno} (1..nrecs): {@code get(recno).toByteArray()}
+   * without parsing or encoding. Do not modify it.
+   *
+   * @throws UncheckedIOException if the durable copy cannot be read back
+   */
+  byte[] bytes(long recno) {
+    int i = (int) (recno - 1);
+    if (encoded != null) {
+      return encoded.get(i);
+    }
+    try {
+      return file.read(offsets[i]);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** True if record {@code recno}'s stored hash equals {@code hash} (as stored: its first 32 bytes, zero-padded). */
+  boolean hashEquals(long recno, byte[] hash) {
+    int i = (int) (recno - 1) * 32;
+    byte[] h = stored32(hash);
+    return Arrays.equals(hashes, i, i + 32, h, 0, 32);
+  }
+
+  /** A record hash as it is kept: 32 bytes (longer digests cut, shorter ones zero-padded). */
+  static byte[] stored32(byte[] hash) {
+    return hash.length == 32 ? hash : Arrays.copyOf(hash, 32);
   }
 
   /** The record number of a record hash, or -1 (a scan: READ_BY_HASH is rare). */
@@ -109,8 +138,11 @@ final class SimLog {
     return -1;
   }
 
-  /** Appends record {@code nrecs + 1}; {@code offset} is its place in the file (ignored in memory mode). */
-  void add(GdpDatum stored, ByteString hash, long offset) {
+  /**
+   * Appends record {@code nrecs + 1}; {@code offset} is its place in the file (ignored in memory
+   * mode), {@code encoded} its serialized form (may be null in durable mode; kept in memory mode).
+   */
+  void add(GdpDatum stored, byte[] encodedForm, byte[] hash, long offset) {
     if (n == offsets.length) {
       int cap = n * 2;
       offsets = Arrays.copyOf(offsets, cap);
@@ -125,10 +157,10 @@ final class SimLog {
     offsets[n] = offset;
     tsSec[n] = ts.getSec();
     tsNsec[n] = ts.getNsec();
-    byte[] h = hash.size() == 32 ? hash.toByteArray() : Arrays.copyOf(hash.toByteArray(), 32);
-    System.arraycopy(h, 0, hashes, n * 32, 32);
+    System.arraycopy(stored32(hash), 0, hashes, n * 32, 32);
     if (records != null) {
       records.add(stored);
+      encoded.add(encodedForm != null ? encodedForm : stored.toByteArray());
     }
     n++;
   }

@@ -84,6 +84,22 @@ public final class SimRouter {
     return routes.get(name);
   }
 
+  /** Bytes of PDUs handed over to a connection's event loop and not yet written to it. */
+  private static final io.netty.util.AttributeKey<java.util.concurrent.atomic.AtomicLong> HANDED_OVER =
+      io.netty.util.AttributeKey.valueOf("gdp-sim-handed-over");
+
+  /**
+   * Whether a connection can take more data now: it is writable and what other event loops handed
+   * over to it but it has not written yet stays below its write-buffer high-water mark. Any thread.
+   */
+  public boolean isReady(Channel ch) {
+    if (!ch.isWritable()) {
+      return false;
+    }
+    java.util.concurrent.atomic.AtomicLong queued = ch.attr(HANDED_OVER).get();
+    return queued == null || queued.get() < ch.config().getWriteBufferHighWaterMark();
+  }
+
   /** Number of names in the table. */
   public int routeCount() {
     return routes.size();
@@ -126,6 +142,8 @@ public final class SimRouter {
     private final boolean internal;
     private final Set<GdpName> owned = new LinkedHashSet<>();
     private final Set<Channel> toFlush = new LinkedHashSet<>();
+    /** PDUs for connections on other event loops, handed over in one task per target and read batch. */
+    private final Map<Channel, List<Pdu>> outbox = new HashMap<>();
     private final Map<FaultPlan.Rule, Integer> faultCounters = new HashMap<>();
     private final List<Pdu> heldIn = new ArrayList<>(1);
     private final List<Pdu> heldOut = new ArrayList<>(1);
@@ -267,8 +285,14 @@ public final class SimRouter {
         toFlush.add(ctx.channel());
         return;
       }
-      target.write(new Pdu(h.withTtl(h.ttl() - 1), pdu.content()), target.voidPromise());
-      toFlush.add(target);
+      Pdu forward = new Pdu(h.withTtl(h.ttl() - 1), pdu.content());
+      if (target.eventLoop().inEventLoop()) {
+        target.write(forward, target.voidPromise());
+        toFlush.add(target);
+      } else {
+        // another thread's connection: collect, hand over once per read batch (one wake-up, one flush)
+        outbox.computeIfAbsent(target, t -> new ArrayList<>()).add(forward);
+      }
     }
 
     private void flushTargets() {
@@ -276,6 +300,43 @@ public final class SimRouter {
         c.flush();
       }
       toFlush.clear();
+      if (!outbox.isEmpty()) {
+        for (Map.Entry<Channel, List<Pdu>> e : outbox.entrySet()) {
+          handOver(e.getKey(), e.getValue());
+        }
+        outbox.clear();
+      }
+    }
+
+    /** Writes a batch of PDUs to a connection of another event loop in one task, in order, then flushes. */
+    private void handOver(Channel target, List<Pdu> batch) {
+      long bytes = 0;
+      for (Pdu p : batch) {
+        bytes += PduHeader.MIN_HEADER_LENGTH + p.content().readableBytes();
+      }
+      long n = bytes;
+      java.util.concurrent.atomic.AtomicLong counter = target.attr(HANDED_OVER).get();
+      if (counter == null) {
+        java.util.concurrent.atomic.AtomicLong fresh = new java.util.concurrent.atomic.AtomicLong();
+        counter = target.attr(HANDED_OVER).setIfAbsent(fresh);
+        counter = counter == null ? fresh : counter;
+      }
+      java.util.concurrent.atomic.AtomicLong queued = counter;
+      queued.addAndGet(n); // counted until written, so isReady() sees it (a slow reader's answers wait)
+      try {
+        target.eventLoop().execute(() -> {
+          for (Pdu p : batch) {
+            target.write(p, target.voidPromise()); // a closed target releases it
+          }
+          queued.addAndGet(-n);
+          target.flush();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        queued.addAndGet(-n);
+        for (Pdu p : batch) {
+          p.release(); // the target's event loop is shutting down
+        }
+      }
     }
 
     @Override
@@ -350,6 +411,7 @@ public final class SimRouter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+      flushTargets(); // what this connection already routed still goes out
       for (GdpName n : owned) {
         routes.remove(n, ctx.channel());
       }
