@@ -822,6 +822,14 @@ final class FsCore implements AutoCloseable {
 
   // ---------------------------------------------------------------- writing
 
+  /**
+   * Largest file stored inside its directory entry: {@link FsOptions#inlineFileBytes()}, or 0 if
+   * the directory log predates format version 2 (its readers would not know inline files).
+   */
+  int inlineFileLimit() {
+    return dirHeader.getFormatVersion() >= Records.INLINE_FILES_VERSION ? opts.inlineFileBytes() : 0;
+  }
+
   void requireWritable(String path) throws FsException {
     if (closed) {
       throw new FsException(FsCode.FAILED_PRECONDITION, path, "filesystem is closed");
