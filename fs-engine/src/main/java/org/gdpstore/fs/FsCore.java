@@ -252,7 +252,13 @@ final class FsCore implements AutoCloseable {
       c = fr.getCommit();
       for (Change ch : c.getChangesList()) {
         String key = keyOf(ch.getNamespace(), ch.getPath());
-        changes.put(key, ch.hasPut() ? Entry.fromProto(ch.getPut()) : null);
+        Entry put = ch.hasPut() ? Entry.fromProto(ch.getPut()) : null;
+        if (put != null && put.kind == Entry.Kind.FILE && put.isInline()
+            && dirHeader.getFormatVersion() < Records.INLINE_FILES_VERSION) {
+          throw new IllegalArgumentException("inline file " + ch.getPath() + " in a version-"
+              + dirHeader.getFormatVersion() + " directory log");
+        }
+        changes.put(key, put);
       }
     } catch (IllegalArgumentException | FsException e) {
       throw new IntegrityException("/", "directory record " + r.recno() + " of " + root

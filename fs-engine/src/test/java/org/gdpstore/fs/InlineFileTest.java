@@ -199,6 +199,24 @@ class InlineFileTest {
   }
 
   @Test
+  void anInlineFileInAVersion1LogIsCorruption() throws Exception {
+    InMemoryLogStore store = new InMemoryLogStore();
+    GdpName root = store.createLog(Backend.KEYS, "v1").get();
+    LogStore.Appender app = store.openAppender(root, Backend.KEYS).get();
+    app.append(ByteBuffer.wrap(FsRecord.newBuilder().setHeader(LogHeader.newBuilder()
+        .setKind(LogKind.DIRECTORY).setFormatVersion(1).setChunkSize(100)).build().toByteArray())).get();
+    byte[] data = "x".getBytes(UTF_8);
+    app.append(ByteBuffer.wrap(FsRecord.newBuilder().setCommit(DirectoryCommit.newBuilder().setTxnId(1).setLast(true)
+        .addChanges(Change.newBuilder().setPath("f").setPut(org.gdpstore.fs.proto.Entry.newBuilder()
+            .setKind(EntryKind.REGULAR_FILE).setSize(1)
+            .setSha256(com.google.protobuf.ByteString.copyFrom(MessageDigest.getInstance("SHA-256").digest(data)))
+            .setInlineData(com.google.protobuf.ByteString.copyFrom(data))))).build().toByteArray())).get();
+    app.close();
+    assertThatThrownBy(() -> GdpFileSystem.open(store, root, null, OPTS))
+        .isInstanceOf(IntegrityException.class).hasMessageContaining("version-1");
+  }
+
+  @Test
   void aNewerFormatIsRefused() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
     GdpName root = store.createLog(Backend.KEYS, "v3").get();
