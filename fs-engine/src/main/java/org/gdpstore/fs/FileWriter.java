@@ -32,10 +32,11 @@ final class FileWriter implements WritableFile {
   private byte[] inline;
   private int inlineLen;
   private final int inlineLimit;
-  private final byte[] buf;
+  /** Chunk buffer and running content hash; allocated only once the file has a log. */
+  private byte[] buf;
   private int bufLen;
   private long sent;
-  private final MessageDigest sha = FsCore.newSha256();
+  private MessageDigest sha;
   private final ArrayDeque<CompletableFuture<Long>> inflight = new ArrayDeque<>();
   private long lastRecno;
   private boolean closed;
@@ -52,7 +53,10 @@ final class FileWriter implements WritableFile {
     this.log = log;
     this.inlineLimit = log == null ? core.inlineFileLimit() : 0;
     this.inline = log == null ? new byte[inlineLimit] : null;
-    this.buf = new byte[core.opts.chunkSize()];
+    if (log != null) {
+      this.buf = new byte[core.opts.chunkSize()];
+      this.sha = FsCore.newSha256();
+    }
     this.sent = startSize;
     this.lastRecno = lastRecno;
   }
@@ -164,6 +168,8 @@ final class FileWriter implements WritableFile {
     log = prepared.log();
     appender = prepared.appender();
     lastRecno = 1;
+    buf = new byte[core.opts.chunkSize()];
+    sha = FsCore.newSha256();
     core.logsBeingAppended.add(log);
     // the header may still be on its way (pipelined with the first chunks); close() waits for it
     inflight.addLast(prepared.header());
