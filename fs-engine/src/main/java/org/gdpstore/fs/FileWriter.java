@@ -3,6 +3,7 @@ package org.gdpstore.fs;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import org.gdpstore.fs.internal.Entry;
 import org.gdpstore.fs.internal.LogStore;
@@ -10,8 +11,13 @@ import org.gdpstore.fs.internal.Records;
 import org.gdpstore.wire.GdpName;
 
 /**
- * Writes one file (or a large key-value value) into a file log and publishes it on close. Not
- * thread-safe. Chunks are appended asynchronously with at most {@code appendWindow} in flight.
+ * Writes one file (or a large key-value value) and publishes it on close. Not thread-safe.
+ *
+ * <p>A file starts in <em>inline</em> mode (when the filesystem allows inline files): its bytes
+ * stay in memory and close publishes them inside the directory entry, so a small file costs one
+ * signed directory record and no file log. The first append that takes it past
+ * {@link FsCore#inlineFileLimit()} moves it to a file log taken from the log pool; from then on
+ * chunks are appended asynchronously with at most {@code appendWindow} in flight.
  */
 final class FileWriter implements WritableFile {
   private final FsCore core;
@@ -19,12 +25,18 @@ final class FileWriter implements WritableFile {
   private final String key;
   private final Entry.Kind kind;
   private final TransactionToken token;
-  private final LogStore.Appender appender;
-  private final GdpName log;
-  private final byte[] buf;
+  /** The file log and its appender; both null while the content is inline. */
+  private LogStore.Appender appender;
+  private GdpName log;
+  /** Inline mode: the content so far (at most {@code inlineLimit} bytes); null once in a log. */
+  private byte[] inline;
+  private int inlineLen;
+  private final int inlineLimit;
+  /** Chunk buffer and running content hash; allocated only once the file has a log. */
+  private byte[] buf;
   private int bufLen;
   private long sent;
-  private final MessageDigest sha = FsCore.newSha256();
+  private MessageDigest sha;
   private final ArrayDeque<CompletableFuture<Long>> inflight = new ArrayDeque<>();
   private long lastRecno;
   private boolean closed;
@@ -39,7 +51,12 @@ final class FileWriter implements WritableFile {
     this.token = token;
     this.appender = appender;
     this.log = log;
-    this.buf = new byte[core.opts.chunkSize()];
+    this.inlineLimit = log == null ? core.inlineFileLimit() : 0;
+    this.inline = log == null ? new byte[inlineLimit] : null;
+    if (log != null) {
+      this.buf = new byte[core.opts.chunkSize()];
+      this.sha = FsCore.newSha256();
+    }
     this.sent = startSize;
     this.lastRecno = lastRecno;
   }
@@ -76,6 +93,15 @@ final class FileWriter implements WritableFile {
       oldContent = core.readAll(existing, path);
     } else if (existing != null) {
       oldContent = existing.inlineData();
+    }
+    if (kind == Entry.Kind.FILE && core.inlineFileLimit() > 0) {
+      // inline until the content outgrows the limit (an inline file being appended to stays
+      // inline while it fits, and moves to a new log when it does not)
+      FileWriter w = new FileWriter(core, path, key, kind, token, null, null, 0, 0).register();
+      if (oldContent != null && oldContent.length > 0) {
+        w.append(ByteBuffer.wrap(oldContent));
+      }
+      return w;
     }
     LogPool.Prepared prepared = core.logPool.take(path);
     core.logsBeingAppended.add(prepared.log());
@@ -114,6 +140,16 @@ final class FileWriter implements WritableFile {
   @Override
   public void append(ByteBuffer data) throws FsException {
     checkOpen();
+    if (inline != null) {
+      if (data.remaining() <= inlineLimit - inlineLen) {
+        int n = data.remaining();
+        data.duplicate().get(inline, inlineLen, n);
+        inlineLen += n;
+        data.position(data.limit());
+        return;
+      }
+      toLog();
+    }
     ByteBuffer d = data.duplicate();
     while (d.hasRemaining()) {
       int n = Math.min(d.remaining(), buf.length - bufLen);
@@ -124,6 +160,26 @@ final class FileWriter implements WritableFile {
       }
     }
     data.position(data.limit());
+  }
+
+  /** Leaves inline mode: takes a log from the pool and writes the content so far into it. */
+  private void toLog() throws FsException {
+    LogPool.Prepared prepared = core.logPool.take(path);
+    log = prepared.log();
+    appender = prepared.appender();
+    lastRecno = 1;
+    buf = new byte[core.opts.chunkSize()];
+    sha = FsCore.newSha256();
+    core.logsBeingAppended.add(log);
+    // the header may still be on its way (pipelined with the first chunks); close() waits for it
+    inflight.addLast(prepared.header());
+    byte[] content = inline;
+    int n = inlineLen;
+    inline = null;
+    inlineLen = 0;
+    if (n > 0) {
+      append(ByteBuffer.wrap(content, 0, n));
+    }
   }
 
   private void sendChunk() throws FsException {
@@ -150,7 +206,7 @@ final class FileWriter implements WritableFile {
   @Override
   public long tell() throws FsException {
     checkOpen();
-    return sent + bufLen;
+    return sent + bufLen + inlineLen;
   }
 
   @Override
@@ -190,6 +246,10 @@ final class FileWriter implements WritableFile {
 
   private Entry finishContent() throws FsException {
     checkOpen();
+    if (inline != null) {
+      byte[] content = Arrays.copyOf(inline, inlineLen);
+      return Entry.inline(kind, content, FsCore.sha256(content), FsCore.nowNanos(core.opts));
+    }
     if (bufLen > 0) {
       sendChunk();
     }
@@ -221,7 +281,9 @@ final class FileWriter implements WritableFile {
   private void release() {
     closed = true;
     core.openHandles.remove(this);
-    core.logsBeingAppended.remove(log);
+    if (log != null) {
+      core.logsBeingAppended.remove(log);
+    }
     if (token != null) {
       try {
         core.txn(token).writers.remove(this);
@@ -229,6 +291,9 @@ final class FileWriter implements WritableFile {
         // transaction already ended
       }
     }
-    appender.close();
+    if (appender != null) {
+      appender.close();
+    }
+    inline = null;
   }
 }

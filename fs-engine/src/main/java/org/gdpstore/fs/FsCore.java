@@ -252,7 +252,13 @@ final class FsCore implements AutoCloseable {
       c = fr.getCommit();
       for (Change ch : c.getChangesList()) {
         String key = keyOf(ch.getNamespace(), ch.getPath());
-        changes.put(key, ch.hasPut() ? Entry.fromProto(ch.getPut()) : null);
+        Entry put = ch.hasPut() ? Entry.fromProto(ch.getPut()) : null;
+        if (put != null && put.kind == Entry.Kind.FILE && put.isInline()
+            && dirHeader.getFormatVersion() < Records.INLINE_FILES_VERSION) {
+          throw new IllegalArgumentException("inline file " + ch.getPath() + " in a version-"
+              + dirHeader.getFormatVersion() + " directory log");
+        }
+        changes.put(key, put);
       }
     } catch (IllegalArgumentException | FsException e) {
       throw new IntegrityException("/", "directory record " + r.recno() + " of " + root
@@ -821,6 +827,14 @@ final class FsCore implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- writing
+
+  /**
+   * Largest file stored inside its directory entry: {@link FsOptions#inlineFileBytes()}, or 0 if
+   * the directory log predates format version 2 (its readers would not know inline files).
+   */
+  int inlineFileLimit() {
+    return dirHeader.getFormatVersion() >= Records.INLINE_FILES_VERSION ? opts.inlineFileBytes() : 0;
+  }
 
   void requireWritable(String path) throws FsException {
     if (closed) {

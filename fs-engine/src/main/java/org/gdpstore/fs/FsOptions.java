@@ -12,13 +12,16 @@ import java.util.Objects;
  * @param readAheadChunks chunks fetched ahead once reads of a file are sequential (0 = off)
  * @param verify verify every record (log-client signatures) and every whole-file content hash
  * @param inlineLimit key-value values up to this many bytes live inside the directory entry
+ * @param inlineFileBytes files of at most this many bytes are stored inside their directory entry
+ *     (creating one is a single signed directory record, no file log); larger files, and files
+ *     of filesystems made before format version 2, get a file log. 0 = every file gets a log
  * @param appendWindow file chunks in flight (appended but not yet acknowledged) per writer
  * @param logPool file logs created ahead of need, so a new file does not wait for log creation
  *     (0 = create each log when the file is opened)
  * @param clock the writer's clock (modification and commit times)
  */
 public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boolean verify,
-    int inlineLimit, int appendWindow, int logPool, Clock clock) {
+    int inlineLimit, int inlineFileBytes, int appendWindow, int logPool, Clock clock) {
 
   /** Largest chunk: 65,535-byte PDU minus GDP headers, signature, record framing. */
   public static final int MAX_CHUNK_SIZE = 61_440;
@@ -37,6 +40,9 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
     }
     if (inlineLimit < 0 || inlineLimit > 4096) {
       throw new IllegalArgumentException("inlineLimit must be in [0, 4096], got " + inlineLimit);
+    }
+    if (inlineFileBytes < 0 || inlineFileBytes > 4096) {
+      throw new IllegalArgumentException("inlineFileBytes must be in [0, 4096], got " + inlineFileBytes);
     }
     if (appendWindow < 1 || appendWindow > 1024) {
       throw new IllegalArgumentException("appendWindow must be in [1, 1024], got " + appendWindow);
@@ -58,6 +64,7 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
     b.readAheadChunks = readAheadChunks;
     b.verify = verify;
     b.inlineLimit = inlineLimit;
+    b.inlineFileBytes = inlineFileBytes;
     b.appendWindow = appendWindow;
     b.logPool = logPool;
     b.clock = clock;
@@ -71,6 +78,7 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
     private int readAheadChunks = 8;
     private boolean verify = true;
     private int inlineLimit = 1024;
+    private int inlineFileBytes = 1024;
     private int appendWindow = 32;
     private int logPool = 4;
     private Clock clock = Clock.systemUTC();
@@ -103,6 +111,11 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
       return this;
     }
 
+    public Builder inlineFileBytes(int v) {
+      inlineFileBytes = v;
+      return this;
+    }
+
     public Builder appendWindow(int v) {
       appendWindow = v;
       return this;
@@ -119,8 +132,8 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
     }
 
     public FsOptions build() {
-      return new FsOptions(chunkSize, cacheBytes, readAheadChunks, verify, inlineLimit, appendWindow, logPool,
-          clock);
+      return new FsOptions(chunkSize, cacheBytes, readAheadChunks, verify, inlineLimit, inlineFileBytes, appendWindow,
+          logPool, clock);
     }
   }
 }

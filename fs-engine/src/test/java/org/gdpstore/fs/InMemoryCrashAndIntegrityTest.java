@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
  * and a new writer session must carry on. Flipped bytes must surface as integrity errors.
  */
 class InMemoryCrashAndIntegrityTest {
-  static final FsOptions OPTS = FsOptions.builder().chunkSize(100).cacheBytes(1 << 16).build();
+  /** Every file in a file log (these tests cut and tamper with file logs). */
+  static final FsOptions OPTS = FsOptions.builder().chunkSize(100).cacheBytes(1 << 16).inlineFileBytes(0).build();
+  /** Files up to 128 bytes inline in their directory entry, larger ones in file logs. */
+  static final FsOptions INLINE = OPTS.toBuilder().inlineFileBytes(128).build();
 
   interface Operation {
     void run(GdpFileSystem fs) throws Exception;
@@ -33,11 +36,15 @@ class InMemoryCrashAndIntegrityTest {
    * crash; after each crash a fresh reader must see exactly the state before or after.
    */
   static int crashAtEveryStep(Setup setup, Operation op) throws Exception {
+    return crashAtEveryStep(OPTS, setup, op);
+  }
+
+  static int crashAtEveryStep(FsOptions opts, Setup setup, Operation op) throws Exception {
     // the reference states: before and after, from a run without crash
     InMemoryLogStore ref = new InMemoryLogStore();
     TreeMap<String, String> before;
     TreeMap<String, String> after;
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(ref, Backend.KEYS, OPTS)) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(ref, Backend.KEYS, opts)) {
       setup.run(fs);
       before = FsDifferentialTest.tree(fs);
       op.run(fs);
@@ -47,7 +54,7 @@ class InMemoryCrashAndIntegrityTest {
     for (int k = 0; ; k++) {
       InMemoryLogStore store = new InMemoryLogStore();
       boolean crashed = false;
-      GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS);
+      GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, opts);
       GdpName root = fs.rootName();
       try {
         setup.run(fs);
@@ -66,7 +73,7 @@ class InMemoryCrashAndIntegrityTest {
         }
       }
       store.heal();
-      try (GdpFileSystem reader = GdpFileSystem.open(store, root, null, OPTS)) {
+      try (GdpFileSystem reader = GdpFileSystem.open(store, root, null, opts)) {
         TreeMap<String, String> seen = FsDifferentialTest.tree(reader);
         assertThat(seen).as("crash after %d appends", k).isIn(before, after);
         if (!crashed) {
@@ -75,9 +82,9 @@ class InMemoryCrashAndIntegrityTest {
         }
       }
       // the next writer session works and its readers stay consistent
-      try (GdpFileSystem writer = GdpFileSystem.open(store, root, Backend.KEYS, OPTS)) {
+      try (GdpFileSystem writer = GdpFileSystem.open(store, root, Backend.KEYS, opts)) {
         writer.writeFile("/after-crash", "ok".getBytes(UTF_8));
-        try (GdpFileSystem reader = GdpFileSystem.open(store, root, null, OPTS)) {
+        try (GdpFileSystem reader = GdpFileSystem.open(store, root, null, opts)) {
           TreeMap<String, String> seen = FsDifferentialTest.tree(reader);
           seen.remove("/after-crash");
           assertThat(seen).isIn(before, after);
@@ -110,6 +117,28 @@ class InMemoryCrashAndIntegrityTest {
       }
     });
     assertThat(steps).as("appends in the operation").isGreaterThan(10);
+  }
+
+  @Test
+  void multiFileCommitMixingInlineAndLoggedFiles() throws Exception {
+    int steps = crashAtEveryStep(INLINE, fs -> {
+      fs.createDir("/ckpt");
+      fs.writeFile("/ckpt/old", content(100, 1));
+      fs.writeFile("/ckpt/grows", content(100, 1));
+    }, fs -> {
+      try (Transaction tx = fs.newTransaction()) {
+        tx.createDir("/ckpt/step-2");
+        tx.writeFile("/ckpt/step-2/model", content(350, 2));   // file log
+        tx.writeFile("/ckpt/step-2/index", content(120, 3));   // inline
+        tx.deleteFile("/ckpt/old");
+        try (WritableFile w = tx.newAppendableFile("/ckpt/grows")) {
+          w.append(content(100, 5));                            // leaves inline: a new log
+        }
+        tx.writeFile("/ckpt/checkpoint", "step-2".getBytes(UTF_8));
+        tx.commit();
+      }
+    });
+    assertThat(steps).as("appends in the operation").isGreaterThan(5);
   }
 
   @Test

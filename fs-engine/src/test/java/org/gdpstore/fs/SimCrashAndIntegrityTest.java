@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * checksum fixed, so storage recovery keeps it) must be reported by readers, not returned.
  */
 class SimCrashAndIntegrityTest {
-  static final FsOptions OPTS = FsOptions.builder().chunkSize(200).build();
+  /** Every file in a file log (these tests cut file-log appends and flip file-log bytes). */
+  static final FsOptions OPTS = FsOptions.builder().chunkSize(200).inlineFileBytes(0).build();
   @TempDir
   Path dataDir;
   GdpSimulator sim;
@@ -167,6 +168,27 @@ class SimCrashAndIntegrityTest {
       try (RandomAccessFile r = fs.newRandomAccessFile("/secret")) {
         assertThatThrownBy(() -> r.read(0, ByteBuffer.allocate(10))).isInstanceOf(IntegrityException.class);
       }
+    }
+  }
+
+  @Test
+  void byteFlippedInAnInlineFileIsReportedNotReturned() throws Exception {
+    FsOptions inline = OPTS.toBuilder().inlineFileBytes(1024).build();
+    String marker = "TAMPER-INLINE-" + "0123456789".repeat(5);
+    GdpName root;
+    try (GdpClient c = client(Duration.ofSeconds(10));
+        GdpFileSystem fs = GdpFileSystem.mkfs(c, Backend.KEYS, inline)) {
+      root = fs.rootName();
+      fs.writeFile("/secret", marker.getBytes(UTF_8));
+      assertThat(fs.readFile("/secret")).isEqualTo(marker.getBytes(UTF_8));
+    }
+    sim.crashLogServer();
+    // the content lives in the signed directory record: flipping it breaks that record's signature
+    assertThat(flipByteOf(marker.getBytes(UTF_8))).isEqualTo(1);
+    sim.restartLogServer();
+    try (GdpClient c = client(Duration.ofSeconds(10))) {
+      assertThatThrownBy(() -> GdpFileSystem.open(c, root, null, inline).close())
+          .isInstanceOf(IntegrityException.class);
     }
   }
 

@@ -44,8 +44,20 @@ public final class Entry {
     return new Entry(kind, log, size, sha256.clone(), mtimeNanos, lastRecno, NONE);
   }
 
+  /** A key-value value stored inside its directory entry. */
   public static Entry inline(byte[] data, byte[] sha256, long mtimeNanos) {
-    return new Entry(Kind.VALUE, null, data.length, sha256.clone(), mtimeNanos, 0, data.clone());
+    return inline(Kind.VALUE, data, sha256, mtimeNanos);
+  }
+
+  /**
+   * A file ({@code FILE}, format version 2) or value ({@code VALUE}) whose content is stored inside
+   * its directory entry: no file log, {@code log == null}, {@code lastRecno == 0}.
+   */
+  public static Entry inline(Kind kind, byte[] data, byte[] sha256, long mtimeNanos) {
+    if (kind == Kind.DIR) {
+      throw new IllegalArgumentException("a directory has no content");
+    }
+    return new Entry(kind, null, data.length, sha256.clone(), mtimeNanos, 0, data.clone());
   }
 
   public boolean isDir() {
@@ -138,6 +150,6 @@ public final class Entry {
   @Override
   public String toString() {
     return kind + (log != null ? "[" + log.printable() + " size=" + size + " last=" + lastRecno + "]"
-        : "[size=" + size + "]");
+        : kind == Kind.DIR ? "" : "[inline size=" + size + "]");
   }
 }

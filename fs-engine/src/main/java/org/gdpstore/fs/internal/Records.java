@@ -11,8 +11,14 @@ import org.gdpstore.wire.GdpName;
 
 /** Encoding and checked decoding of on-log records (docs/on-log-format.md). Stateless. */
 public final class Records {
-  /** The format version this code writes and the newest it reads. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The format version this code writes and the newest it reads. Version 2 adds files stored
+   * inline in their directory entry (REGULAR_FILE entries with {@code inline_data}); a writer
+   * continuing a version-1 filesystem keeps writing every file into a file log.
+   */
+  public static final int FORMAT_VERSION = 2;
+  /** The first format version whose directory log may hold inline files. */
+  public static final int INLINE_FILES_VERSION = 2;
 
   private Records() {}
 
