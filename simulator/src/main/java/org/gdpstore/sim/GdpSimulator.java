@@ -221,8 +221,18 @@ public final class GdpSimulator implements AutoCloseable {
       LogServer ls = logServer;
       logServerChannel = null;
       logServer = null;
+      Channel routerSide = router.routeOf(serverName);
       ch.eventLoop().submit(ls::crash).syncUninterruptibly();
       ch.close().syncUninterruptibly();
+      // the router forgets the server's names in channelInactive on its own thread; return only
+      // once it has, so a request sent right after the crash gets NOROUTE instead of vanishing.
+      // Two barrier tasks: the first runs after the close task (which queues channelInactive),
+      // the second after channelInactive itself.
+      if (routerSide != null) {
+        routerSide.closeFuture().awaitUninterruptibly(10, java.util.concurrent.TimeUnit.SECONDS);
+        routerSide.eventLoop().submit(() -> { }).syncUninterruptibly();
+        routerSide.eventLoop().submit(() -> { }).syncUninterruptibly();
+      }
     }
   }
 

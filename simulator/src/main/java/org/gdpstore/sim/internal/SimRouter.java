@@ -147,6 +147,8 @@ public final class SimRouter {
     private final Map<FaultPlan.Rule, Integer> faultCounters = new HashMap<>();
     private final List<Pdu> heldIn = new ArrayList<>(1);
     private final List<Pdu> heldOut = new ArrayList<>(1);
+    /** PDUs waiting out a DELAY fault; released on disconnect if their timer has not fired. */
+    private final java.util.Map<io.netty.util.concurrent.Future<?>, Pdu> delayed = new java.util.HashMap<>();
     private ChannelHandlerContext ctx;
 
     Connection(boolean internal) {
@@ -207,10 +209,10 @@ public final class SimRouter {
       }
       switch (d.action()) {
         case DROP -> pdu.release();
-        case DELAY -> ctx.executor().schedule(() -> {
+        case DELAY -> delay(pdu, d.delayMillis(), () -> {
           route(pdu);
           flushTargets();
-        }, d.delayMillis(), TimeUnit.MILLISECONDS);
+        });
         case DUPLICATE -> {
           route(pdu.retainedDuplicate());
           route(pdu);
@@ -375,14 +377,14 @@ public final class SimRouter {
           pdu.release();
           promise.trySuccess();
         }
-        case DELAY -> ctx.executor().schedule(() -> {
+        case DELAY -> delay(pdu, d.delayMillis(), () -> {
           if (ctx.channel().isActive()) {
             ctx.writeAndFlush(pdu, promise);
           } else {
             pdu.release();
             promise.trySuccess();
           }
-        }, d.delayMillis(), TimeUnit.MILLISECONDS);
+        });
         case DUPLICATE -> {
           ctx.write(pdu.retainedDuplicate(), ctx.voidPromise());
           ctx.write(pdu, promise);
@@ -418,7 +420,24 @@ public final class SimRouter {
       owned.clear();
       releaseAll(heldIn);
       releaseAll(heldOut);
+      // a simulator closing before a DELAY fires would otherwise leak the held PDU
+      delayed.forEach((timer, pdu) -> {
+        if (timer.cancel(false)) {
+          pdu.release();
+        }
+      });
+      delayed.clear();
       ctx.fireChannelInactive();
+    }
+
+    /** Runs {@code send} after {@code millis} on this connection's event loop, tracking the PDU. */
+    private void delay(Pdu pdu, long millis, Runnable send) {
+      io.netty.util.concurrent.Future<?>[] self = new io.netty.util.concurrent.Future<?>[1];
+      self[0] = ctx.executor().schedule(() -> {
+        delayed.remove(self[0]);
+        send.run();
+      }, millis, TimeUnit.MILLISECONDS);
+      delayed.put(self[0], pdu);
     }
 
     private void releaseAll(List<Pdu> held) {
