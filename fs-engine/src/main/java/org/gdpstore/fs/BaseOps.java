@@ -11,6 +11,20 @@ abstract class BaseOps extends ViewOps implements FileOps {
   /** The transaction these calls belong to, or null for one commit per call. */
   abstract TransactionToken token();
 
+  /** A change of one path that returns nothing. */
+  private interface PathChange {
+    void apply(FsCore.Txn t, String path) throws FsException;
+  }
+
+  /** Runs {@code change} on the normalized {@code path} in this object's transaction. */
+  private void change(String path, PathChange change) throws FsException {
+    String p = core.path(path);
+    core.mutate(token(), p, t -> {
+      change.apply(t, p);
+      return null;
+    });
+  }
+
   @Override
   public WritableFile newWritableFile(String path) throws FsException {
     String p = core.path(path);
@@ -31,38 +45,22 @@ abstract class BaseOps extends ViewOps implements FileOps {
 
   @Override
   public void deleteFile(String path) throws FsException {
-    String p = core.path(path);
-    core.mutate(token(), p, t -> {
-      core.deleteFile(t, p);
-      return null;
-    });
+    change(path, core::deleteFile);
   }
 
   @Override
   public void createDir(String path) throws FsException {
-    String p = core.path(path);
-    core.mutate(token(), p, t -> {
-      core.createDir(t, p);
-      return null;
-    });
+    change(path, core::createDir);
   }
 
   @Override
   public void recursivelyCreateDir(String path) throws FsException {
-    String p = core.path(path);
-    core.mutate(token(), p, t -> {
-      core.recursivelyCreateDir(t, p);
-      return null;
-    });
+    change(path, core::recursivelyCreateDir);
   }
 
   @Override
   public void deleteDir(String path) throws FsException {
-    String p = core.path(path);
-    core.mutate(token(), p, t -> {
-      core.deleteDir(t, p);
-      return null;
-    });
+    change(path, core::deleteDir);
   }
 
   @Override
