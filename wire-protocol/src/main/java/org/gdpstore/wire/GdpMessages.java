@@ -32,21 +32,13 @@ public final class GdpMessages {
     }
     GdpMessage msg = GdpMessage.parser().parsePartialFrom(in);
     in.checkLastTagWas(0);
-    if (!msg.isInitialized()) {
-      throw new InvalidProtocolBufferException("GdpMessage lacks required fields: "
-          + String.join(", ", msg.findInitializationErrors()));
-    }
-    return msg;
+    return requireComplete(msg);
   }
 
   /** Parses a byte array (see {@link #parse(ByteBuf)}). */
   public static GdpMessage parse(byte[] payload) throws InvalidProtocolBufferException {
     GdpMessage msg = GdpMessage.parser().parsePartialFrom(payload);
-    if (!msg.isInitialized()) {
-      throw new InvalidProtocolBufferException("GdpMessage lacks required fields: "
-          + String.join(", ", msg.findInitializationErrors()));
-    }
-    return msg;
+    return requireComplete(msg);
   }
 
   /**
@@ -56,8 +48,7 @@ public final class GdpMessages {
    */
   public static ByteBuf encode(ByteBufAllocator alloc, GdpMessage msg) {
     if (!msg.isInitialized()) {
-      throw new IllegalArgumentException("GdpMessage lacks required fields: "
-          + String.join(", ", msg.findInitializationErrors()));
+      throw new IllegalArgumentException(missingFields(msg));
     }
     int size = msg.getSerializedSize();
     if (size > PduHeader.MAX_PAYLOAD_LENGTH) {
@@ -103,5 +94,16 @@ public final class GdpMessages {
       // nothing to salvage
     }
     return 0;
+  }
+
+  private static GdpMessage requireComplete(GdpMessage msg) throws InvalidProtocolBufferException {
+    if (!msg.isInitialized()) {
+      throw new InvalidProtocolBufferException(missingFields(msg));
+    }
+    return msg;
+  }
+
+  private static String missingFields(GdpMessage msg) {
+    return "GdpMessage lacks required fields: " + String.join(", ", msg.findInitializationErrors());
   }
 }
