@@ -49,9 +49,11 @@ public class ClientAppendBenchmark {
   private AppendWindow window;
 
   @Setup(Level.Trial)
-  public void data() {
+  public void data() throws Exception {
     data = new byte[recordSize];
     new SplittableRandom(1).nextBytes(data);
+    // appends for a few seconds on a throwaway simulator, so that warm-up starts JIT-compiled
+    JitPrimer.prime(SimulatorRawBenchmark.PRIME_MILLIS, this::setUp, this::append, this::tearDown);
   }
 
   @Setup(Level.Iteration)

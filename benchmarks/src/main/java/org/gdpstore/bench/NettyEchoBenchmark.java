@@ -93,7 +93,7 @@ public class NettyEchoBenchmark {
   public void tearDown() throws InterruptedException {
     client.close().sync();
     server.close().sync();
-    clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    clientGroup.shutdownGracefully(20, 1000, TimeUnit.MILLISECONDS).sync();
     serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     request.release();
   }

@@ -19,8 +19,11 @@ import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.gdpstore.wire.GdpEnvelope;
 import org.gdpstore.wire.GdpName;
@@ -43,7 +46,7 @@ import org.gdpstore.wire.proto.GdpTimestamp;
  * A bare GDP client for measuring the simulator itself, without the log-client's bookkeeping:
  * one Netty channel with the wire codec, ADVERTISE, CREATE/OPEN by rid, then raw APPEND and
  * READ_BY_RECNO messages whose answers go to a caller-supplied handler on the event loop. Only for
- * benchmarks; not thread-safe except for {@link #send}.
+ * benchmarks; not thread-safe except for {@link #send} (and the methods that call it).
  */
 final class RawGdpClient implements AutoCloseable {
   private final EventLoopGroup group;
@@ -51,6 +54,8 @@ final class RawGdpClient implements AutoCloseable {
   private final GdpName server;
   private final Channel channel;
   private final Map<Integer, CompletableFuture<GdpMessage>> control = new ConcurrentHashMap<>();
+  private final Queue<GdpEnvelope> outbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private volatile Consumer<GdpMessage> handler = m -> { };
   private int rid = 1 << 20;
 
@@ -142,18 +147,33 @@ final class RawGdpClient implements AutoCloseable {
         .setCmdReadByRecno(CmdReadByRecno.newBuilder().setRecno(from).setNrecs(count)).build(), true);
   }
 
+  /**
+   * Queues {@code m} for {@code dst}. Callers off the event loop do not write to the channel
+   * themselves (that costs one event-loop task, one wake-up and, with a flush, one syscall per
+   * message): messages go to a queue that one event-loop task drains, writing everything queued
+   * and flushing once. {@code flush=false} only defers the drain until a later flushing send.
+   */
   void send(GdpName dst, GdpMessage m, boolean flush) {
-    GdpEnvelope env = new GdpEnvelope(dst, name, m);
-    if (flush) {
-      channel.writeAndFlush(env, channel.voidPromise());
-    } else {
+    outbox.add(new GdpEnvelope(dst, name, m));
+    if (flush && drainScheduled.compareAndSet(false, true)) {
+      channel.eventLoop().execute(this::drain);
+    }
+  }
+
+  private void drain() {
+    drainScheduled.set(false);
+    // reset before draining: a message queued after the poll below schedules another drain
+    GdpEnvelope env;
+    while ((env = outbox.poll()) != null) {
       channel.write(env, channel.voidPromise());
     }
+    channel.flush();
   }
 
   @Override
   public void close() throws InterruptedException {
     channel.close().sync();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    // quiet period: the simulator's side of an in-process channel posts a last task to our loop
+    group.shutdownGracefully(20, 1000, TimeUnit.MILLISECONDS).sync();
   }
 }

@@ -213,7 +213,7 @@ public final class Report {
       }
       case "SubscriptionLagBenchmark": {
         double lag = r.secondsPerOp(r.p50());
-        return new Ratio(lag * refs.echo, "Netty echo RTT (p50 lag / RTT)");
+        return new Ratio(lag * refs.echo, "Netty echo RTT (p50 append-to-delivery / RTT)");
       }
       case "FsBenchmark": {
         switch (r.method()) {
@@ -336,7 +336,8 @@ public final class Report {
     if (lag.isPresent()) {
       double p50 = lag.get().secondsPerOp(lag.get().p50());
       t.add(new Target("subscription delivery lag p50 over loopback", "< 1 ms",
-          String.format(Locale.ROOT, "p50 %.0f us", p50 * 1e6), status(p50 < 1e-3, lag.get()), ""));
+          String.format(Locale.ROOT, "p50 %.0f us", p50 * 1e6), status(p50 < 1e-3, lag.get()),
+          "upper bound: timed from sending the append (before its ack) to delivery"));
     } else {
       t.add(notMeasured("subscription delivery lag p50 over loopback", "< 1 ms",
           "needs the simulator and log-client (SubscriptionLagBenchmark)"));
@@ -402,12 +403,13 @@ public final class Report {
           + " creation.");
 
   static Target withNote(Target t) {
-    if (!t.status().contains("MISS") || !t.note().isEmpty()) {
+    if (!t.status().contains("MISS")) {
       return t;
     }
     for (Map.Entry<String, String> e : MISS_NOTES.entrySet()) {
       if (t.what().startsWith(e.getKey())) {
-        return new Target(t.what(), t.required(), t.measured(), t.status(), e.getValue());
+        String note = t.note().isEmpty() ? e.getValue() : t.note() + ". " + e.getValue();
+        return new Target(t.what(), t.required(), t.measured(), t.status(), note);
       }
     }
     return t;

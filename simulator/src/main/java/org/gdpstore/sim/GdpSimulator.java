@@ -14,11 +14,14 @@ import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +62,8 @@ public final class GdpSimulator implements AutoCloseable {
   public static final String DEFAULT_SERVER_NAME = "gdpstore.sim.gdplogd";
   /** The reference's default creation-service name (spec 4.2); CREATE sent there is accepted too. */
   public static final String CREATION_SERVICE_NAME = "edu.berkeley.eecs.gdp.service.creation";
+
+  private static final long QUIET_PERIOD_MS = 20;
 
   private final Builder config;
   private final GdpName serverName;
@@ -344,11 +349,16 @@ public final class GdpSimulator implements AutoCloseable {
   }
 
   private void shutdownGroups() {
+    // A closing in-process (LocalChannel) peer posts its last task to our event loop; the quiet
+    // period keeps the loops taking tasks a little while, so that task is not rejected (Netty would
+    // log "Releasing Inbound Queues ... because exception occurred!"). All groups wait together.
+    List<Future<?>> stopping = new ArrayList<>();
     for (EventLoopGroup g : new EventLoopGroup[] {logServerGroup, tcpGroup, localGroup}) {
       if (g != null) {
-        g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        stopping.add(g.shutdownGracefully(QUIET_PERIOD_MS, 2000, TimeUnit.MILLISECONDS));
       }
     }
+    stopping.forEach(Future::syncUninterruptibly);
   }
 
   @Override
