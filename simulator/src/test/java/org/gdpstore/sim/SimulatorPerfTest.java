@@ -81,7 +81,7 @@ class SimulatorPerfTest {
           assertThat(d.failure).isNull();
           ch.close().sync();
         } finally {
-          group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+          group.shutdownGracefully(20, 1000, TimeUnit.MILLISECONDS).sync();
         }
       }
     }

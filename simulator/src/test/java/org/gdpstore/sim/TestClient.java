@@ -124,7 +124,7 @@ final class TestClient implements AutoCloseable {
     try {
       ch = b.connect(address).syncUninterruptibly().channel();
     } catch (RuntimeException e) {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      group.shutdownGracefully(20, 1000, TimeUnit.MILLISECONDS).syncUninterruptibly();
       throw e;
     }
     TestClient c = new TestClient(name, group, ch, inbox);
@@ -220,6 +220,6 @@ final class TestClient implements AutoCloseable {
   @Override
   public void close() {
     channel.close().syncUninterruptibly();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    group.shutdownGracefully(20, 1000, TimeUnit.MILLISECONDS).syncUninterruptibly();
   }
 }
