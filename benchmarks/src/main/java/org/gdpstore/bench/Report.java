@@ -367,20 +367,18 @@ public final class Report {
    */
   static final Map<String, String> MISS_NOTES = Map.of(
       "signed append",
-      "The client signs on its network thread and the simulator verifies on its log-server thread, one record per"
-          + " APPEND and several thread hand-offs per record (client loop, router loop, log-server loop) on 2 cores"
-          + " shared with JMH and other builds. Would reach it: sign and verify in batches off the event loops,"
-          + " datum lists per APPEND (appendBatch), an idle machine.",
+      "The client signs on the calling thread and the simulator verifies on its log-server thread, one record per"
+          + " APPEND; on 2 cores those two share the CPU with the network threads, JMH and any other build, so the"
+          + " pair cannot both run at full speed. Would reach it: datum lists per APPEND (appendBatch), verifying a"
+          + " batch on more cores, an idle machine (see the load average below).",
       "unsigned pipelined append",
-      "The log-client signs every record even for logs without a writer key (openWriter always takes a key), so the"
-          + " signing rate caps it; and a stack profile of the simulator under 256 appends in flight showed its threads"
-          + " mostly parked or in epoll wait: the rate is bound by thread wake-ups per PDU, slow on a loaded machine."
-          + " Would reach it: an unsigned writer mode, datum lists per APPEND, fewer thread hops in the simulator"
-          + " (router and log server on one event loop).",
+      "One datum per APPEND; the JMH thread, the client's event loop and the simulator's TCP and router/log-server"
+          + " loops share 2 cores, so the rate depends on how many PDUs each wake-up carries and on other load."
+          + " Would reach it: appendBatch (datum lists per APPEND), an idle machine (see the load average below).",
       "simulator append",
-      "Bound by thread wake-ups per PDU (client loop -> router loop -> log-server loop and back), not by CPU: a stack"
-          + " profile showed the threads mostly idle. Would reach it: run router and log server on one event loop,"
-          + " flush once per read batch, datum lists per APPEND.",
+      "The bare client batches its writes (one flush per drain), so a miss means the simulator's two threads (TCP"
+          + " loop, router + log-server loop) did not get the CPU: check the load average below and the error bars."
+          + " Would reach it: an idle machine, datum lists per APPEND.",
       "simulator range read",
       "By default the simulator answers a range read with one ACK_CONTENT PDU per record (as the reference does),"
           + " each routed through the router thread. Would reach it: the simulator's packContent mode (packed=true"
@@ -389,8 +387,9 @@ public final class Report {
       "With 256 in flight the rate is capped by the append pipeline's throughput (see the appends above), not by the"
           + " injected latency; 100x needs that pipeline to sustain >= 100 x the 1-in-flight rate (~10k rec/s).",
       "subscription delivery lag",
-      "Delivery crosses the log-server, router and client threads; on a loaded 2-core machine each wake-up can wait"
-          + " for a time slice. Would reach it: fewer thread hops (one event loop for router and log server).",
+      "The figure is an upper bound (append round trip plus delivery). Delivery crosses the simulator's and the"
+          + " subscriber's threads; on a loaded 2-core machine each wake-up can wait for a time slice. Would reach it:"
+          + " an idle machine; delivery without a thread hand-off in the client.",
       "warm-cache sequential read",
       "Not profiled. The 1 MiB arraycopy stays in the CPU caches, while this read streams 64 MiB of cached chunks"
           + " from main memory (compare ReferenceBenchmark.arraycopy64MiB) and each 1 MiB read does ~17 chunk"
