@@ -36,7 +36,7 @@ public class SimulatorRawBenchmark {
   static final int RANGE = 500;
   static final int RECORDS = 2_000;
   /** How long the append benchmarks prime the JIT before JMH's warm-up ({@link JitPrimer}). */
-  static final long PRIME_MILLIS = 3_000;
+  static final long PRIME_MILLIS = 2_000;
 
   /** State of the append benchmark. */
   @State(Scope.Benchmark)

@@ -20,6 +20,7 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.gdpstore.wire.proto.GdpDatum;
 import org.gdpstore.wire.proto.GdpSignature;
 import org.gdpstore.wire.proto.GdpTimestamp;
+import org.gdpstore.wire.testing.Trials;
 import org.junit.jupiter.api.Test;
 
 /** Key entries (spec 5.5) and gdpstore's Ed25519 keys and record signatures (design section 2). */
@@ -115,6 +116,31 @@ class KeysTest {
       flipped[bit / 8] ^= (byte) (1 << (bit % 8));
       assertThat(Ed25519Keys.verify(RFC_PUBLIC_2, RFC_MSG_2, flipped)).as("bit %d", bit).isFalse();
     }
+  }
+
+  /**
+   * verify() keeps decoded public keys; its answers must stay those of BouncyCastle's raw-key
+   * verification, for a key seen before, a key whose caller array changed afterwards, tampered
+   * keys (often not on the curve) and tampered signatures and messages.
+   */
+  @Test
+  void cachedKeyVerificationAgreesWithRawKeyVerification() {
+    Trials.run(0xED25519L, 300, (r, i) -> {
+      Ed25519Keys keys = Ed25519Keys.fromSeed(Trials.bytes(r, 32));
+      byte[] msg = Trials.bytes(r, 32);
+      byte[] sig = keys.sign(msg);
+      byte[] pk = keys.publicKey();
+      assertThat(Ed25519Keys.verify(pk, msg, sig)).isTrue();
+      switch (r.nextInt(4)) {
+        case 0 -> pk[r.nextInt(32)] ^= (byte) (1 << r.nextInt(8)); // same array, changed after caching
+        case 1 -> sig[r.nextInt(64)] ^= (byte) (1 << r.nextInt(8));
+        case 2 -> msg[r.nextInt(32)] ^= (byte) (1 << r.nextInt(8));
+        default -> { } // untouched: second call hits the cache
+      }
+      boolean raw = org.bouncycastle.math.ec.rfc8032.Ed25519.verify(sig, 0, pk, 0, msg, 0, msg.length);
+      assertThat(Ed25519Keys.verify(pk, msg, sig)).isEqualTo(raw);
+      assertThat(Ed25519Keys.verify(pk.clone(), msg, sig)).isEqualTo(raw);
+    });
   }
 
   @Test
