@@ -356,6 +356,35 @@ abstract class LogClientContractTest {
     s.close();
   }
 
+  /**
+   * A server ends a subscription that is not refreshed within its timeout (the reference after
+   * 180 s, here 1 s) even while records flow; the client's periodic refresh keeps it alive, and
+   * the re-sent SUBSCRIBEs neither lose nor repeat a record.
+   */
+  @Test
+  void periodicRefreshOutlivesTheServersSubscriptionTimeout() throws Exception {
+    sim.close();
+    sim = GdpSimulator.builder().inProcess().loopbackTcp(0).subscriptionTimeout(Duration.ofSeconds(1)).start();
+    GdpClient c = track(clientBuilder().subscriptionRefresh(Duration.ofMillis(250)).build());
+    LogInfo info = newLog(c);
+    LogWriter w = c.openWriter(info.name(), keys);
+    List<String> got = new CopyOnWriteArrayList<>();
+    Subscription s = c.openReader(info.name()).subscribe(0, rec -> got.add(text(rec)));
+    List<String> sent = new ArrayList<>();
+    long end = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+    for (int i = 1; System.nanoTime() < end; i++) {
+      sent.add("r" + i);
+      w.append(bytes("r" + i));
+      Thread.sleep(50);
+    }
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (got.size() < sent.size() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(got).containsExactlyElementsOf(sent);
+    s.close();
+  }
+
   @Test
   void relativeStartsCountBackFromTheEnd() throws Exception {
     GdpClient c = client();

@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -62,6 +63,9 @@ public final class GdpSimulator implements AutoCloseable {
   public static final String DEFAULT_SERVER_NAME = "gdpstore.sim.gdplogd";
   /** The reference's default creation-service name (spec 4.2); CREATE sent there is accepted too. */
   public static final String CREATION_SERVICE_NAME = "edu.berkeley.eecs.gdp.service.creation";
+
+  /** The reference's {@code swarm.gdp.subscr.timeout} (spec 3.5.7). */
+  public static final Duration DEFAULT_SUBSCRIPTION_TIMEOUT = Duration.ofSeconds(180);
 
   private static final long QUIET_PERIOD_MS = 20;
 
@@ -279,7 +283,7 @@ public final class GdpSimulator implements AutoCloseable {
         this::crashAndRestartAsync, client -> {
           Channel c = router.routeOf(client);
           return c == null || router.isReady(c);
-        }, config.packContent);
+        }, config.packContent, config.subscriptionTimeout);
     Channel ch = new Bootstrap().group(logServerGroup != null ? logServerGroup : localGroup).channel(LocalChannel.class)
         // big read batches: more appends share one fsync
         .option(ChannelOption.RECVBUF_ALLOCATOR, new MessageBatches(1024))
@@ -377,6 +381,7 @@ public final class GdpSimulator implements AutoCloseable {
     private boolean routerOnly;
     private int maxRecordBytes = PduHeader.MAX_PAYLOAD_LENGTH;
     private boolean packContent;
+    private Duration subscriptionTimeout = DEFAULT_SUBSCRIPTION_TIMEOUT;
 
     private Builder() {}
 
@@ -390,6 +395,7 @@ public final class GdpSimulator implements AutoCloseable {
       b.routerOnly = routerOnly;
       b.maxRecordBytes = maxRecordBytes;
       b.packContent = packContent;
+      b.subscriptionTimeout = subscriptionTimeout;
       return b;
     }
 
@@ -454,6 +460,21 @@ public final class GdpSimulator implements AutoCloseable {
      */
     public Builder packContent(boolean pack) {
       this.packContent = pack;
+      return this;
+    }
+
+    /**
+     * How long a subscription lives after its last SUBSCRIBE (a refresh re-sends it); deliveries do
+     * not extend it. When it runs out the subscription ends silently, as the reference gdplogd's does
+     * after {@code swarm.gdp.subscr.timeout} (spec 3.5.7: 180 s by default, so clients refresh every
+     * 60 s). {@link Duration#ZERO} keeps subscriptions until they are cancelled or their client goes.
+     */
+    public Builder subscriptionTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("subscriptionTimeout must be >= 0, got " + timeout);
+      }
+      this.subscriptionTimeout = timeout;
       return this;
     }
 

@@ -2,6 +2,7 @@ package org.gdpstore.sim;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -10,10 +11,12 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -jar simulator/target/gdp-simulator.jar [--listen HOST:PORT] [--data DIR] [--server-name NAME]
  *                                             [--router-only] [--max-record-bytes N] [--pack-content]
+ *                                             [--subscription-timeout SECONDS]
  * </pre>
  *
  * Defaults: {@code --listen 127.0.0.1:8009} (port 0 picks a free one), in memory, server name
- * {@value GdpSimulator#DEFAULT_SERVER_NAME}. Prints one line
+ * {@value GdpSimulator#DEFAULT_SERVER_NAME}, subscriptions expire 180 s after their last SUBSCRIBE
+ * (0 = never). Prints one line
  * {@code gdp-simulator listening on HOST:PORT server-name NAME (GDPNAME)} once it accepts
  * connections, and exits cleanly on SIGTERM / SIGINT.
  */
@@ -32,6 +35,7 @@ public final class GdpSimulatorMain {
         case "--router-only" -> b.routerOnly();
         case "--max-record-bytes" -> b.maxRecordBytes(Integer.parseInt(value(args, ++i, a)));
         case "--pack-content" -> b.packContent(true);
+        case "--subscription-timeout" -> b.subscriptionTimeout(seconds(value(args, ++i, a), a));
         case "-h", "--help" -> {
           System.out.println(usage());
           return;
@@ -88,6 +92,19 @@ public final class GdpSimulatorMain {
     return args[i];
   }
 
+  private static Duration seconds(String s, String option) {
+    try {
+      long n = Long.parseLong(s);
+      if (n >= 0) {
+        return Duration.ofSeconds(n);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    fail(option + " needs a number of seconds >= 0, got " + s);
+    return null; // not reached: fail exits
+  }
+
   private static void fail(String msg) {
     System.err.println("gdp-simulator: " + msg);
     System.err.println(usage());
@@ -96,6 +113,6 @@ public final class GdpSimulatorMain {
 
   private static String usage() {
     return "usage: java -jar gdp-simulator.jar [--listen HOST:PORT] [--data DIR] [--server-name NAME]"
-        + " [--router-only] [--max-record-bytes N] [--pack-content]";
+        + " [--router-only] [--max-record-bytes N] [--pack-content] [--subscription-timeout SECONDS]";
   }
 }

@@ -78,6 +78,39 @@ class SingleWriterTest {
     }
   }
 
+  /**
+   * APPENDs that arrive together have their signatures checked together, in parallel: each still
+   * gets its own verdict, in order, and a bad one stops the records after it (they would leave a
+   * gap).
+   */
+  @Test
+  void appendsReadInOneBatchAreJudgedOneByOne() {
+    Ed25519Keys owner = Ed25519Keys.fromSeed(new byte[32]);
+    Ed25519Keys intruder = Ed25519Keys.generate(new SecureRandom(new byte[] {2}));
+    LogMetadata md = Cmds.signedMetadata("batch-signed-log", owner);
+    GdpName log = md.logName();
+    try (TestClient c = TestClient.local(sim, "sw-batch-client")) {
+      assertThat(c.call(sim.serverName(), Cmds.create(md)).getCmd()).isEqualTo(MsgCode.ACK_CREATED);
+      List<GdpMessage> appends = new java.util.ArrayList<>();
+      for (int recno = 1; recno <= 8; recno++) {
+        Ed25519Keys signer = recno == 5 ? intruder : owner;
+        appends.add(Cmds.append(100 + recno, Cmds.signed(Cmds.datum(recno, "r" + recno), md, signer)));
+      }
+      c.sendAll(log, appends);
+      java.util.Map<Integer, Integer> answers = new java.util.TreeMap<>();
+      for (int i = 0; i < 8; i++) {
+        GdpMessage m = c.nextEnvelope().message();
+        answers.put(m.getRid() - 100, m.getCmd());
+      }
+      assertThat(answers).containsExactly(
+          java.util.Map.entry(1, MsgCode.ACK_SUCCESS), java.util.Map.entry(2, MsgCode.ACK_SUCCESS),
+          java.util.Map.entry(3, MsgCode.ACK_SUCCESS), java.util.Map.entry(4, MsgCode.ACK_SUCCESS),
+          java.util.Map.entry(5, MsgCode.NAK_C_UNAUTH), java.util.Map.entry(6, MsgCode.NAK_C_FORBIDDEN),
+          java.util.Map.entry(7, MsgCode.NAK_C_FORBIDDEN), java.util.Map.entry(8, MsgCode.NAK_C_FORBIDDEN));
+      assertThat(nrecs(c, log)).isEqualTo(4);
+    }
+  }
+
   @Test
   void writerKeyPreferenceWpkOverOpk() {
     Ed25519Keys owner = Ed25519Keys.fromSeed(new byte[32]);

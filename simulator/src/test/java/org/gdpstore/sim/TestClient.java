@@ -139,6 +139,14 @@ final class TestClient implements AutoCloseable {
     channel.writeAndFlush(new GdpEnvelope(dst, name, msg)).syncUninterruptibly();
   }
 
+  /** Sends messages to {@code dst} with one flush, so that they travel (and are read) together. */
+  void sendAll(GdpName dst, List<GdpMessage> msgs) {
+    for (GdpMessage m : msgs) {
+      channel.write(new GdpEnvelope(dst, name, m));
+    }
+    channel.flush();
+  }
+
   /** Sends bytes as they are. */
   void sendBytes(byte[] bytes) {
     channel.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(bytes)).syncUninterruptibly();

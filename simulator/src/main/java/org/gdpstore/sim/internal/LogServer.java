@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.EpStat;
 import org.gdpstore.wire.GdpEnvelope;
 import org.gdpstore.wire.GdpMessageException;
@@ -28,6 +29,7 @@ import org.gdpstore.wire.MsgCode;
 import org.gdpstore.wire.Pdu;
 import org.gdpstore.wire.PduHeader;
 import org.gdpstore.wire.PduType;
+import org.gdpstore.wire.RecordDigest;
 import org.gdpstore.wire.proto.AckContent;
 import org.gdpstore.wire.proto.AckEndOfResults;
 import org.gdpstore.wire.proto.AckSuccess;
@@ -74,6 +76,10 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   private final Runnable onSyncFailure;
   private final Map<GdpName, SimLog> logs = new LinkedHashMap<>();
   private final List<Object> pending = new ArrayList<>();
+  /** Messages of the current read batch, handled at its end ({@link #channelRead}). */
+  private final List<Object> inbox = new ArrayList<>();
+  /** Signature checks done ahead for the batch being handled, by datum identity. */
+  private final Map<GdpDatum, Verified> preverified = new java.util.IdentityHashMap<>();
   private final Set<LogFile> dirty = new LinkedHashSet<>();
   /** Multi-record answers (range reads, subscription replays) still being sent, served round-robin. */
   private final java.util.ArrayDeque<Stream> streams = new java.util.ArrayDeque<>();
@@ -81,6 +87,9 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   private boolean pumpScheduled;
   private ChannelHandlerContext ctx;
   private boolean closed;
+  /** Zero: subscriptions never expire. */
+  private final long subscriptionTimeoutNanos;
+  private java.util.concurrent.ScheduledFuture<?> expirySweep;
 
   /** Records one stream sends before the next stream's turn. */
   static final int CHUNK = 64;
@@ -94,11 +103,15 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
    *     long answers to a client that cannot pause instead of piling up in memory
    * @param packContent answer range reads and subscription replays with as many records per
    *     ACK_CONTENT as fit one PDU (the reference sends one record per ACK_CONTENT)
+   * @param subscriptionTimeout how long a subscription lives after its last SUBSCRIBE, or zero for
+   *     ever; checked at each delivery and by a periodic sweep, as the reference does
    */
   public LogServer(GdpName serverName, GdpName creationAlias, Path dataDir, int maxRecordBytes,
                    StorageFaults storageFaults, Runnable onSyncFailure,
-                   java.util.function.Predicate<GdpName> clientReady, boolean packContent) throws IOException {
+                   java.util.function.Predicate<GdpName> clientReady, boolean packContent,
+                   java.time.Duration subscriptionTimeout) throws IOException {
     this.clientReady = clientReady;
+    this.subscriptionTimeoutNanos = subscriptionTimeout.toNanos();
     this.packContent = packContent;
     this.serverName = serverName;
     this.creationAlias = creationAlias;
@@ -219,12 +232,100 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       ctx.write(Pdu.advertise(n, serverName), ctx.voidPromise());
     }
     ctx.flush();
+    if (subscriptionTimeoutNanos > 0) {
+      // the reference sweeps every ~15 s; a short timeout (tests) is swept proportionally sooner
+      long every = Math.max(1_000_000, Math.min(java.util.concurrent.TimeUnit.SECONDS.toNanos(15),
+          subscriptionTimeoutNanos / 4));
+      expirySweep = ctx.executor().scheduleAtFixedRate(this::expireSubscriptions, every, every,
+          java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
     ctx.fireChannelActive();
   }
 
+  /**
+   * Messages are taken in as a read batch and handled, in order, at the end of the batch: first the
+   * signatures of all the batch's APPENDs to signed logs are checked in parallel
+   * ({@link #preverify}), which keeps both cores busy, then every message is handled one by one as
+   * before. Answers went out at the end of the batch anyway ({@link #commit}).
+   */
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     this.ctx = ctx;
+    inbox.add(msg);
+  }
+
+  private void drainInbox() {
+    if (inbox.isEmpty()) {
+      return;
+    }
+    List<Object> batch = new ArrayList<>(inbox);
+    inbox.clear();
+    try {
+      if (!closed) {
+        preverify(batch);
+      }
+      for (Object msg : batch) {
+        process(msg);
+      }
+    } finally {
+      preverified.clear();
+    }
+  }
+
+  /**
+   * Checks the Ed25519 signatures of the batch's APPEND datums to signed logs on all cores (the
+   * calling event loop takes part) and remembers each result, with the record hash, for
+   * {@link #append}. Hashing stays on this thread ({@link RecordDigest} is not thread-safe); only
+   * the signature checks, ~60 us each, run in parallel. Other key types, and datums of a log that
+   * does not exist yet (created later in the batch), are checked in line as before.
+   */
+  private void preverify(List<Object> batch) {
+    List<GdpDatum> datums = new ArrayList<>();
+    List<SimLog> owners = new ArrayList<>();
+    List<byte[]> keys = new ArrayList<>();
+    List<byte[]> hashes = new ArrayList<>();
+    for (Object msg : batch) {
+      if (msg instanceof GdpEnvelope env && env.cmd() == MsgCode.CMD_APPEND && env.message().hasCmdAppend()) {
+        SimLog log = logs.get(env.dst());
+        byte[] key = log == null ? null : ed25519Key(log);
+        if (key != null) {
+          for (GdpDatum d : env.message().getCmdAppend().getDl().getDList()) {
+            datums.add(d);
+            owners.add(log);
+            keys.add(key);
+            hashes.add(log.digest.recordHash(d));
+          }
+        }
+      }
+    }
+    if (datums.size() < 2) {
+      return;
+    }
+    boolean[] ok = new boolean[datums.size()];
+    java.util.stream.IntStream.range(0, ok.length).parallel().forEach(i -> {
+      GdpDatum d = datums.get(i);
+      ok[i] = d.hasSig() && Ed25519Keys.verify(keys.get(i), hashes.get(i), d.getSig().getSig().toByteArray());
+    });
+    for (int i = 0; i < ok.length; i++) {
+      preverified.put(datums.get(i), new Verified(owners.get(i), hashes.get(i), ok[i]));
+    }
+  }
+
+  /** The raw Ed25519 writer key of a log whose signatures are over its own record hash, else null. */
+  private static byte[] ed25519Key(SimLog log) {
+    KeyEntry k = log.writerKey;
+    try {
+      return k != null && k.keyType() == KeyEntry.KEY_ED25519 && k.digestName().equals(log.digest.algorithm())
+          ? k.ed25519RawKey() : null;
+    } catch (IllegalArgumentException e) {
+      return null; // unusable key entry: the in-line check refuses the records
+    }
+  }
+
+  /** A datum's record hash and signature check, done ahead by {@link #preverify} for that log. */
+  private record Verified(SimLog log, byte[] hash, boolean ok) {}
+
+  private void process(Object msg) {
     try {
       if (closed) {
         return;
@@ -248,12 +349,14 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    drainInbox();
     commit();
     ctx.fireChannelReadComplete();
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    drainInbox(); // what came before the bad PDU is answered first
     if (cause instanceof GdpMessageException e) {
       // a client sent a REGULAR PDU whose payload is not a GdpMessage: tell it, keep serving others
       GdpMessage fake = GdpMessage.newBuilder().setCmd(MsgCode.CMD_NONE).setRid(e.rid()).build();
@@ -267,6 +370,10 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    releaseInbox();
+    if (expirySweep != null) {
+      expirySweep.cancel(false);
+    }
     closeFiles();
     ctx.fireChannelInactive();
   }
@@ -274,6 +381,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   /** Drops everything without syncing, as a crash would. Called on the event loop. */
   public void crash() {
     closed = true;
+    releaseInbox();
     for (Object o : pending) {
       ReferenceCountUtil.release(o); // prebuilt PDUs hold buffers
     }
@@ -281,6 +389,13 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     dirty.clear();
     streams.clear();
     closeFiles();
+  }
+
+  private void releaseInbox() {
+    for (Object o : inbox) {
+      ReferenceCountUtil.release(o);
+    }
+    inbox.clear();
   }
 
   private void closeFiles() {
@@ -520,6 +635,9 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
 
     @Override
     public boolean emit(int max) {
+      if (!sub.cancelled && expired(sub, System.nanoTime())) {
+        cancel(log, x -> x == sub);
+      }
       if (sub.cancelled || logs.get(log.name) != log) {
         return true;
       }
@@ -837,7 +955,12 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
             + " bytes exceeds the limit of " + maxRecordBytes, recno);
         return;
       }
-      byte[] hash = log.digest.recordHash(d); // once per datum: dedupe and storage both use it
+      Verified pre = preverified.get(d);
+      if (pre != null && pre.log() != log) {
+        pre = null;
+      }
+      // once per datum: dedupe, storage and the signature check all use it
+      byte[] hash = pre != null ? pre.hash() : log.digest.recordHash(d);
       if (recno < next) {
         boolean same = recno <= nrecs ? log.hashEquals(recno, hash)
             : java.util.Arrays.equals(SimLog.stored32(newHashes.get((int) (recno - nrecs - 1))), SimLog.stored32(hash));
@@ -852,7 +975,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
             + next, recno);
         return;
       }
-      if (log.writerKey != null && !log.digest.verify(d, log.writerKey)) {
+      if (log.writerKey != null && !(pre != null ? pre.ok() : log.digest.verify(d, log.writerKey))) {
         nak(env, MsgCode.NAK_C_UNAUTH, EpStat.CRYPTO_BAD_SIGNATURE, "record " + recno
             + (d.hasSig() && !d.getSig().getSig().isEmpty() ? " has a bad signature" : " is not signed")
             + " (the log has a writer key)", recno);
@@ -1010,12 +1133,32 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   }
 
   private void deliverLive(SimLog log, GdpDatum d) {
+    long now = System.nanoTime();
     for (SimLog.Subscription s : new ArrayList<>(log.subscriptions)) {
+      if (expired(s, now)) {
+        cancel(log, x -> x == s);
+        continue;
+      }
       if (s.catchingUp || d.getRecno() < s.next || (s.minTs != null && SimLog.compareTs(d.getTs(), s.minTs) < 0)) {
         continue; // a replay in progress picks the record up itself
       }
       s.next = d.getRecno() + 1;
       send(log, s, d.getRecno());
+    }
+  }
+
+  private boolean expired(SimLog.Subscription s, long now) {
+    return subscriptionTimeoutNanos > 0 && now - s.subscribedAt > subscriptionTimeoutNanos;
+  }
+
+  /** The periodic sweep: ends, silently, every subscription not refreshed within the timeout. */
+  private void expireSubscriptions() {
+    if (closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (SimLog l : logs.values()) {
+      cancel(l, s -> expired(s, now));
     }
   }
 

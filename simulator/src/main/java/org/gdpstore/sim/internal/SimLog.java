@@ -234,6 +234,8 @@ final class SimLog {
     /** For subscriptions by time: the records with {@code ts >= minTs} at subscribe time, in time order. */
     List<Long> replay;
     int replayIndex;
+    /** System.nanoTime() of the SUBSCRIBE (a refresh creates a new subscription): expiry counts from here. */
+    final long subscribedAt = System.nanoTime();
 
     Subscription(GdpName client, int rid, long remaining, long next, GdpTimestamp minTs,
                  org.gdpstore.wire.proto.GdpMessage command) {
