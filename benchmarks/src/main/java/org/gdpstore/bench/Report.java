@@ -368,10 +368,10 @@ public final class Report {
   static final Map<String, String> MISS_NOTES = Map.of(
       "signed append",
       "The simulator verifies every record (~60 us each). Checked on its one log-server thread, that alone caps the"
-          + " rate near raw verification, and the thread's other work pushed it to ~0.66x. Since session 2 the"
-          + " simulator checks the signatures of each read batch on all cores (a re-run with the full run's settings:"
-          + " 1.13x in-process, 0.88x over TCP, benchmarks/results/signed-append-rerun.md); results older than that"
-          + " change show the old figure. Would also help: datum lists per APPEND (appendBatch), an idle machine.",
+          + " rate near raw verification, and the thread's other work pushed it to ~0.66x. Would reach it: checking"
+          + " the signatures of each read batch on all cores, which the simulator does since session 2 (a re-run with"
+          + " the full run's settings: 1.13x in-process, 0.88x over TCP, benchmarks/results/signed-append-rerun.md;"
+          + " results older than that change show the old figure); also datum lists per APPEND, an idle machine.",
       "unsigned pipelined append",
       "One datum per APPEND; the JMH thread, the client's event loop and the simulator's TCP and router/log-server"
           + " loops share 2 cores, so the rate depends on how many PDUs each wake-up carries and on other load."
