@@ -8,7 +8,7 @@ import org.gdpstore.fs.CommitResult;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.fs.FsOptions;
 import org.gdpstore.fs.GdpFileSystem;
-import org.gdpstore.fs.RandomAccessFile;
+import org.gdpstore.fs.GdpRandomAccessFile;
 import org.gdpstore.fs.Transaction;
 import org.gdpstore.fs.WritableFile;
 import org.gdpstore.wire.GdpName;
@@ -112,7 +112,7 @@ public class FsBenchmark {
   /** A 64 MiB file, read once to fill a cache that holds it. */
   @State(Scope.Thread)
   public static class SeqReadState extends Fs {
-    RandomAccessFile file;
+    GdpRandomAccessFile file;
     final java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(MiB);
     long offset;
 
@@ -156,7 +156,7 @@ public class FsBenchmark {
     public String cache;
 
     GdpFileSystem reader;
-    RandomAccessFile file;
+    GdpRandomAccessFile file;
     final java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4096);
     final SplittableRandom random = new SplittableRandom(11);
 

@@ -6,26 +6,22 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.gdpstore.client.GdpException;
-import org.gdpstore.client.LogReader;
-import org.gdpstore.client.LogRecord;
 import org.gdpstore.fs.FileStatistics;
 import org.gdpstore.fs.FsCode;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.fs.FsSnapshot;
 import org.gdpstore.fs.GdpFileSystem;
-import org.gdpstore.fs.RandomAccessFile;
-import org.gdpstore.fs.ReadOps;
+import org.gdpstore.fs.PathChange;
+import org.gdpstore.fs.VerifyReport;
+import org.gdpstore.fs.GdpRandomAccessFile;
+import org.gdpstore.fs.ReadableFileSystem;
 import org.gdpstore.fs.Transaction;
 import org.gdpstore.fs.WritableFile;
-import org.gdpstore.wire.GdpName;
-import org.gdpstore.wire.KeyEntry;
-import java.util.function.Function;
 
 /**
  * {@link RemoteFs} on the fs-engine's {@link GdpFileSystem}. Engine failures ({@link FsException}
@@ -34,15 +30,10 @@ import java.util.function.Function;
  */
 final class EngineFs implements RemoteFs {
   private final GdpFileSystem fs;
-  private final Function<GdpName, LogReader> readers;
 
-  /**
-   * @param fs the filesystem; owned by the backend, which closes it
-   * @param readers shared verifying readers of raw logs (for history and verification)
-   */
-  EngineFs(GdpFileSystem fs, Function<GdpName, LogReader> readers) {
+  /** @param fs the filesystem; owned by the backend, which closes it */
+  EngineFs(GdpFileSystem fs) {
     this.fs = fs;
-    this.readers = readers;
   }
 
   /** An engine failure as a user error. */
@@ -95,7 +86,7 @@ final class EngineFs implements RemoteFs {
     return t.isAfter(MAX_TIME) ? MAX_TIME : t;
   }
 
-  static Optional<Entry> find(ReadOps ops, String path) {
+  static Optional<Entry> find(ReadableFileSystem ops, String path) {
     FileStatistics st;
     try {
       st = ops.stat(path);
@@ -142,12 +133,12 @@ final class EngineFs implements RemoteFs {
     }
   }
 
-  /** Sequential reads of a {@link RandomAccessFile} (verified by the engine). */
+  /** Sequential reads of a {@link GdpRandomAccessFile} (verified by the engine). */
   private static final class FileInput extends InputStream {
-    private final RandomAccessFile file;
+    private final GdpRandomAccessFile file;
     private long offset;
 
-    FileInput(RandomAccessFile file) {
+    FileInput(GdpRandomAccessFile file) {
       this.file = file;
     }
 
@@ -268,93 +259,56 @@ final class EngineFs implements RemoteFs {
     });
   }
 
-  /** Everything under {@code path} in a snapshot: path -> statistics (files and directories). */
-  private static TreeMap<String, FileStatistics> walk(ReadOps ops, String path) {
-    TreeMap<String, FileStatistics> out = new TreeMap<>();
-    FileStatistics st;
-    try {
-      st = ops.stat(path);
-    } catch (FsException e) {
-      return out;
-    }
-    out.put(path, st);
-    if (st.isDirectory()) {
-      for (String name : run(() -> ops.getChildren(path))) {
-        out.putAll(walk(ops, FsCommands.join(path, name)));
-      }
-    }
-    return out;
-  }
-
   @Override
   public List<HistoryEntry> history(String path) {
-    List<Long> commits = new ArrayList<>(fs.commits());
-    if (!commits.contains(1L)) {
-      commits.add(0, 1L); // record 1: the filesystem's creation
+    // the engine answers from its per-path index; this only groups its changes by commit and words them
+    Map<Long, List<PathChange>> byCommit = new LinkedHashMap<>();
+    for (PathChange c : run(() -> fs.history(path))) {
+      byCommit.computeIfAbsent(c.recno(), r -> new ArrayList<>()).add(c);
     }
-    List<HistoryEntry> out = new ArrayList<>();
-    TreeMap<String, FileStatistics> before = new TreeMap<>();
     boolean whole = path.equals("/");
-    try {
-      LogReader dir = readers.apply(fs.rootName());
-      String signer = dir.metadata().writerKey().map(EngineFs::keyHex).orElse("(unsigned)");
-      for (long c : commits) {
-        TreeMap<String, FileStatistics> now = c == 1 ? new TreeMap<>() : walk(run(() -> fs.at(c)), path);
-        if (whole) {
-          now.remove("/");
+    List<HistoryEntry> out = new ArrayList<>();
+    for (List<PathChange> changes : byCommit.values()) {
+      PathChange first = changes.get(0);
+      String change = first.recno() == 1 && whole ? "created the filesystem" : summary(changes);
+      if (change.isEmpty()) {
+        if (!whole) {
+          continue;
         }
-        String change = diff(before, now);
-        before = now;
-        if (c == 1) {
-          if (!whole) {
-            continue;
-          }
-          change = "created the filesystem";
-        } else if (change.isEmpty()) {
-          if (!whole) {
-            continue;
-          }
-          change = "no file changes (key-value pairs)";
-        }
-        LogRecord rec = dir.read(c);
-        out.add(new HistoryEntry(c, rec.timestamp(), signer + (rec.verified() ? " (verified)" : " (NOT verified)"),
-            HexFormat.of().formatHex(rec.recordHashBytes()), change));
+        change = "no file changes (key-value pairs)";
       }
-    } catch (GdpException e) {
-      throw GdpErrors.toCli(e, "directory log " + fs.rootName());
+      String signer = first.signer().isEmpty() ? "(unsigned)" : "ed25519:" + first.signer().substring(0, Math.min(16, first.signer().length()));
+      out.add(new HistoryEntry(first.recno(), first.time(), signer + (first.verified() ? " (verified)" : " (NOT verified)"),
+          first.recordHash(), change));
     }
     return out;
   }
 
-  /** First 16 hex digits of the raw key at the end of a key entry's DER. */
-  static String keyHex(KeyEntry k) {
-    ByteBuffer der = k.der().duplicate();
-    byte[] b = new byte[der.remaining()];
-    der.get(b);
-    String hex = HexFormat.of().formatHex(b, Math.max(0, b.length - 32), b.length);
-    return "ed25519:" + hex.substring(0, Math.min(16, hex.length()));
-  }
-
-  /** A short description of what changed between two walks: "+a/b ~c -d" (at most 4 names). */
-  static String diff(Map<String, FileStatistics> before, Map<String, FileStatistics> now) {
+  /** A short description of one commit's file changes: "+a/b ~c -d" (at most 4 names). */
+  static String summary(List<PathChange> changes) {
     List<String> parts = new ArrayList<>();
     int added = 0;
     int changed = 0;
     int removed = 0;
-    for (var e : now.entrySet()) {
-      FileStatistics old = before.get(e.getKey());
-      if (old == null) {
-        added++;
-        parts.add("+" + e.getKey() + (e.getValue().isDirectory() ? "/" : " (" + Sizes.human(e.getValue().length()) + ")"));
-      } else if (!old.equals(e.getValue()) && !e.getValue().isDirectory()) {
-        changed++;
-        parts.add("~" + e.getKey() + " (" + Sizes.human(e.getValue().length()) + ")");
+    for (PathChange c : changes) {
+      if (c.path().startsWith("kv:") || c.path().equals("/")) {
+        continue;
       }
-    }
-    for (var e : before.entrySet()) {
-      if (!now.containsKey(e.getKey())) {
-        removed++;
-        parts.add("-" + e.getKey() + (e.getValue().isDirectory() ? "/" : ""));
+      switch (c.kind()) {
+        case CREATED -> {
+          added++;
+          parts.add("+" + c.path() + (c.directory() ? "/" : " (" + Sizes.human(c.size()) + ")"));
+        }
+        case MODIFIED -> {
+          if (!c.directory()) {
+            changed++;
+            parts.add("~" + c.path() + " (" + Sizes.human(c.size()) + ")");
+          }
+        }
+        case DELETED -> {
+          removed++;
+          parts.add("-" + c.path() + (c.directory() ? "/" : ""));
+        }
       }
     }
     if (parts.isEmpty()) {
@@ -368,60 +322,16 @@ final class EngineFs implements RemoteFs {
 
   @Override
   public VerifyReport verify(String path) {
-    List<String> problems = new ArrayList<>();
-    long records = 0;
-    // the directory log: every record's signature and hash, through a verifying reader
     try {
-      LogReader dir = readers.apply(fs.rootName());
-      long last = dir.lastRecno();
-      for (long next = 1; next <= last; ) {
-        List<LogRecord> got;
-        try {
-          got = dir.readRange(next, (int) Math.min(128, last - next + 1));
-        } catch (GdpException e) {
-          problems.add("directory log record " + next + ": " + e.getMessage());
-          next++;
-          continue;
-        }
-        if (got.isEmpty()) {
-          break;
-        }
-        for (LogRecord r : got) {
-          records++;
-          if (!r.verified()) {
-            problems.add("directory log record " + r.recno() + " carries no verifiable signature");
-          }
-          next = r.recno() + 1;
-        }
+      return fs.verify(path); // directory records of the path's commits, and its content
+    } catch (FsException e) {
+      if (e.code() == FsCode.NOT_FOUND || e.code() == FsCode.FAILED_PRECONDITION) {
+        throw CliException.notFound("no such file or directory: " + path);
       }
+      throw toCli(e);
     } catch (GdpException e) {
-      problems.add("directory log: " + e.getMessage());
+      throw GdpErrors.toCli(e, null);
     }
-    // every file under the path: its chunk records (signatures) and its whole-content hash
-    long files = 0;
-    long bytes = 0;
-    FsSnapshot snap = fs.snapshot();
-    for (var e : walk(snap, path).entrySet()) {
-      if (e.getValue().isDirectory()) {
-        continue;
-      }
-      files++;
-      try (RandomAccessFile f = snap.newRandomAccessFile(e.getKey())) {
-        ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
-        long off = 0;
-        int n;
-        while ((n = f.read(off, buf.clear())) > 0) {
-          off += n;
-        }
-        bytes += off;
-      } catch (FsException ex) {
-        problems.add(e.getKey() + ": " + ex.getMessage());
-      }
-    }
-    if (files == 0 && walk(snap, path).isEmpty()) {
-      throw CliException.notFound("no such file or directory: " + path);
-    }
-    return new VerifyReport(records, files, bytes, problems);
   }
 
   @Override

@@ -491,14 +491,12 @@ final class FsCommands {
     int execute() throws Exception {
       GdpPath p = GdpPath.parse(GdpPath.isRemote(path) ? path : GdpPath.SCHEME + path);
       try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
-        RemoteFs.VerifyReport r = fs.verify(p.path());
-        for (String problem : r.problems()) {
-          env().out().println("FAILED: " + problem);
-        }
-        String counts = r.records() + " directory records, " + r.files() + " file" + (r.files() == 1 ? "" : "s")
+        org.gdpstore.fs.VerifyReport r = fs.verify(p.path());
+        r.failures().forEach((what, why) -> env().out().println("FAILED: " + what + ": " + why));
+        String counts = r.directoryRecords() + " directory records, " + r.entries() + " file" + (r.entries() == 1 ? "" : "s")
             + " (" + Sizes.human(r.bytes()) + ")";
-        if (!r.problems().isEmpty()) {
-          throw CliException.integrity("verification of " + p + " failed: " + r.problems().size() + " problem(s) in " + counts);
+        if (!r.failures().isEmpty()) {
+          throw CliException.integrity("verification of " + p + " failed: " + r.failures().size() + " problem(s) in " + counts);
         }
         env().out().println("verified " + p + ": " + counts + "; every signature and hash is good");
       }

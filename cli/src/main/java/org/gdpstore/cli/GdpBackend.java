@@ -183,7 +183,7 @@ final class GdpBackend implements Backend {
       GdpFileSystem fs = GdpFileSystem.mkfs(client, writer, FsOptions.DEFAULT);
       opened.add(fs);
       filesystems.put(fs.rootName(), fs);
-      return new EngineFs(fs, this::reader);
+      return new EngineFs(fs);
     } catch (FsException e) {
       throw EngineFs.toCli(e);
     }
@@ -200,7 +200,7 @@ final class GdpBackend implements Backend {
         opened.add(fs);
         filesystems.put(root, fs);
       }
-      return new EngineFs(fs, this::reader);
+      return new EngineFs(fs);
     } catch (FsException e) {
       throw EngineFs.toCli(e);
     }

@@ -57,9 +57,6 @@ interface RemoteFs extends AutoCloseable {
   /** One record of history: record number, time, signer, record hash and what it changed. */
   record HistoryEntry(long recno, Instant time, String signer, String hash, String summary) {}
 
-  /** The result of {@link #verify}: records and bytes checked, and the problems found. */
-  record VerifyReport(long records, long files, long bytes, List<String> problems) {}
-
   /** The name of the root directory log (printable). */
   String rootName();
 
@@ -76,7 +73,8 @@ interface RemoteFs extends AutoCloseable {
   /** The history of {@code path} (the whole filesystem for "/"), oldest first. */
   List<HistoryEntry> history(String path) throws IOException;
 
-  VerifyReport verify(String path) throws IOException;
+  /** The engine's verification of {@code path} (directory records of its commits, its content). */
+  org.gdpstore.fs.VerifyReport verify(String path) throws IOException;
 
   void kvPut(String key, byte[] value) throws IOException;
 

@@ -306,10 +306,10 @@ final class MemoryBackend implements Backend {
       }
 
       @Override
-      public VerifyReport verify(String path) {
+      public org.gdpstore.fs.VerifyReport verify(String path) {
         long files = latest().values().stream().filter(n -> !n.dir()).count();
         long bytes = latest().values().stream().filter(n -> !n.dir()).mapToLong(n -> n.data().length).sum();
-        return new VerifyReport(versions.size(), files, bytes, List.of());
+        return new org.gdpstore.fs.VerifyReport(versions.size(), versions.size(), files, bytes, Map.of());
       }
 
       @Override

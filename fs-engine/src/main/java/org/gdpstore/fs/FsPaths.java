@@ -135,7 +135,8 @@ public final class FsPaths {
     return path.startsWith("/") || path.startsWith(SCHEME);
   }
 
-  static String stripScheme(String path) {
+  /** The path part of a {@code gdp://<root>/path} URI ({@code /} if none); other strings unchanged. */
+  public static String stripScheme(String path) {
     if (path.startsWith(SCHEME)) {
       String rest = path.substring(SCHEME.length());
       int slash = rest.indexOf('/');

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Objects;
 import org.gdpstore.client.GdpClient;
 import org.gdpstore.fs.internal.ClientLogStore;
+import org.gdpstore.fs.internal.FsEngine;
 import org.gdpstore.fs.internal.Glob;
 import org.gdpstore.fs.internal.LogStore;
+import org.gdpstore.fs.internal.WriteCalls;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 
@@ -25,64 +27,71 @@ import org.gdpstore.wire.GdpName;
  * wait for the log server. {@link #close()} aborts open transactions, publishes files still open
  * outside transactions and releases the logs; it is idempotent.
  */
-public final class GdpFileSystem extends BaseOps implements AutoCloseable {
+public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
+  private final FsEngine engine;
+  private final WriteCalls calls;
   private final KeyValueStore kv;
 
-  private GdpFileSystem(FsCore core) {
-    super(core);
-    this.kv = new KeyValueStore(core);
+  private GdpFileSystem(FsEngine engine) {
+    this.engine = engine;
+    this.calls = engine.headCalls();
+    this.kv = new KeyValueStore(engine);
   }
 
   /**
-   * Creates a new, empty filesystem (mkfs) whose single writer is {@code writer}; its name is
-   * {@link #rootName()}. {@code store} is the log back end.
+   * Creates a new, empty filesystem (mkfs) in another log back end than a GDP client (tests use an
+   * in-memory one); the store stays the caller's. Not public: the log-store port is internal.
    */
-  public static GdpFileSystem mkfs(LogStore store, Ed25519Keys writer, FsOptions options)
+  static GdpFileSystem mkfs(LogStore store, Ed25519Keys writer, FsOptions options)
       throws FsException {
+    return mkfs(store, writer, options, false);
+  }
+
+  private static GdpFileSystem mkfs(LogStore store, Ed25519Keys writer, FsOptions options,
+      boolean ownsStore) throws FsException {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(writer, "writer");
     Objects.requireNonNull(options, "options");
-    return new GdpFileSystem(FsCore.mkfs(store, writer, options));
+    return new GdpFileSystem(FsEngine.mkfs(store, writer, options, ownsStore));
+  }
+
+  /** Opens a filesystem in another log back end than a GDP client (tests); the store stays the caller's. */
+  static GdpFileSystem open(LogStore store, GdpName root, Ed25519Keys writer,
+      FsOptions options) throws FsException {
+    return open(store, root, writer, options, false);
+  }
+
+  private static GdpFileSystem open(LogStore store, GdpName root, Ed25519Keys writer,
+      FsOptions options, boolean ownsStore) throws FsException {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(options, "options");
+    return new GdpFileSystem(FsEngine.open(store, root, writer, options, ownsStore));
   }
 
   /**
-   * Opens the filesystem whose directory log is {@code root}, replaying the directory log. With
-   * {@code writer} (its key pair) the filesystem is writable, with null it is read-only.
+   * Creates a new, empty filesystem (mkfs) in GDP logs through {@code client}, whose single writer
+   * is {@code writer}; its name is {@link #rootName()}. The client stays the caller's to close.
+   */
+  public static GdpFileSystem mkfs(GdpClient client, Ed25519Keys writer, FsOptions options)
+      throws FsException {
+    return mkfs(new ClientLogStore(client), writer, options, true);
+  }
+
+  /**
+   * Opens the filesystem whose directory log is {@code root} through {@code client}, replaying the
+   * directory log. With {@code writer} (its key pair) the filesystem is writable, with null it is
+   * read-only. The client stays the caller's to close.
    *
    * @throws FsException NOT_FOUND if no such log, FAILED_PRECONDITION if it is not a gdpstore
    *     directory log, PERMISSION_DENIED if {@code writer} is not the log's writer,
    *     DATA_LOSS if a record fails verification
    */
-  public static GdpFileSystem open(LogStore store, GdpName root, Ed25519Keys writer,
-      FsOptions options) throws FsException {
-    Objects.requireNonNull(store, "store");
-    Objects.requireNonNull(root, "root");
-    Objects.requireNonNull(options, "options");
-    return new GdpFileSystem(FsCore.open(store, root, writer, options));
-  }
-
-  /**
-   * Creates a new filesystem in GDP logs through {@code client} (mkfs); see
-   * {@link #mkfs(LogStore, Ed25519Keys, FsOptions)}. The client stays the caller's to close.
-   */
-  public static GdpFileSystem mkfs(GdpClient client, Ed25519Keys writer, FsOptions options)
-      throws FsException {
-    GdpFileSystem fs = mkfs(new ClientLogStore(client), writer, options);
-    fs.core.ownsStore = true;
-    return fs;
-  }
-
-  /**
-   * Opens the filesystem rooted at directory log {@code root} through {@code client}; writable
-   * with the writer key, read-only with null. The client stays the caller's to close.
-   */
   public static GdpFileSystem open(GdpClient client, GdpName root, Ed25519Keys writer,
       FsOptions options) throws FsException {
     ClientLogStore store = new ClientLogStore(client);
     try {
-      GdpFileSystem fs = open(store, root, writer, options);
-      fs.core.ownsStore = true;
-      return fs;
+      return open(store, root, writer, options, true);
     } catch (FsException e) {
       store.close();
       throw e;
@@ -125,37 +134,27 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
 
   /** This filesystem's URI, {@code gdp://<root>}. */
   public String uri() {
-    return FsPaths.SCHEME + core.root.printable();
-  }
-
-  @Override
-  TransactionToken token() {
-    return null;
-  }
-
-  @Override
-  <T> T withView(ViewFn<T> fn) throws FsException {
-    return fn.apply(core.headView());
+    return FsPaths.SCHEME + engine.root().printable();
   }
 
   /** The name of the directory log: pass it to {@link #open} to reopen this filesystem. */
   public GdpName rootName() {
-    return core.root;
+    return engine.root();
   }
 
   /** Whether this process can write (holds the writer key and has not lost the writer). */
   public boolean isWritable() {
-    return core.isWritable();
+    return engine.transactions().isWritable();
   }
 
   /** The directory record number of the newest commit this process knows (1 = empty). */
   public long head() {
-    return core.index.head();
+    return engine.index().head();
   }
 
   /** Reads commits appended since open or the last refresh; returns the new head. */
   public long refresh() throws FsException {
-    return core.refresh();
+    return engine.directoryLog().refresh();
   }
 
   /**
@@ -165,7 +164,14 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
    * process; its own commits are returned by its calls and not reported. Close the watch to stop.
    */
   public Watch watch(CommitListener listener) throws FsException {
-    return core.watch(Objects.requireNonNull(listener, "listener"));
+    AutoCloseable handle = engine.watch(Objects.requireNonNull(listener, "listener"));
+    return () -> {
+      try {
+        handle.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e); // never: the handle's close throws nothing
+      }
+    };
   }
 
   /** A running {@link #watch}; closing it (idempotent) stops following and its thread. */
@@ -176,12 +182,12 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
 
   /** Directory record numbers of all commits, oldest first. */
   public List<Long> commits() {
-    return core.index.commitRecnos();
+    return engine.index().commitRecnos();
   }
 
   /** A read-only view pinned at the current head. */
   public FsSnapshot snapshot() {
-    return new FsSnapshot(core, head());
+    return new FsSnapshot(engine, head());
   }
 
   /**
@@ -192,13 +198,13 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
     if (recno < 1 || recno > head()) {
       throw new FsException(FsCode.OUT_OF_RANGE, "/", "record " + recno + " is outside 1.." + head());
     }
-    return new FsSnapshot(core, core.index.commitAtOrBefore(recno));
+    return new FsSnapshot(engine, engine.index().commitAtOrBefore(recno));
   }
 
   /** The filesystem as of an instant: the last commit whose commit time is not after it. */
   public FsSnapshot at(Instant time) {
     long nanos = time.getEpochSecond() * 1_000_000_000L + time.getNano();
-    return new FsSnapshot(core, core.index.recnoAtTime(nanos));
+    return new FsSnapshot(engine, engine.index().recnoAtTime(nanos));
   }
 
   /** The key-value namespace of this filesystem. */
@@ -210,27 +216,27 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
 
   /** TensorFlow's StartTransaction. */
   public TransactionToken startTransaction() throws FsException {
-    return core.startTransaction();
+    return token(engine.transactions().start());
   }
 
   /** TensorFlow's AddToTransaction: the path (existing or not) is held by the transaction. */
   public void addToTransaction(String path, TransactionToken token) throws FsException {
-    core.addToTransaction(core.path(path), Objects.requireNonNull(token, "token"));
+    engine.transactions().add(engine.path(path), txnId(token));
   }
 
   /** TensorFlow's GetTransactionForPath: NOT_FOUND if the path is in no open transaction. */
   public TransactionToken getTransactionForPath(String path) throws FsException {
-    return core.getTransactionForPath(core.path(path));
+    return token(engine.transactions().holderOf(engine.path(path)));
   }
 
   /** TensorFlow's GetTokenOrStartTransaction. */
   public TransactionToken getTokenOrStartTransaction(String path) throws FsException {
-    return core.getTokenOrStartTransaction(core.path(path));
+    return token(engine.transactions().holderOrStart(engine.path(path)));
   }
 
   /** TensorFlow's DecodeTransaction: a human-readable description. */
   public String decodeTransaction(TransactionToken token) throws FsException {
-    return core.decodeTransaction(Objects.requireNonNull(token, "token"));
+    return engine.transactions().describe(txnId(token), engine.root().printable());
   }
 
   /**
@@ -241,23 +247,37 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
    *     nothing is committed and the transaction is gone)
    */
   public CommitResult endTransaction(TransactionToken token) throws FsException {
-    return core.endTransaction(Objects.requireNonNull(token, "token"));
+    return engine.transactions().end(txnId(token));
   }
 
   /** Discards a transaction (the RFC's missing abort). */
   public void abortTransaction(TransactionToken token) throws FsException {
-    core.abortTransaction(Objects.requireNonNull(token, "token"));
+    engine.transactions().abort(txnId(token));
   }
 
   /** Starts a transaction and returns it as a view (use with try-with-resources). */
   public Transaction newTransaction() throws FsException {
-    return new Transaction(core, startTransaction());
+    TransactionToken t = startTransaction();
+    return new Transaction(this, t, engine.transactionCalls(t.id()));
   }
 
   /** The view of an open transaction (TensorFlow's WrappedFileSystem). */
   public Transaction inTransaction(TransactionToken token) throws FsException {
-    core.txn(Objects.requireNonNull(token, "token"));
-    return new Transaction(core, token);
+    engine.transactions().requireOpen(txnId(token));
+    return new Transaction(this, token, engine.transactionCalls(token.id()));
+  }
+
+  private TransactionToken token(long id) {
+    return new TransactionToken(id, engine);
+  }
+
+  /** The transaction id of a token of this filesystem; INVALID_ARGUMENT for another's. */
+  private long txnId(TransactionToken token) throws FsException {
+    Objects.requireNonNull(token, "token");
+    if (token.owner() != engine) {
+      throw new FsException(FsCode.INVALID_ARGUMENT, String.valueOf(token.id()), "token of another filesystem");
+    }
+    return token.id();
   }
 
   /**
@@ -265,20 +285,49 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
    * signatures, chunk layout, content hash), like an fsck. Failures are collected, not thrown.
    */
   public VerifyReport verifyAll() {
-    return core.verifyAll(head());
+    return engine.history().verifyAll(head());
+  }
+
+  // ---------------------------------------------------------------- history and verification of a path
+
+  /**
+   * The history of {@code path} as of the newest commit, oldest first: every commit that created,
+   * changed or deleted it (for a directory: it or anything under it; for {@code /}: every commit,
+   * key-value pairs and the filesystem's creation included), with the directory record read back
+   * and verified. Costs one directory-record read per commit that touched the path, whatever the
+   * length of the whole history. Empty if the path was never written.
+   *
+   * @throws FsException INVALID_ARGUMENT for a malformed path, DATA_LOSS if a record fails verification
+   */
+  public List<PathChange> history(String path) throws FsException {
+    return engine.history().history(engine.path(path), head());
+  }
+
+  /**
+   * Verifies one path (a file, or a directory with everything under it; {@code /} is the whole
+   * filesystem, key-value pairs included) as of the newest commit: the directory records of every
+   * commit that changed it are read back, their signatures checked and the entries they carry
+   * compared with the replayed ones, and every live file under it is read in full against its
+   * content hash. Failures are collected in the report, not thrown.
+   *
+   * @throws FsException NOT_FOUND if the path does not exist (FAILED_PRECONDITION if a parent is a file)
+   */
+  public VerifyReport verify(String path) throws FsException {
+    return engine.history().verify(engine.path(path), head());
   }
 
   // ---------------------------------------------------------------- cache and misc
 
   /** Chunk cache statistics. */
   public CacheStats cacheStats() {
-    return new CacheStats(core.cache.hits(), core.cache.misses(), core.cache.evictions(),
-        core.cache.residentBytes(), core.cache.loadedBytes(), core.cache.readAheadRecords());
+    var cache = engine.content().cache();
+    return new CacheStats(cache.hits(), cache.misses(), cache.evictions(),
+        cache.residentBytes(), cache.loadedBytes(), cache.readAheadRecords());
   }
 
   /** TensorFlow's FlushCaches: empties the chunk cache (a cold start for the next reads). */
   public void flushCaches() {
-    core.cache.invalidateAll();
+    engine.content().cache().invalidateAll();
   }
 
   /**
@@ -299,14 +348,131 @@ public final class GdpFileSystem extends BaseOps implements AutoCloseable {
     return true;
   }
 
+  // ---------------------------------------------------------------- TensorFlow's methods
+
+  @Override
+  public GdpRandomAccessFile newRandomAccessFile(String path) throws FsException {
+    return calls.newRandomAccessFile(path);
+  }
+
+  @Override
+  public ReadOnlyMemoryRegion newReadOnlyMemoryRegionFromFile(String path) throws FsException {
+    return calls.newReadOnlyMemoryRegionFromFile(path);
+  }
+
+  @Override
+  public void fileExists(String path) throws FsException {
+    calls.fileExists(path);
+  }
+
+  @Override
+  public boolean exists(String path) {
+    return calls.exists(path);
+  }
+
+  @Override
+  public List<FsCode> filesExist(List<String> paths) {
+    return calls.filesExist(paths);
+  }
+
+  @Override
+  public List<String> getChildren(String dir) throws FsException {
+    return calls.getChildren(dir);
+  }
+
+  @Override
+  public List<String> getMatchingPaths(String pattern) throws FsException {
+    return calls.getMatchingPaths(pattern);
+  }
+
+  @Override
+  public FileStatistics stat(String path) throws FsException {
+    return calls.stat(path);
+  }
+
+  @Override
+  public long getFileSize(String path) throws FsException {
+    return calls.getFileSize(path);
+  }
+
+  @Override
+  public void isDirectory(String path) throws FsException {
+    calls.isDirectory(path);
+  }
+
+  @Override
+  public byte[] readFile(String path) throws FsException {
+    return calls.readFile(path);
+  }
+
+  @Override
+  public WritableFile newWritableFile(String path) throws FsException {
+    return calls.newWritableFile(path);
+  }
+
+  @Override
+  public WritableFile newAppendableFile(String path) throws FsException {
+    return calls.newAppendableFile(path);
+  }
+
+  @Override
+  public void deleteFile(String path) throws FsException {
+    calls.deleteFile(path);
+  }
+
+  @Override
+  public void createDir(String path) throws FsException {
+    calls.createDir(path);
+  }
+
+  @Override
+  public void recursivelyCreateDir(String path) throws FsException {
+    calls.recursivelyCreateDir(path);
+  }
+
+  @Override
+  public void deleteDir(String path) throws FsException {
+    calls.deleteDir(path);
+  }
+
+  @Override
+  public DeleteResult deleteRecursively(String path) throws FsException {
+    return calls.deleteRecursively(path);
+  }
+
+  @Override
+  public void renameFile(String src, String target) throws FsException {
+    calls.renameFile(src, target);
+  }
+
+  @Override
+  public void copyFile(String src, String target) throws FsException {
+    calls.copyFile(src, target);
+  }
+
+  @Override
+  public boolean hasAtomicMove(String path) throws FsException {
+    return calls.hasAtomicMove(path);
+  }
+
+  @Override
+  public boolean canCreateTempFile(String path) throws FsException {
+    return calls.canCreateTempFile(path);
+  }
+
+  @Override
+  public void writeFile(String path, byte[] content) throws FsException {
+    calls.writeFile(path, content);
+  }
+
   @Override
   public void close() {
-    core.close();
+    engine.close();
   }
 
   @Override
   public String toString() {
-    return "GdpFileSystem[" + core.root.printable() + " head=" + head()
+    return "GdpFileSystem[" + engine.root().printable() + " head=" + head()
         + (isWritable() ? " writable" : " read-only") + "]";
   }
 }

@@ -7,7 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.gdpstore.fs.internal.Entry;
+import org.gdpstore.fs.internal.DirEntry;
+import org.gdpstore.fs.internal.EntryKey;
+import org.gdpstore.fs.internal.FsEngine;
+import org.gdpstore.fs.internal.Hashes;
+import org.gdpstore.fs.internal.View;
+import org.gdpstore.fs.internal.WriterClock;
 
 /**
  * Key-value pairs stored in the filesystem's directory log, in a namespace of their own (a key is
@@ -21,13 +26,13 @@ public final class KeyValueStore {
   /** Longest key in UTF-8 bytes. */
   public static final int MAX_KEY_BYTES = 1024;
 
-  private final FsCore core;
+  private final FsEngine engine;
 
-  KeyValueStore(FsCore core) {
-    this.core = core;
+  KeyValueStore(FsEngine engine) {
+    this.engine = engine;
   }
 
-  static String checkKey(String key) throws FsException {
+  private static EntryKey checkKey(String key) throws FsException {
     if (key == null) {
       throw new NullPointerException("key");
     }
@@ -41,7 +46,11 @@ public final class KeyValueStore {
       throw new FsException(FsCode.INVALID_ARGUMENT, "kv:" + key.substring(0, 32) + "...",
           "key longer than " + MAX_KEY_BYTES + " bytes");
     }
-    return "#" + key;
+    return EntryKey.kv(key);
+  }
+
+  private View headView() {
+    return new View(engine.index(), engine.index().head(), null);
   }
 
   /** Stores a value (replacing any); returns the commit. */
@@ -51,24 +60,25 @@ public final class KeyValueStore {
 
   /** The value, or empty if the key is absent. */
   public Optional<byte[]> get(String key) throws FsException {
-    return get(core, core.headView(), key);
+    return get(engine, engine.index().head(), key);
   }
 
-  static Optional<byte[]> get(FsCore core, FsCore.View v, String key) throws FsException {
-    String k = checkKey(key);
-    Entry e = v.get(k);
-    return e == null ? Optional.empty() : Optional.of(core.readAll(e, "kv:" + key));
+  /** The value of {@code key} in the snapshot at directory record {@code at}. */
+  static Optional<byte[]> get(FsEngine engine, long at, String key) throws FsException {
+    EntryKey k = checkKey(key);
+    DirEntry e = new View(engine.index(), at, null).get(k);
+    return e == null ? Optional.empty() : Optional.of(engine.content().readAll(e, "kv:" + key));
   }
 
   /** Whether the key is present. */
   public boolean contains(String key) throws FsException {
-    return core.headView().get(checkKey(key)) != null;
+    return headView().get(checkKey(key)) != null;
   }
 
   /** Deletes a key; returns whether it existed. */
   public boolean delete(String key) throws FsException {
-    String k = checkKey(key);
-    return core.mutate(null, "kv:" + key, t -> {
+    EntryKey k = checkKey(key);
+    return engine.transactions().mutate(0, "kv:" + key, t -> {
       if (t.view().get(k) == null) {
         return false;
       }
@@ -79,15 +89,15 @@ public final class KeyValueStore {
 
   /** Keys starting with {@code prefix} ("" = all), sorted. */
   public List<String> keys(String prefix) {
-    return core.headView().kvKeys(prefix);
+    return headView().kvKeys(prefix);
   }
 
   /** Keys starting with {@code prefix} and their values, sorted by key, from one snapshot. */
   public TreeMap<String, byte[]> scan(String prefix) throws FsException {
-    FsCore.View v = core.headView();
+    View v = headView();
     TreeMap<String, byte[]> out = new TreeMap<>();
     for (String k : v.kvKeys(prefix)) {
-      out.put(k, core.readAll(v.get("#" + k), "kv:" + k));
+      out.put(k, engine.content().readAll(v.get(EntryKey.kv(k)), "kv:" + k));
     }
     return out;
   }
@@ -99,7 +109,7 @@ public final class KeyValueStore {
 
   /** Puts and deletes that commit together (one directory record) or not at all. Not thread-safe. */
   public final class Batch {
-    private final Map<String, byte[]> ops = new LinkedHashMap<>();
+    private final Map<EntryKey, byte[]> ops = new LinkedHashMap<>();
 
     private Batch() {}
 
@@ -115,34 +125,22 @@ public final class KeyValueStore {
 
     /** Commits every operation with one directory record; returns it. */
     public CommitResult commit() throws FsException {
-      core.requireWritable("kv:");
+      engine.transactions().requireWritable("kv:");
       // large values first go into their own (still invisible) logs
-      Map<String, Entry> entries = new LinkedHashMap<>();
-      List<String> order = new ArrayList<>(ops.keySet());
-      for (String k : order) {
+      Map<EntryKey, DirEntry> entries = new LinkedHashMap<>();
+      List<EntryKey> order = new ArrayList<>(ops.keySet());
+      FsOptions opts = engine.options();
+      for (EntryKey k : order) {
         byte[] v = ops.get(k);
         if (v == null) {
           entries.put(k, null);
-        } else if (v.length <= core.opts.inlineLimit()) {
-          entries.put(k, Entry.inline(v, FsCore.sha256(v), FsCore.nowNanos(core.opts)));
+        } else if (v.length <= opts.inlineLimit()) {
+          entries.put(k, DirEntry.inline(v, Hashes.sha256(v), WriterClock.nowNanos(opts)));
         } else {
-          FileWriter w = core.mutate(null, FsCore.display(k),
-              t -> FileWriter.open(core, k, Entry.Kind.VALUE, null, null));
-          w.append(v);
-          entries.put(k, w.finish());
+          entries.put(k, engine.writeValueLog(k, v));
         }
       }
-      core.requireWritable("kv:");
-      core.writeLock.lock();
-      try {
-        FsCore.Txn t = core.new Txn(0, true);
-        for (Map.Entry<String, Entry> e : entries.entrySet()) {
-          t.put(e.getKey(), e.getValue());
-        }
-        return core.commit(t);
-      } finally {
-        core.writeLock.unlock();
-      }
+      return engine.transactions().commitChanges(entries);
     }
   }
 }

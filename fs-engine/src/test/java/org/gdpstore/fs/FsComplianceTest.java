@@ -131,7 +131,7 @@ abstract class FsComplianceTest {
     @Test
     void emptyFileReadsNothing() throws Exception {
       file("/e", "");
-      try (RandomAccessFile r = fs.newRandomAccessFile("/e")) {
+      try (GdpRandomAccessFile r = fs.newRandomAccessFile("/e")) {
         assertThat(r.length()).isZero();
         assertThat(r.read(0, ByteBuffer.allocate(10))).isZero();
         assertCode(FsCode.OUT_OF_RANGE, () -> r.readFully(0, 1));
@@ -141,7 +141,7 @@ abstract class FsComplianceTest {
 
     @Test
     void readPastEndIsShort() throws Exception {
-      try (RandomAccessFile r = fs.newRandomAccessFile("/f")) {
+      try (GdpRandomAccessFile r = fs.newRandomAccessFile("/f")) {
         ByteBuffer b = ByteBuffer.allocate(10);
         assertThat(r.read(2, b)).isEqualTo(2);
         assertThat(new String(b.array(), 0, 2, UTF_8)).isEqualTo("le");
@@ -158,7 +158,7 @@ abstract class FsComplianceTest {
       new Random(7).nextBytes(data);
       fs.writeFile("/big", data);
       Random rnd = new Random(8);
-      try (RandomAccessFile r = fs.newRandomAccessFile("/big")) {
+      try (GdpRandomAccessFile r = fs.newRandomAccessFile("/big")) {
         for (int i = 0; i < 200; i++) {
           int off = rnd.nextInt(data.length);
           int n = rnd.nextInt(3000);
@@ -173,7 +173,7 @@ abstract class FsComplianceTest {
 
     @Test
     void readerKeepsTheVersionItOpened() throws Exception {
-      try (RandomAccessFile r = fs.newRandomAccessFile("/f")) {
+      try (GdpRandomAccessFile r = fs.newRandomAccessFile("/f")) {
         file("/f", "replaced content");
         assertThat(new String(r.readFully(0, 4), UTF_8)).isEqualTo("file");
       }
@@ -264,7 +264,7 @@ abstract class FsComplianceTest {
       System.arraycopy(first, 0, all, 0, 2500);
       System.arraycopy(more, 0, all, 2500, 1700);
       assertThat(fs.readFile("/a")).isEqualTo(all);
-      try (RandomAccessFile r = fs.newRandomAccessFile("/a")) {
+      try (GdpRandomAccessFile r = fs.newRandomAccessFile("/a")) {
         assertThat(r.readFully(2400, 300)).isEqualTo(Arrays.copyOfRange(all, 2400, 2700));
       }
     }

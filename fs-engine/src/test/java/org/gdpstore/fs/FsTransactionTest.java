@@ -79,7 +79,7 @@ abstract class FsTransactionTest {
     return s.getBytes(UTF_8);
   }
 
-  String read(ReadOps ops, String path) throws FsException {
+  String read(ReadableFileSystem ops, String path) throws FsException {
     return new String(ops.readFile(path), UTF_8);
   }
 
@@ -342,7 +342,7 @@ abstract class FsTransactionTest {
     fs.writeFile("/c", data);
     fs.flushCaches();
     CacheStats s0 = fs.cacheStats();
-    try (RandomAccessFile r = fs.newRandomAccessFile("/c")) {
+    try (GdpRandomAccessFile r = fs.newRandomAccessFile("/c")) {
       for (int off = 0; off < data.length; off += 500) {
         assertThat(r.readFully(off, 500)).isEqualTo(java.util.Arrays.copyOfRange(data, off, off + 500));
       }
@@ -351,7 +351,7 @@ abstract class FsTransactionTest {
     assertThat(s1.misses()).isGreaterThan(s0.misses());
     assertThat(s1.loadedBytes() - s0.loadedBytes()).isGreaterThanOrEqualTo(data.length);
     assertThat(s1.residentBytes()).isGreaterThanOrEqualTo(data.length);
-    try (RandomAccessFile r = fs.newRandomAccessFile("/c")) {
+    try (GdpRandomAccessFile r = fs.newRandomAccessFile("/c")) {
       r.readFully(3000, 4000);
     }
     CacheStats s2 = fs.cacheStats();

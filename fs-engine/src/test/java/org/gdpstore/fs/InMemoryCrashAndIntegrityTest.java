@@ -190,7 +190,7 @@ class InMemoryCrashAndIntegrityTest {
       assertThat(report.failures()).containsOnlyKeys("/f");
       assertThat(report.entries()).isEqualTo(1);
       assertThatThrownBy(() -> fs.readFile("/f")).isInstanceOf(IntegrityException.class);
-      try (RandomAccessFile r = fs.newRandomAccessFile("/f")) {
+      try (GdpRandomAccessFile r = fs.newRandomAccessFile("/f")) {
         assertThat(r.readFully(0, 100)).isEqualTo(java.util.Arrays.copyOf(data, 100));
         assertThatThrownBy(() -> r.read(350, ByteBuffer.allocate(10))).isInstanceOf(IntegrityException.class)
             .satisfies(e -> assertThat(((FsException) e).code()).isEqualTo(FsCode.DATA_LOSS));
@@ -221,7 +221,7 @@ class InMemoryCrashAndIntegrityTest {
     try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, OPTS.toBuilder().verify(true).build())) {
       assertThatThrownBy(() -> fs.readFile("/f")).isInstanceOf(IntegrityException.class);
       // sequential reads to the end are checked against the content hash too
-      try (RandomAccessFile r = fs.newRandomAccessFile("/f")) {
+      try (GdpRandomAccessFile r = fs.newRandomAccessFile("/f")) {
         assertThatThrownBy(() -> {
           for (long off = 0; off < 300; off += 50) {
             r.readFully(off, 50);
@@ -266,7 +266,7 @@ class InMemoryCrashAndIntegrityTest {
       byte[] data = content(5000, 13);
       fs.writeFile("/s", data);
       fs.flushCaches();
-      try (RandomAccessFile r = fs.newRandomAccessFile("/s")) {
+      try (GdpRandomAccessFile r = fs.newRandomAccessFile("/s")) {
         for (int off = 0; off < 5000; off += 100) {
           assertThat(r.readFully(off, 100)).isEqualTo(java.util.Arrays.copyOfRange(data, off, off + 100));
         }
@@ -278,7 +278,7 @@ class InMemoryCrashAndIntegrityTest {
     try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS.toBuilder().cacheBytes(0).build())) {
       fs.writeFile("/nocache", content(500, 14));
       assertThat(fs.readFile("/nocache")).isEqualTo(content(500, 14));
-      try (RandomAccessFile r = fs.newRandomAccessFile("/nocache")) {
+      try (GdpRandomAccessFile r = fs.newRandomAccessFile("/nocache")) {
         assertThat(r.readFully(250, 200)).isEqualTo(java.util.Arrays.copyOfRange(content(500, 14), 250, 450));
       }
       assertThat(fs.cacheStats().residentBytes()).isZero();

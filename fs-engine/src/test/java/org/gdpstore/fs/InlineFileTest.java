@@ -133,7 +133,7 @@ class InlineFileTest {
       byte[] g = fs.readFile("/g");
       assertThat(g).hasSize(90);
       assertThat(g[89]).isEqualTo((byte) 29);
-      try (RandomAccessFile r = fs.newRandomAccessFile("/g")) {
+      try (GdpRandomAccessFile r = fs.newRandomAccessFile("/g")) {
         ByteBuffer dst = ByteBuffer.allocate(10);
         assertThat(r.read(60, dst)).isEqualTo(10);
         assertThat(dst.array()[0]).isEqualTo((byte) 20);

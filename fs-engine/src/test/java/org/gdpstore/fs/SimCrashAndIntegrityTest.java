@@ -165,7 +165,7 @@ class SimCrashAndIntegrityTest {
         GdpFileSystem fs = GdpFileSystem.open(c, root, null, OPTS)) {
       assertThat(new String(fs.readFile("/plain"), UTF_8)).isEqualTo("untouched");
       assertThatThrownBy(() -> fs.readFile("/secret")).isInstanceOf(IntegrityException.class);
-      try (RandomAccessFile r = fs.newRandomAccessFile("/secret")) {
+      try (GdpRandomAccessFile r = fs.newRandomAccessFile("/secret")) {
         assertThatThrownBy(() -> r.read(0, ByteBuffer.allocate(10))).isInstanceOf(IntegrityException.class);
       }
     }

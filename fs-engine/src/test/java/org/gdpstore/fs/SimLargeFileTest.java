@@ -34,7 +34,7 @@ class SimLargeFileTest {
         results.add(readers.submit(() -> {
           fs.flushCaches();
           ByteBuffer all = ByteBuffer.allocate(data.length);
-          try (RandomAccessFile r = fs.newRandomAccessFile("/f")) {
+          try (GdpRandomAccessFile r = fs.newRandomAccessFile("/f")) {
             while (all.hasRemaining()) {
               ByteBuffer slice = all.slice();
               slice.limit(Math.min(slice.remaining(), 10_000));
@@ -71,7 +71,7 @@ class SimLargeFileTest {
       long t1 = System.nanoTime();
       fs.flushCaches();
       ByteBuffer all = ByteBuffer.allocate(data.length);
-      try (RandomAccessFile r = fs.newRandomAccessFile("/big")) {
+      try (GdpRandomAccessFile r = fs.newRandomAccessFile("/big")) {
         while (all.hasRemaining()) {
           ByteBuffer slice = all.slice();
           slice.limit(Math.min(slice.remaining(), 1 << 16));
@@ -83,7 +83,7 @@ class SimLargeFileTest {
       assertThat(all.array()).isEqualTo(data);
       assertThat(fs.readFile("/big")).isEqualTo(data);
       Random rnd = new Random(2);
-      try (RandomAccessFile r = fs.newRandomAccessFile("/big")) {
+      try (GdpRandomAccessFile r = fs.newRandomAccessFile("/big")) {
         for (int i = 0; i < 100; i++) {
           int off = rnd.nextInt(data.length - 4096);
           assertThat(r.readFully(off, 4096)).isEqualTo(Arrays.copyOfRange(data, off, off + 4096));

@@ -117,7 +117,7 @@ public final class ClientLogStore implements LogStore {
   static StoredRecord toStored(LogRecord r) {
     Instant ts = r.timestamp();
     long nanos = ts == null ? 0 : ts.getEpochSecond() * 1_000_000_000L + ts.getNano();
-    return new StoredRecord(r.recno(), nanos, r.data());
+    return new StoredRecord(r.recno(), nanos, r.data(), r.recordHash(), r.verified());
   }
 
   private static class ReaderSource implements Source {
@@ -130,6 +130,16 @@ public final class ClientLogStore implements LogStore {
     @Override
     public GdpName name() {
       return reader.name();
+    }
+
+    @Override
+    public byte[] writerKey() {
+      // an Ed25519 key's DER ends with the 32-byte raw key
+      return reader.metadata().writerKey().map(k -> {
+        byte[] der = k.derBytes();
+        return k.keyType() == org.gdpstore.wire.KeyEntry.KEY_ED25519 && der.length >= 32
+            ? java.util.Arrays.copyOfRange(der, der.length - 32, der.length) : der;
+      }).orElse(new byte[0]);
     }
 
     @Override

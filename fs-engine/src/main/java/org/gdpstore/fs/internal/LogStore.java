@@ -8,8 +8,8 @@ import org.gdpstore.wire.GdpName;
 
 /**
  * The small port through which the fs engine talks to GDP logs. The production implementation
- * ({@link ClientLogStore}) sits on the log-client's public API; {@link InMemoryLogStore} backs the
- * fast unit tests. Futures fail with {@link LogStoreException}. Implementations are thread-safe.
+ * ({@link ClientLogStore}) sits on the log-client's public API; an in-memory store in the
+ * fs-engine test-jar backs the fast unit tests. Futures fail with {@link LogStoreException}. Implementations are thread-safe.
  */
 public interface LogStore extends AutoCloseable {
 
@@ -28,12 +28,25 @@ public interface LogStore extends AutoCloseable {
   @Override
   void close();
 
-  /** One stored record. The payload is read-only and owned by the caller. */
-  record StoredRecord(long recno, long timestampNanos, ByteBuffer payload) {}
+  /**
+   * One stored record. The payload is read-only and owned by the caller; {@code recordHash} is the
+   * hash the writer signed (empty if unknown) and {@code verified} whether the record's signature
+   * (or the store's own integrity check) was checked and matched.
+   */
+  record StoredRecord(long recno, long timestampNanos, ByteBuffer payload, ByteBuffer recordHash,
+      boolean verified) {
+    /** A record with no known record hash, not verified. */
+    public StoredRecord(long recno, long timestampNanos, ByteBuffer payload) {
+      this(recno, timestampNanos, payload, ByteBuffer.allocate(0), false);
+    }
+  }
 
   /** A readable log. */
   interface Source extends AutoCloseable {
     GdpName name();
+
+    /** The raw public key of the log's single writer, as its metadata names it (empty if none). */
+    byte[] writerKey();
 
     /** The number of the newest record (0 for an empty log), asked of the log server. */
     CompletableFuture<Long> lastRecno();

@@ -7,21 +7,23 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * The replayed directory log: for every key (an fs path {@code /a/b} or a key-value key
- * {@code #key}) the list of its versions, each tagged with the directory recno of the commit that
- * wrote it. Any snapshot {@code at} (a recno) is answered from the same structure, so pinned
- * readers and time travel cost nothing extra.
+ * The replayed directory log: for every {@link EntryKey} (a path or a key-value key) the list of
+ * its versions, each tagged with the directory recno of the commit that wrote it. Any snapshot
+ * {@code at} (a recno) is answered from the same structure, so pinned readers and time travel cost
+ * nothing extra, and a key's versions are its history (the commits that touched it) at a cost
+ * proportional to its own changes.
  *
  * <p>Threading: one writer thread calls {@link #apply}; any thread may read. A commit is published
  * by the volatile {@link #head()} store after all its versions are in place, and a version is only
  * visible to snapshots at or after its recno, so readers never see a partial commit.
  */
 public final class NamespaceIndex {
-  private final ConcurrentSkipListMap<String, Versions> map = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<EntryKey, Versions> map = new ConcurrentSkipListMap<>();
   private volatile long head = 1;
-  /** (recno, commitNanos) of every complete commit, in order. Guarded by itself. */
+  /** (recno, commitNanos, first record) of every complete commit, in order. Guarded by itself. */
   private long[] commitRecnos = new long[16];
   private long[] commitTimes = new long[16];
+  private long[] commitFirstRecnos = new long[16];
   private int commits;
 
   /** The recno of the newest complete commit (1, the header, if none). */
@@ -30,44 +32,65 @@ public final class NamespaceIndex {
   }
 
   /** The entry visible at snapshot {@code at}, or null. */
-  public Entry get(String key, long at) {
+  public DirEntry get(EntryKey key, long at) {
     Versions v = map.get(key);
     return v == null ? null : v.at(at);
   }
 
   /** The recno of the version visible at {@code at} (a tombstone counts), 0 if never written. */
-  public long versionOf(String key, long at) {
+  public long versionOf(EntryKey key, long at) {
     Versions v = map.get(key);
     return v == null ? 0 : v.recnoAt(at);
   }
 
   /** Every key ever written in [from, to), ascending (callers filter by liveness). */
-  public Iterable<String> keys(String from, String to) {
+  public Iterable<EntryKey> keys(EntryKey from, EntryKey to) {
     return map.subMap(from, true, to, false).keySet();
   }
 
+  /** Every key ever written from {@code from} on, ascending. */
+  public Iterable<EntryKey> keysFrom(EntryKey from) {
+    return map.tailMap(from, true).keySet();
+  }
+
   /** The smallest key >= {@code k} that is < {@code to}, or null. */
-  public String ceilingKey(String k, String to) {
-    String c = map.ceilingKey(k);
+  public EntryKey ceilingKey(EntryKey k, EntryKey to) {
+    EntryKey c = map.ceilingKey(k);
     return c == null || c.compareTo(to) >= 0 ? null : c;
+  }
+
+  /** One version of a key: the commit (its last record) that wrote it; a null entry is a delete. */
+  public record Version(long recno, DirEntry entry) {}
+
+  /** Every version of {@code key} in commits at or before {@code at}, oldest first. */
+  public List<Version> versions(EntryKey key, long at) {
+    Versions v = map.get(key);
+    return v == null ? List.of() : v.upTo(at);
   }
 
   /**
    * Applies one complete commit made visible by record {@code recno}; a null value is a
    * tombstone. Only the single writer/replayer thread calls this, in recno order.
    */
-  public void apply(long recno, long commitNanos, Map<String, Entry> changes) {
+  public void apply(long recno, long commitNanos, Map<EntryKey, DirEntry> changes) {
+    apply(recno, recno, commitNanos, changes);
+  }
+
+  /** As {@link #apply(long, long, Map)} for a commit written as records {@code first..recno}. */
+  public void apply(long first, long recno, long commitNanos, Map<EntryKey, DirEntry> changes) {
     if (recno <= head) {
       throw new IllegalStateException("commit " + recno + " is not after head " + head);
     }
-    for (Map.Entry<String, Entry> c : changes.entrySet()) {
+    for (Map.Entry<EntryKey, DirEntry> c : changes.entrySet()) {
       map.computeIfAbsent(c.getKey(), k -> new Versions()).add(recno, c.getValue());
     }
     synchronized (this) {
       if (commits == commitRecnos.length) {
         commitRecnos = Arrays.copyOf(commitRecnos, commits * 2);
         commitTimes = Arrays.copyOf(commitTimes, commits * 2);
+        commitFirstRecnos = Arrays.copyOf(commitFirstRecnos, commits * 2);
       }
+      commitFirstRecnos[commits] = first;
       commitRecnos[commits] = recno;
       commitTimes[commits] = commitNanos;
       commits++;
@@ -104,6 +127,12 @@ public final class NamespaceIndex {
     return i >= 0 ? commitTimes[i] : -1;
   }
 
+  /** The first record of the commit whose last record is {@code recno} (a multi-record commit), or -1. */
+  public synchronized long commitFirstRecno(long recno) {
+    int i = Arrays.binarySearch(commitRecnos, 0, commits, recno);
+    return i >= 0 ? commitFirstRecnos[i] : -1;
+  }
+
   /** Recnos of all complete commits, ascending. */
   public synchronized List<Long> commitRecnos() {
     List<Long> out = new ArrayList<>(commits);
@@ -116,11 +145,11 @@ public final class NamespaceIndex {
   /** Versions of one key; appended by the single writer, read by anyone (copy-on-write). */
   private static final class Versions {
     private volatile long[] recnos = new long[0];
-    private volatile Entry[] entries = new Entry[0];
+    private volatile DirEntry[] entries = new DirEntry[0];
 
-    void add(long recno, Entry e) {
+    void add(long recno, DirEntry e) {
       int n = recnos.length;
-      Entry[] ne = Arrays.copyOf(entries, n + 1);
+      DirEntry[] ne = Arrays.copyOf(entries, n + 1);
       ne[n] = e;
       long[] nr = Arrays.copyOf(recnos, n + 1);
       nr[n] = recno;
@@ -145,7 +174,17 @@ public final class NamespaceIndex {
       return found;
     }
 
-    Entry at(long at) {
+    List<Version> upTo(long at) {
+      long[] r = recnos; // then entries: at least as long (add() writes entries first)
+      DirEntry[] e = entries;
+      List<Version> out = new ArrayList<>(r.length);
+      for (int i = 0; i < r.length && r[i] <= at; i++) {
+        out.add(new Version(r[i], e[i]));
+      }
+      return out;
+    }
+
+    DirEntry at(long at) {
       long[] r = recnos;
       int i = indexAt(at, r);
       return i < 0 ? null : entries[i];

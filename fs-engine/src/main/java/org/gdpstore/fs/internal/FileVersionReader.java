@@ -1,33 +1,36 @@
-package org.gdpstore.fs;
+package org.gdpstore.fs.internal;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import org.gdpstore.fs.internal.Entry;
+import org.gdpstore.fs.FsCode;
+import org.gdpstore.fs.FsException;
+import org.gdpstore.fs.GdpRandomAccessFile;
+import org.gdpstore.fs.IntegrityException;
 
 /**
  * Reads one published file version. Thread-safe. Tracks sequential access for read-ahead, and
  * hashes bytes read in order from offset 0 so a file read to its end is checked against the
  * content hash of its directory entry.
  */
-final class FileReader implements RandomAccessFile {
-  private final FsCore core;
+public final class FileVersionReader implements GdpRandomAccessFile {
+  private final ContentReader content;
   private final String path;
-  private final Entry entry;
+  private final DirEntry entry;
   private final Object lock = new Object();
   private long expectNext;
   private int streak;
-  private final MessageDigest sha = FsCore.newSha256();
+  private final MessageDigest sha = Hashes.newSha256();
   private long hashedUpTo;
   /** Whether reads in order from 0 still need hashing (off once this version was checked). */
   private final boolean hashing;
   private boolean closed;
 
-  FileReader(FsCore core, String path, Entry entry) {
-    this.core = core;
+  public FileVersionReader(ContentReader content, String path, DirEntry entry) {
+    this.content = content;
     this.path = path;
     this.entry = entry;
-    this.hashing = core.opts.verify() && !entry.isInline() && !core.contentVerified(entry);
+    this.hashing = content.verifies() && !entry.isInline() && !content.contentVerified(entry);
   }
 
   @Override
@@ -51,7 +54,7 @@ final class FileReader implements RandomAccessFile {
       streak = sequential ? streak + 1 : 0;
     }
     int start = dst.position();
-    int n = core.read(entry, path, offset, dst, sequential ? this : null);
+    int n = content.read(entry, path, offset, dst, sequential);
     synchronized (lock) {
       expectNext = offset + n;
       if (hashing && n > 0 && offset == hashedUpTo) {
@@ -63,18 +66,11 @@ final class FileReader implements RandomAccessFile {
           if (!Arrays.equals(sha.digest(), entry.sha256())) {
             throw new IntegrityException(path, "content hash mismatch: the data does not match its directory entry");
           }
-          core.markContentVerified(entry);
+          content.markContentVerified(entry);
         }
       }
     }
     return n;
-  }
-
-  /** Called after a sequential read that ended in chunk {@code recno}. */
-  void afterRead(FsCore c, FsCore.FileLog fl, Entry e, long recno) {
-    if (c.opts.readAheadChunks() > 0) {
-      c.prefetch(fl, recno + 1, c.opts.readAheadChunks(), e.lastRecno);
-    }
   }
 
   @Override

@@ -17,7 +17,7 @@ import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 
 /**
- * A {@link LogStore} held in memory, for fast tests and offline use. It keeps the properties the
+ * A {@link LogStore} held in memory, for fast tests (fs-engine test-jar). It keeps the properties the
  * engine relies on: single writer per log (checked by public key), per-record integrity (a stored
  * SHA-256 checked on every verified read), and acknowledged appends that are never lost. Faults:
  * {@link #crashAfterAppends(long)} makes the writer "die" after n more appends, and
@@ -185,6 +185,11 @@ public final class InMemoryLogStore implements LogStore {
     }
 
     @Override
+    public byte[] writerKey() {
+      return log.writerKey.clone();
+    }
+
+    @Override
     public CompletableFuture<Long> lastRecno() {
       synchronized (log) {
         return CompletableFuture.completedFuture((long) log.records.size());
@@ -227,7 +232,8 @@ public final class InMemoryLogStore implements LogStore {
         throw new LogStoreException(Kind.INTEGRITY,
             "record " + s.recno + " of log " + log.name + " failed verification");
       }
-      return new StoredRecord(s.recno, s.ts, ByteBuffer.wrap(s.payload.clone()).asReadOnlyBuffer());
+      return new StoredRecord(s.recno, s.ts, ByteBuffer.wrap(s.payload.clone()).asReadOnlyBuffer(),
+          ByteBuffer.wrap(s.hash.clone()).asReadOnlyBuffer(), verify);
     }
 
     @Override

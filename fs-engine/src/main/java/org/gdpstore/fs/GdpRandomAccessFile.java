@@ -3,11 +3,11 @@ package org.gdpstore.fs;
 import java.nio.ByteBuffer;
 
 /**
- * Read access to one file as it was when it was opened (TensorFlow's RandomAccessFile): a later
+ * Read access to one file as it was when it was opened (TensorFlow's RandomAccessFile; named apart from {@code java.io.RandomAccessFile}): a later
  * overwrite of the path does not change what this object reads. Thread-safe. Closing is
  * idempotent and only releases bookkeeping.
  */
-public interface RandomAccessFile extends AutoCloseable {
+public interface GdpRandomAccessFile extends AutoCloseable {
   /** The normalized path the file was opened with. */
   String name();
 

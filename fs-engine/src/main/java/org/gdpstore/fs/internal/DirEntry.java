@@ -7,9 +7,9 @@ import org.gdpstore.wire.GdpName;
 
 /**
  * One live directory entry (file, directory or key-value value) as the engine holds it; the
- * in-memory twin of the on-log {@code Entry} message. Immutable.
+ * in-memory twin of the on-log {@code Entry} message (named apart from it and from {@code Map.Entry}). Immutable.
  */
-public final class Entry {
+public final class DirEntry {
   /** What the entry is. */
   public enum Kind { FILE, DIR, VALUE }
 
@@ -24,7 +24,7 @@ public final class Entry {
   public final long lastRecno;
   private final byte[] inline;
 
-  private Entry(Kind kind, GdpName log, long size, byte[] sha256, long mtimeNanos, long lastRecno,
+  private DirEntry(Kind kind, GdpName log, long size, byte[] sha256, long mtimeNanos, long lastRecno,
       byte[] inline) {
     this.kind = kind;
     this.log = log;
@@ -35,17 +35,17 @@ public final class Entry {
     this.inline = inline;
   }
 
-  public static Entry dir(long mtimeNanos) {
-    return new Entry(Kind.DIR, null, 0, NONE, mtimeNanos, 0, NONE);
+  public static DirEntry dir(long mtimeNanos) {
+    return new DirEntry(Kind.DIR, null, 0, NONE, mtimeNanos, 0, NONE);
   }
 
-  public static Entry file(Kind kind, GdpName log, long size, byte[] sha256, long mtimeNanos,
+  public static DirEntry file(Kind kind, GdpName log, long size, byte[] sha256, long mtimeNanos,
       long lastRecno) {
-    return new Entry(kind, log, size, sha256.clone(), mtimeNanos, lastRecno, NONE);
+    return new DirEntry(kind, log, size, sha256.clone(), mtimeNanos, lastRecno, NONE);
   }
 
   /** A key-value value stored inside its directory entry. */
-  public static Entry inline(byte[] data, byte[] sha256, long mtimeNanos) {
+  public static DirEntry inline(byte[] data, byte[] sha256, long mtimeNanos) {
     return inline(Kind.VALUE, data, sha256, mtimeNanos);
   }
 
@@ -53,11 +53,11 @@ public final class Entry {
    * A file ({@code FILE}, format version 2) or value ({@code VALUE}) whose content is stored inside
    * its directory entry: no file log, {@code log == null}, {@code lastRecno == 0}.
    */
-  public static Entry inline(Kind kind, byte[] data, byte[] sha256, long mtimeNanos) {
+  public static DirEntry inline(Kind kind, byte[] data, byte[] sha256, long mtimeNanos) {
     if (kind == Kind.DIR) {
       throw new IllegalArgumentException("a directory has no content");
     }
-    return new Entry(kind, null, data.length, sha256.clone(), mtimeNanos, 0, data.clone());
+    return new DirEntry(kind, null, data.length, sha256.clone(), mtimeNanos, 0, data.clone());
   }
 
   public boolean isDir() {
@@ -77,8 +77,8 @@ public final class Entry {
   }
 
   /** The same entry with another modification time. */
-  public Entry withMtime(long nanos) {
-    return new Entry(kind, log, size, sha256, nanos, lastRecno, inline);
+  public DirEntry withMtime(long nanos) {
+    return new DirEntry(kind, log, size, sha256, nanos, lastRecno, inline);
   }
 
   public org.gdpstore.fs.proto.Entry toProto() {
@@ -104,7 +104,7 @@ public final class Entry {
   }
 
   /** Parses an on-log entry; throws IllegalArgumentException if it breaks the format rules. */
-  public static Entry fromProto(org.gdpstore.fs.proto.Entry e) {
+  public static DirEntry fromProto(org.gdpstore.fs.proto.Entry e) {
     Kind kind = switch (e.getKind()) {
       case REGULAR_FILE -> Kind.FILE;
       case DIR -> Kind.DIR;
@@ -123,7 +123,7 @@ public final class Entry {
       if (data.length != e.getSize()) {
         throw new IllegalArgumentException("inline entry size " + e.getSize() + " != " + data.length);
       }
-      return new Entry(kind, null, data.length, sha, e.getMtimeUnixNanos(), 0, data);
+      return new DirEntry(kind, null, data.length, sha, e.getMtimeUnixNanos(), 0, data);
     }
     if (e.getLogName().size() != GdpName.LENGTH) {
       throw new IllegalArgumentException("entry log name has " + e.getLogName().size() + " bytes");
@@ -131,13 +131,13 @@ public final class Entry {
     if (e.getLastRecno() < 1) {
       throw new IllegalArgumentException("entry last_recno must be >= 1");
     }
-    return new Entry(kind, GdpName.of(e.getLogName().toByteArray()), e.getSize(), sha,
+    return new DirEntry(kind, GdpName.of(e.getLogName().toByteArray()), e.getSize(), sha,
         e.getMtimeUnixNanos(), e.getLastRecno(), NONE);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Entry x && x.kind == kind && java.util.Objects.equals(x.log, log)
+    return o instanceof DirEntry x && x.kind == kind && java.util.Objects.equals(x.log, log)
         && x.size == size && Arrays.equals(x.sha256, sha256) && x.mtimeNanos == mtimeNanos
         && x.lastRecno == lastRecno && Arrays.equals(x.inline, inline);
   }

@@ -1,11 +1,11 @@
 package org.gdpstore.fs;
 
 /**
- * TensorFlow's FileSystem method set: {@link ReadOps} plus the writes. Implemented by
+ * TensorFlow's FileSystem method set: {@link ReadableFileSystem} plus the writes. Implemented by
  * {@link GdpFileSystem} (every call is its own atomic commit) and {@link Transaction} (calls are
  * staged and commit together). Writes need the filesystem's writer key (else PERMISSION_DENIED).
  */
-public interface FileOps extends ReadOps {
+public interface WritableFileSystem extends ReadableFileSystem {
   /** A new, empty file replacing any existing one when closed. */
   WritableFile newWritableFile(String path) throws FsException;
 

@@ -1,13 +1,15 @@
-package org.gdpstore.fs;
+package org.gdpstore.fs.internal;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import org.gdpstore.fs.internal.Entry;
-import org.gdpstore.fs.internal.LogStore;
-import org.gdpstore.fs.internal.Records;
+import org.gdpstore.fs.FsCode;
+import org.gdpstore.fs.FsException;
+import org.gdpstore.fs.FsOptions;
+import org.gdpstore.fs.WritableFile;
+import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 
 /**
@@ -16,15 +18,21 @@ import org.gdpstore.wire.GdpName;
  * <p>A file starts in <em>inline</em> mode (when the filesystem allows inline files): its bytes
  * stay in memory and close publishes them inside the directory entry, so a small file costs one
  * signed directory record and no file log. The first append that takes it past
- * {@link FsCore#inlineFileLimit()} moves it to a file log taken from the log pool; from then on
+ * {@link Context#inlineFileLimit()} moves it to a file log taken from the log pool; from then on
  * chunks are appended asynchronously with at most {@code appendWindow} in flight.
  */
-final class FileWriter implements WritableFile {
-  private final FsCore core;
+public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
+  /** What writers of one filesystem share. */
+  public record Context(LogStore store, Ed25519Keys keys, FsOptions opts, LogPool logPool,
+      ContentReader content, Resources resources, Transactions transactions, Mutations mutations,
+      int inlineFileLimit) {}
+
+  private final Context cx;
   private final String path;
-  private final String key;
-  private final Entry.Kind kind;
-  private final TransactionToken token;
+  private final EntryKey key;
+  private final DirEntry.Kind kind;
+  /** The transaction this file is written in, or 0 (published by a commit of its own). */
+  private final long txnId;
   /** The file log and its appender; both null while the content is inline. */
   private LogStore.Appender appender;
   private GdpName log;
@@ -42,42 +50,43 @@ final class FileWriter implements WritableFile {
   private boolean closed;
   private FsException failure;
 
-  private FileWriter(FsCore core, String path, String key, Entry.Kind kind, TransactionToken token,
+  private FileVersionWriter(Context cx, EntryKey key, DirEntry.Kind kind, long txnId,
       LogStore.Appender appender, GdpName log, long startSize, long lastRecno) {
-    this.core = core;
-    this.path = path;
+    this.cx = cx;
+    this.path = key.display();
     this.key = key;
     this.kind = kind;
-    this.token = token;
+    this.txnId = txnId;
     this.appender = appender;
     this.log = log;
-    this.inlineLimit = log == null ? core.inlineFileLimit() : 0;
+    this.inlineLimit = log == null ? cx.inlineFileLimit() : 0;
     this.inline = log == null ? new byte[inlineLimit] : null;
     if (log != null) {
-      this.buf = new byte[core.opts.chunkSize()];
-      this.sha = FsCore.newSha256();
+      this.buf = new byte[cx.opts().chunkSize()];
+      this.sha = Hashes.newSha256();
     }
     this.sent = startSize;
     this.lastRecno = lastRecno;
   }
 
   /**
-   * Opens a writer for {@code key} (an fs path or {@code #key}); {@code existing} is the entry to
-   * continue (appendable files) or null. Called with the write lock held and the target checked.
+   * Opens a writer for {@code key} (a path or a key-value key) in transaction {@code txnId} (0:
+   * none); {@code existing} is the entry to continue (appendable files) or null. Called with the
+   * transactions' lock held and the target checked.
    */
-  static FileWriter open(FsCore core, String key, Entry.Kind kind, TransactionToken token,
-      Entry existing) throws FsException {
-    String path = FsCore.display(key);
+  public static FileVersionWriter open(Context cx, EntryKey key, DirEntry.Kind kind, long txnId,
+      DirEntry existing) throws FsException {
+    String path = key.display();
     byte[] oldContent = null;
     if (existing != null && !existing.isInline()) {
-      if (core.logsBeingAppended.add(existing.log)) {
+      if (cx.resources().claimAppend(existing.log)) {
         boolean ok = false;
         try {
-          LogStore.Appender app = FsCore.await(core.store.openAppender(existing.log, core.keys), path);
-          long last = FsCore.await(app.lastRecno(), path);
+          LogStore.Appender app = Await.await(cx.store().openAppender(existing.log, cx.keys()), path);
+          long last = Await.await(app.lastRecno(), path);
           if (last == existing.lastRecno) {
-            byte[] content = core.readAll(existing, path);
-            FileWriter w = new FileWriter(core, path, key, kind, token, app, existing.log,
+            byte[] content = cx.content().readAll(existing, path);
+            FileVersionWriter w = new FileVersionWriter(cx, key, kind, txnId, app, existing.log,
                 existing.size, existing.lastRecno);
             w.sha.update(content);
             ok = true;
@@ -86,26 +95,26 @@ final class FileWriter implements WritableFile {
           app.close(); // the log went on after this entry (a copy was appended to): start a new log
         } finally {
           if (!ok) {
-            core.logsBeingAppended.remove(existing.log);
+            cx.resources().releaseAppend(existing.log);
           }
         }
       }
-      oldContent = core.readAll(existing, path);
+      oldContent = cx.content().readAll(existing, path);
     } else if (existing != null) {
       oldContent = existing.inlineData();
     }
-    if (kind == Entry.Kind.FILE && core.inlineFileLimit() > 0) {
+    if (kind == DirEntry.Kind.FILE && cx.inlineFileLimit() > 0) {
       // inline until the content outgrows the limit (an inline file being appended to stays
       // inline while it fits, and moves to a new log when it does not)
-      FileWriter w = new FileWriter(core, path, key, kind, token, null, null, 0, 0).register();
+      FileVersionWriter w = new FileVersionWriter(cx, key, kind, txnId, null, null, 0, 0).register();
       if (oldContent != null && oldContent.length > 0) {
         w.append(ByteBuffer.wrap(oldContent));
       }
       return w;
     }
-    LogPool.Prepared prepared = core.logPool.take(path);
-    core.logsBeingAppended.add(prepared.log());
-    FileWriter w = new FileWriter(core, path, key, kind, token, prepared.appender(), prepared.log(), 0, 1)
+    LogPool.Prepared prepared = cx.logPool().take(path);
+    cx.resources().claimAppend(prepared.log());
+    FileVersionWriter w = new FileVersionWriter(cx, key, kind, txnId, prepared.appender(), prepared.log(), 0, 1)
         .register();
     // the header may still be on its way (pipelined with the first chunks); close() waits for it
     w.inflight.addLast(prepared.header());
@@ -115,10 +124,10 @@ final class FileWriter implements WritableFile {
     return w;
   }
 
-  private FileWriter register() throws FsException {
-    core.openHandles.add(this);
-    if (token != null) {
-      core.txn(token).writers.add(this);
+  private FileVersionWriter register() throws FsException {
+    cx.resources().register(this);
+    if (txnId != 0) {
+      cx.transactions().addWriter(txnId, this);
     }
     return this;
   }
@@ -164,13 +173,13 @@ final class FileWriter implements WritableFile {
 
   /** Leaves inline mode: takes a log from the pool and writes the content so far into it. */
   private void toLog() throws FsException {
-    LogPool.Prepared prepared = core.logPool.take(path);
+    LogPool.Prepared prepared = cx.logPool().take(path);
     log = prepared.log();
     appender = prepared.appender();
     lastRecno = 1;
-    buf = new byte[core.opts.chunkSize()];
-    sha = FsCore.newSha256();
-    core.logsBeingAppended.add(log);
+    buf = new byte[cx.opts().chunkSize()];
+    sha = Hashes.newSha256();
+    cx.resources().claimAppend(log);
     // the header may still be on its way (pipelined with the first chunks); close() waits for it
     inflight.addLast(prepared.header());
     byte[] content = inline;
@@ -188,7 +197,7 @@ final class FileWriter implements WritableFile {
     sent += bufLen;
     bufLen = 0;
     inflight.addLast(appender.append(rec));
-    while (inflight.size() > core.opts.appendWindow()) {
+    while (inflight.size() > cx.opts().appendWindow()) {
       waitOldest();
     }
   }
@@ -196,7 +205,7 @@ final class FileWriter implements WritableFile {
   private void waitOldest() throws FsException {
     CompletableFuture<Long> f = inflight.removeFirst();
     try {
-      lastRecno = Math.max(lastRecno, FsCore.await(f, path));
+      lastRecno = Math.max(lastRecno, Await.await(f, path));
     } catch (FsException e) {
       failure = e;
       throw e;
@@ -236,7 +245,7 @@ final class FileWriter implements WritableFile {
   }
 
   /** Appends the tail, waits for every acknowledgement and returns the entry, unpublished. */
-  Entry finish() throws FsException {
+  public DirEntry finish() throws FsException {
     try {
       return finishContent();
     } finally {
@@ -244,11 +253,11 @@ final class FileWriter implements WritableFile {
     }
   }
 
-  private Entry finishContent() throws FsException {
+  private DirEntry finishContent() throws FsException {
     checkOpen();
     if (inline != null) {
       byte[] content = Arrays.copyOf(inline, inlineLen);
-      return Entry.inline(kind, content, FsCore.sha256(content), FsCore.nowNanos(core.opts));
+      return DirEntry.inline(kind, content, Hashes.sha256(content), WriterClock.nowNanos(cx.opts()));
     }
     if (bufLen > 0) {
       sendChunk();
@@ -256,13 +265,13 @@ final class FileWriter implements WritableFile {
     while (!inflight.isEmpty()) {
       waitOldest();
     }
-    return Entry.file(kind, log, sent, sha.digest(), FsCore.nowNanos(core.opts), lastRecno);
+    return DirEntry.file(kind, log, sent, sha.digest(), WriterClock.nowNanos(cx.opts()), lastRecno);
   }
 
-  private void publish(Entry e) throws FsException {
-    core.mutate(token, path, t -> {
-      if (kind == Entry.Kind.FILE) {
-        core.checkWritableTarget(t, key);
+  private void publish(DirEntry e) throws FsException {
+    cx.transactions().mutate(txnId, path, t -> {
+      if (kind == DirEntry.Kind.FILE) {
+        cx.mutations().checkWritableTarget(t, key.name());
       } else {
         t.claim(key);
       }
@@ -272,7 +281,8 @@ final class FileWriter implements WritableFile {
   }
 
   /** Drops the file without publishing it (transaction abort, filesystem close). */
-  void abandon() {
+  @Override
+  public void abandon() {
     if (!closed) {
       release();
     }
@@ -280,16 +290,12 @@ final class FileWriter implements WritableFile {
 
   private void release() {
     closed = true;
-    core.openHandles.remove(this);
+    cx.resources().unregister(this);
     if (log != null) {
-      core.logsBeingAppended.remove(log);
+      cx.resources().releaseAppend(log);
     }
-    if (token != null) {
-      try {
-        core.txn(token).writers.remove(this);
-      } catch (FsException ignored) {
-        // transaction already ended
-      }
+    if (txnId != 0) {
+      cx.transactions().removeWriter(txnId, this); // a no-op once the transaction ended
     }
     if (appender != null) {
       appender.close();

@@ -1,10 +1,11 @@
-package org.gdpstore.fs;
+package org.gdpstore.fs.internal;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import org.gdpstore.fs.internal.LogStore;
-import org.gdpstore.fs.internal.Records;
+import org.gdpstore.fs.FsException;
+import org.gdpstore.fs.FsOptions;
 import org.gdpstore.fs.proto.LogKind;
+import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 
 /**
@@ -14,21 +15,28 @@ import org.gdpstore.wire.GdpName;
  * asynchronously on the log client's threads. A log taken from the pool is used by exactly one
  * file; prepared logs never used are garbage (never referenced by the directory). Thread-safe.
  */
-final class LogPool {
+public final class LogPool {
   /** A file log ready for chunks: its header is appended (or on its way). */
-  record Prepared(GdpName log, LogStore.Appender appender, CompletableFuture<Long> header) {}
+  public record Prepared(GdpName log, LogStore.Appender appender, CompletableFuture<Long> header) {}
 
-  private final FsCore core;
+  private final LogStore store;
+  private final Ed25519Keys keys;
+  private final FsOptions opts;
+  private final GdpName root;
   private final int size;
   private final ArrayDeque<CompletableFuture<Prepared>> ready = new ArrayDeque<>();
 
-  LogPool(FsCore core, int size) {
-    this.core = core;
+  /** A pool of {@code size} logs of filesystem {@code root} written with {@code keys}. */
+  LogPool(LogStore store, Ed25519Keys keys, FsOptions opts, GdpName root, int size) {
+    this.store = store;
+    this.keys = keys;
+    this.opts = opts;
+    this.root = root;
     this.size = size;
   }
 
   /** A prepared log: from the pool if one is ready, else made now. */
-  Prepared take(String label) throws FsException {
+  public Prepared take(String label) throws FsException {
     CompletableFuture<Prepared> f = null;
     synchronized (ready) {
       while (!ready.isEmpty() && f == null) {
@@ -41,12 +49,12 @@ final class LogPool {
     }
     if (f != null) {
       try {
-        return FsCore.await(f, label);
+        return Await.await(f, label);
       } catch (FsException e) {
         // a pooled preparation failed: make one synchronously, reporting its own error if any
       }
     }
-    return FsCore.await(prepare(label), label);
+    return Await.await(prepare(label), label);
   }
 
   private void refill() {
@@ -56,10 +64,10 @@ final class LogPool {
   }
 
   private CompletableFuture<Prepared> prepare(String label) {
-    long now = FsCore.nowNanos(core.opts);
-    return core.store.createLog(core.keys, label)
-        .thenCompose(log -> core.store.openAppender(log, core.keys)
+    long now = WriterClock.nowNanos(opts);
+    return store.createLog(keys, label)
+        .thenCompose(log -> store.openAppender(log, keys)
             .thenApply(app -> new Prepared(log, app, app.append(
-                Records.header(LogKind.FILE, core.opts.chunkSize(), now, core.root, label)))));
+                Records.header(LogKind.FILE, opts.chunkSize(), now, root, label)))));
   }
 }

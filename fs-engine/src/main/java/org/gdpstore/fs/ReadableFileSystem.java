@@ -7,8 +7,8 @@ import java.util.List;
  * and transactions. Paths follow {@link FsPaths}. Every method is thread-safe. Failures are
  * {@link FsException}s carrying TensorFlow's status codes (see docs/fs-engine.md for the table).
  */
-public interface ReadOps {
-  RandomAccessFile newRandomAccessFile(String path) throws FsException;
+public interface ReadableFileSystem {
+  GdpRandomAccessFile newRandomAccessFile(String path) throws FsException;
 
   /** The whole file in memory; INVALID_ARGUMENT for an empty file. */
   ReadOnlyMemoryRegion newReadOnlyMemoryRegionFromFile(String path) throws FsException;

@@ -1,0 +1,363 @@
+package org.gdpstore.fs.internal;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.gdpstore.fs.FsCode;
+import org.gdpstore.fs.FsException;
+import org.gdpstore.fs.FsOptions;
+import org.gdpstore.fs.IntegrityException;
+import org.gdpstore.fs.proto.FsRecord;
+import org.gdpstore.fs.proto.LogHeader;
+import org.gdpstore.fs.proto.LogKind;
+import org.gdpstore.wire.GdpName;
+
+/**
+ * Reads file content: file logs (opened once per process), chunks through the {@link ChunkCache},
+ * read-ahead, and whole-content reads checked against the entry's SHA-256. Thread-safe.
+ */
+public final class ContentReader implements AutoCloseable {
+  private final LogStore store;
+  private final FsOptions opts;
+  private final ChunkCache cache;
+  private final Map<GdpName, FileLog> fileLogs = new ConcurrentHashMap<>();
+  /**
+   * File versions whose whole content this process has already checked against the content hash
+   * (log, last recno, size, hash): later sequential readers skip re-hashing. Their chunks are still
+   * verified record by record whenever they are fetched.
+   */
+  private final Set<List<Object>> verifiedContent = ConcurrentHashMap.newKeySet();
+
+  ContentReader(LogStore store, FsOptions opts) {
+    this.store = store;
+    this.opts = opts;
+    this.cache = new ChunkCache(opts.cacheBytes());
+  }
+
+  public ChunkCache cache() {
+    return cache;
+  }
+
+  public boolean verifies() {
+    return opts.verify();
+  }
+
+  /** One file log as the reader knows it: source, chunk size, learned chunk positions. */
+  private static final class FileLog {
+    final GdpName name;
+    final LogStore.Source source;
+    final int chunkSize;
+    /** offset -> {recno, length} of chunks seen so far. */
+    final ConcurrentSkipListMap<Long, long[]> byOffset = new ConcurrentSkipListMap<>();
+    final Set<Long> prefetching = ConcurrentHashMap.newKeySet();
+
+    FileLog(GdpName name, LogStore.Source source, int chunkSize) {
+      this.name = name;
+      this.source = source;
+      this.chunkSize = chunkSize;
+    }
+
+    void learn(long recno, ChunkCache.Chunk c) {
+      byOffset.putIfAbsent(c.offset(), new long[] {recno, c.data().length});
+    }
+  }
+
+  private FileLog fileLog(GdpName name, String path) throws FsException {
+    FileLog fl = fileLogs.get(name);
+    if (fl != null) {
+      return fl;
+    }
+    LogStore.Source src = Await.await(store.openSource(name, opts.verify()), path);
+    LogHeader h;
+    try {
+      h = Records.parseHeader(Await.await(src.read(1), path).payload(), LogKind.FILE);
+    } catch (IllegalArgumentException e) {
+      src.close();
+      throw new IntegrityException(path, "file log " + name + ": " + e.getMessage());
+    } catch (FsException e) {
+      src.close();
+      throw e;
+    }
+    FileLog created = new FileLog(name, src, h.getChunkSize());
+    FileLog prev = fileLogs.putIfAbsent(name, created);
+    if (prev != null) {
+      src.close();
+      return prev;
+    }
+    return created;
+  }
+
+  private static ChunkCache.Chunk decodeChunk(FileLog fl, LogStore.StoredRecord r, String path)
+      throws IntegrityException {
+    FsRecord fr;
+    try {
+      fr = Records.parse(r.payload());
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException(path, "record " + r.recno() + " of file log " + fl.name + ": " + e.getMessage());
+    }
+    if (!fr.hasChunk()) {
+      throw new IntegrityException(path, "record " + r.recno() + " of file log " + fl.name + " is not a chunk");
+    }
+    ChunkCache.Chunk c = new ChunkCache.Chunk(fr.getChunk().getOffset(), fr.getChunk().getData().toByteArray());
+    fl.learn(r.recno(), c);
+    return c;
+  }
+
+  private ChunkCache.Chunk chunk(FileLog fl, long recno, String path) throws FsException {
+    try {
+      return cache.get(new ChunkCache.Key(fl.name, recno), k -> {
+        try {
+          return decodeChunk(fl, Await.await(fl.source.read(recno), path), path);
+        } catch (FsException e) {
+          throw new CompletionException(e);
+        }
+      });
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof FsException fe) {
+        throw fe;
+      }
+      throw e;
+    }
+  }
+
+  /** The recno of the chunk holding byte {@code x} of a file published as {@code e}. */
+  private long locate(FileLog fl, DirEntry e, long x, String path) throws FsException {
+    Map.Entry<Long, long[]> fe = fl.byOffset.floorEntry(x);
+    if (fe != null && x < fe.getKey() + fe.getValue()[1] && fe.getValue()[0] <= e.lastRecno) {
+      return fe.getValue()[0];
+    }
+    long lo = 2;
+    long hi = e.lastRecno;
+    long guess = clamp(2 + x / fl.chunkSize, lo, hi);
+    while (lo <= hi) {
+      ChunkCache.Chunk c = chunk(fl, guess, path);
+      if (x < c.offset()) {
+        hi = guess - 1;
+        guess = guess - Math.max(1, (c.offset() - x + fl.chunkSize - 1) / fl.chunkSize);
+      } else if (x >= c.end()) {
+        lo = guess + 1;
+        guess = guess + Math.max(1, (x - c.end()) / fl.chunkSize + 1);
+      } else {
+        return guess;
+      }
+      guess = clamp(guess, lo, hi);
+    }
+    throw new IntegrityException(path, "no chunk of file log " + fl.name + " holds offset " + x
+        + " (records 2.." + e.lastRecno + ")");
+  }
+
+  private static long clamp(long v, long lo, long hi) {
+    return Math.max(lo, Math.min(hi, v));
+  }
+
+  /**
+   * Reads up to {@code dst.remaining()} bytes of a file at {@code pos}; returns the count. A
+   * {@code sequential} read starts fetching the next chunks in the background.
+   */
+  public int read(DirEntry e, String path, long pos, ByteBuffer dst, boolean sequential) throws FsException {
+    if (pos < 0) {
+      throw new FsException(FsCode.INVALID_ARGUMENT, path, "negative offset " + pos);
+    }
+    if (e.isInline()) {
+      byte[] d = e.inlineData();
+      int n = (int) Math.max(0, Math.min(dst.remaining(), d.length - pos));
+      if (n > 0) {
+        dst.put(d, (int) pos, n);
+      }
+      return n;
+    }
+    int total = 0;
+    FileLog fl = null;
+    long lastRecno = -1;
+    while (dst.hasRemaining() && pos < e.size) {
+      if (fl == null) {
+        fl = fileLog(e.log, path);
+      }
+      long recno = locate(fl, e, pos, path);
+      ChunkCache.Chunk c = chunk(fl, recno, path);
+      int from = (int) (pos - c.offset());
+      int n = (int) Math.min(Math.min(dst.remaining(), c.data().length - from), e.size - pos);
+      dst.put(c.data(), from, n);
+      pos += n;
+      total += n;
+      lastRecno = recno;
+    }
+    if (sequential && fl != null && lastRecno > 0 && opts.readAheadChunks() > 0) {
+      prefetch(fl, lastRecno + 1, opts.readAheadChunks(), e.lastRecno);
+    }
+    return total;
+  }
+
+  /** Starts fetching records (from, from+count) of a file log into the cache, asynchronously. */
+  private void prefetch(FileLog fl, long from, int count, long lastRecno) {
+    if (opts.cacheBytes() == 0) {
+      return;
+    }
+    long end = Math.min(lastRecno, from + count - 1);
+    long first = from;
+    while (first <= end && (cache.contains(new ChunkCache.Key(fl.name, first)) || !fl.prefetching.add(first))) {
+      first++;
+    }
+    if (first > end) {
+      return;
+    }
+    final long start = first;
+    for (long r = start + 1; r <= end; r++) {
+      fl.prefetching.add(r);
+    }
+    fl.source.readRange(start, (int) (end - start + 1)).whenComplete((recs, err) -> {
+      try {
+        if (recs != null) {
+          for (LogStore.StoredRecord r : recs) {
+            try {
+              cache.putReadAhead(new ChunkCache.Key(fl.name, r.recno()), decodeChunk(fl, r, fl.name.toString()));
+            } catch (IntegrityException ignored) {
+              // a bad record is reported when a read actually needs it (it is not cached)
+            }
+          }
+        }
+      } finally {
+        for (long r = start; r <= end; r++) {
+          fl.prefetching.remove(r);
+        }
+      }
+    });
+  }
+
+  private static List<Object> contentId(DirEntry e) {
+    return List.of(String.valueOf(e.log), e.lastRecno, e.size, ByteBuffer.wrap(e.sha256()));
+  }
+
+  /** Whether this version's whole content was already checked against its hash in this process. */
+  public boolean contentVerified(DirEntry e) {
+    return verifiedContent.contains(contentId(e));
+  }
+
+  public void markContentVerified(DirEntry e) {
+    if (verifiedContent.size() > 100_000) {
+      verifiedContent.clear(); // a bound, not a policy: the set only saves re-hashing
+    }
+    verifiedContent.add(contentId(e));
+  }
+
+  /** The whole content of a file or value, verified against its content hash. */
+  public byte[] readAll(DirEntry e, String path) throws FsException {
+    if (e.size > Integer.MAX_VALUE - 16) {
+      throw new FsException(FsCode.RESOURCE_EXHAUSTED, path, "file of " + e.size + " bytes does not fit one array");
+    }
+    byte[] out;
+    if (e.isInline()) {
+      out = e.inlineData();
+    } else {
+      byte[] dst = new byte[(int) e.size];
+      stream(e, path, (data, pos, n) -> System.arraycopy(data, 0, dst, (int) pos, n));
+      out = dst;
+    }
+    if (opts.verify()) {
+      if (!Arrays.equals(Hashes.sha256(out), e.sha256())) {
+        throw new IntegrityException(path, HASH_MISMATCH);
+      }
+      if (!e.isInline()) {
+        markContentVerified(e);
+      }
+    }
+    return out;
+  }
+
+  private static final String HASH_MISMATCH = "content hash mismatch: the data does not match its directory entry";
+
+  /**
+   * Reads a file or value in full, in order, without keeping it, and checks it against its content
+   * hash (whatever {@link FsOptions#verify()} says); returns its size.
+   *
+   * @throws IntegrityException if a record or the content hash fails verification
+   */
+  public long verifyContent(DirEntry e, String path) throws FsException {
+    MessageDigest sha = Hashes.newSha256();
+    if (e.isInline()) {
+      sha.update(e.inlineData());
+    } else {
+      stream(e, path, (data, pos, n) -> sha.update(data, 0, n));
+    }
+    if (!Arrays.equals(sha.digest(), e.sha256())) {
+      throw new IntegrityException(path, HASH_MISMATCH);
+    }
+    return e.size;
+  }
+
+  /** Receives a file's bytes in order: {@code data[0..n)} is the content at {@code pos}. */
+  private interface ChunkSink {
+    void accept(byte[] data, long pos, int n);
+  }
+
+  /** Feeds a file log's content records 2..lastRecno to {@code sink}, checking their layout. */
+  private void stream(DirEntry e, String path, ChunkSink sink) throws FsException {
+    FileLog fl = fileLog(e.log, path);
+    // range reads of RANGE records, up to DEPTH in flight: the log server, the network and
+    // verification work in parallel with copying
+    final int range = 16;
+    final int depth = 4;
+    ArrayDeque<long[]> asked = new ArrayDeque<>();
+    ArrayDeque<CompletableFuture<List<LogStore.StoredRecord>>> inFlight = new ArrayDeque<>();
+    long pos = 0;
+    long next = 2;
+    long issueAt = 2;
+    while (pos < e.size) {
+      while (inFlight.size() < depth && issueAt <= e.lastRecno) {
+        int n = (int) Math.min(range, e.lastRecno - issueAt + 1);
+        asked.add(new long[] {issueAt, n});
+        inFlight.add(fl.source.readRange(issueAt, n));
+        issueAt += n;
+      }
+      if (inFlight.isEmpty()) {
+        throw new IntegrityException(path, "file log " + e.log + " ends at offset " + pos + " of " + e.size);
+      }
+      long[] a = asked.poll();
+      List<LogStore.StoredRecord> recs = Await.await(inFlight.poll(), path);
+      long end = a[0] + a[1];
+      while (true) {
+        for (LogStore.StoredRecord r : recs) {
+          if (r.recno() != next) {
+            throw new IntegrityException(path, "file log returned record " + r.recno() + " for " + next);
+          }
+          ChunkCache.Chunk c = decodeChunk(fl, r, path);
+          if (c.offset() != pos) {
+            throw new IntegrityException(path, "chunk " + next + " starts at " + c.offset() + ", expected " + pos);
+          }
+          int n = (int) Math.min(c.data().length, e.size - pos);
+          sink.accept(c.data(), pos, n);
+          pos += n;
+          next++;
+          if (pos >= e.size) {
+            break;
+          }
+        }
+        if (pos >= e.size || next >= end) {
+          break;
+        }
+        // a short answer: fetch the rest of this range before the ones already in flight
+        recs = Await.await(fl.source.readRange(next, (int) (end - next)), path);
+        if (recs.isEmpty()) {
+          throw new IntegrityException(path, "file log " + e.log + " has no record " + next);
+        }
+      }
+    }
+  }
+
+  /** Closes every file log opened for reading. */
+  @Override
+  public void close() {
+    for (FileLog fl : fileLogs.values()) {
+      fl.source.close();
+    }
+    fileLogs.clear();
+  }
+}

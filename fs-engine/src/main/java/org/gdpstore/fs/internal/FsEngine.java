@@ -1,0 +1,189 @@
+package org.gdpstore.fs.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.gdpstore.fs.CommitListener;
+import org.gdpstore.fs.FsCode;
+import org.gdpstore.fs.FsException;
+import org.gdpstore.fs.FsOptions;
+import org.gdpstore.fs.FsPaths;
+import org.gdpstore.fs.proto.LogKind;
+import org.gdpstore.wire.Ed25519Keys;
+import org.gdpstore.wire.GdpName;
+
+/**
+ * The engine behind {@code GdpFileSystem}, as wiring only: it opens the {@link DirectoryLog},
+ * builds the parts (namespace index, transactions, mutations, content reads, file writers, history)
+ * and closes them in order. Each part has one job; see docs/architecture.md.
+ */
+public final class FsEngine implements AutoCloseable {
+  private final LogStore store;
+  private final FsOptions opts;
+  private final GdpName root;
+  private final NamespaceIndex index;
+  private final DirectoryLog dirLog;
+  private final Resources resources = new Resources();
+  private final ContentReader content;
+  private final Transactions transactions;
+  private final Mutations mutations;
+  private final PathHistory history;
+  private final FileVersionWriter.Context writerContext;
+  private final boolean ownsStore;
+
+  private FsEngine(LogStore store, FsOptions opts, Ed25519Keys keys, NamespaceIndex index,
+      DirectoryLog dirLog, boolean ownsStore) {
+    this.store = store;
+    this.opts = opts;
+    this.root = dirLog.root();
+    this.index = index;
+    this.dirLog = dirLog;
+    this.ownsStore = ownsStore;
+    this.content = new ContentReader(store, opts);
+    this.transactions = new Transactions(index, dirLog, opts, resources);
+    this.mutations = new Mutations(opts);
+    this.history = new PathHistory(index, dirLog, content);
+    // a directory log older than format version 2 gets no inline files: its readers would not know them
+    int inlineLimit = dirLog.header().getFormatVersion() >= Records.INLINE_FILES_VERSION ? opts.inlineFileBytes() : 0;
+    LogPool pool = new LogPool(store, keys, opts, root, keys == null ? 0 : opts.logPool());
+    this.writerContext = new FileVersionWriter.Context(store, keys, opts, pool, content, resources,
+        transactions, mutations, inlineLimit);
+  }
+
+  /** Creates a new, empty filesystem in {@code store} and opens it; {@code ownsStore}: close it too. */
+  public static FsEngine mkfs(LogStore store, Ed25519Keys keys, FsOptions opts, boolean ownsStore)
+      throws FsException {
+    GdpName root = Await.await(store.createLog(keys, "gdpstore directory"), "/");
+    LogStore.Appender app = Await.await(store.openAppender(root, keys), "/");
+    ByteBuffer header = Records.header(LogKind.DIRECTORY, opts.chunkSize(), WriterClock.nowNanos(opts), null,
+        "gdpstore directory");
+    Await.await(app.append(header), "/");
+    app.close();
+    return open(store, root, keys, opts, ownsStore);
+  }
+
+  /** Opens and replays filesystem {@code root}; writable with its writer's {@code keys} (or null). */
+  public static FsEngine open(LogStore store, GdpName root, Ed25519Keys keys, FsOptions opts, boolean ownsStore)
+      throws FsException {
+    NamespaceIndex index = new NamespaceIndex();
+    DirectoryLog dirLog = DirectoryLog.open(store, root, opts.verify(), keys, index);
+    FsEngine engine = new FsEngine(store, opts, keys, index, dirLog, ownsStore);
+    try {
+      dirLog.refresh();
+    } catch (FsException e) {
+      engine.close();
+      throw e;
+    }
+    return engine;
+  }
+
+  public GdpName root() {
+    return root;
+  }
+
+  public FsOptions options() {
+    return opts;
+  }
+
+  public NamespaceIndex index() {
+    return index;
+  }
+
+  public DirectoryLog directoryLog() {
+    return dirLog;
+  }
+
+  public Transactions transactions() {
+    return transactions;
+  }
+
+  public ContentReader content() {
+    return content;
+  }
+
+  public PathHistory history() {
+    return history;
+  }
+
+  Mutations mutations() {
+    return mutations;
+  }
+
+  FileVersionWriter.Context writerContext() {
+    return writerContext;
+  }
+
+  /** TensorFlow's calls on the newest commit, each write committed on its own. */
+  public WriteCalls headCalls() {
+    return new WriteCalls(this, 0);
+  }
+
+  /** TensorFlow's calls staged in open transaction {@code txnId}. */
+  public WriteCalls transactionCalls(long txnId) {
+    return new WriteCalls(this, txnId);
+  }
+
+  /** TensorFlow's read calls on the snapshot at directory record {@code recno}. */
+  public ReadCalls snapshotCalls(long recno) {
+    return new ReadCalls(this, recno, 0);
+  }
+
+  /** Writes {@code value} of a key-value key into a log of its own; returns its unpublished entry. */
+  public DirEntry writeValueLog(EntryKey key, byte[] value) throws FsException {
+    FileVersionWriter w = transactions.mutate(0, key.display(),
+        t -> FileVersionWriter.open(writerContext, key, DirEntry.Kind.VALUE, 0, null));
+    w.append(ByteBuffer.wrap(value));
+    return w.finish();
+  }
+
+  /**
+   * Normalizes a path of this filesystem; a {@code gdp://<root>/...} URI must name this
+   * filesystem's directory log (printable name), else INVALID_ARGUMENT.
+   */
+  public String path(String p) throws FsException {
+    if (p != null && p.startsWith(FsPaths.SCHEME)) {
+      String rest = p.substring(FsPaths.SCHEME.length());
+      int slash = rest.indexOf('/');
+      String authority = slash < 0 ? rest : rest.substring(0, slash);
+      if (!authority.equals(root.printable())) {
+        throw new FsException(FsCode.INVALID_ARGUMENT, p, "names another filesystem than " + root.printable());
+      }
+    }
+    return FsPaths.normalize(p);
+  }
+
+  /** Follows the directory log; the returned handle stops it (and is closed with the engine). */
+  public AutoCloseable watch(CommitListener listener) throws FsException {
+    return dirLog.watch(listener, resources);
+  }
+
+  public boolean isClosed() {
+    return resources.isClosed();
+  }
+
+  /**
+   * Aborts open transactions, closes open files and watches (under the writer lock, so running
+   * writes finish first), then the logs. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (resources.isClosed()) {
+      return;
+    }
+    List<Throwable> errors = new ArrayList<>();
+    transactions.underLock(() -> {
+      errors.addAll(transactions.abortAll());
+      errors.addAll(resources.closeAll());
+    });
+    content.close();
+    dirLog.close();
+    if (ownsStore) {
+      store.close();
+    }
+    if (!errors.isEmpty()) {
+      IllegalStateException e = new IllegalStateException("errors while closing open files", errors.get(0));
+      errors.stream().skip(1).forEach(e::addSuppressed);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package org.gdpstore.fs.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.gdpstore.fs.FileStatistics;
+import org.gdpstore.fs.FsCode;
+import org.gdpstore.fs.FsException;
+import org.gdpstore.fs.GdpRandomAccessFile;
+import org.gdpstore.fs.ReadOnlyMemoryRegion;
+import org.gdpstore.fs.ReadableFileSystem;
+
+/**
+ * TensorFlow's read methods over one kind of view: the newest commit, a pinned snapshot, or an
+ * open transaction (its snapshot plus its changes, read under the transactions' lock). The API
+ * types delegate to it. Thread-safe.
+ */
+public class ReadCalls implements ReadableFileSystem {
+  final FsEngine engine;
+  /** The snapshot read, or -1 for the newest commit at each call. */
+  private final long pinnedAt;
+  /** The transaction whose view is read, or 0. */
+  final long txnId;
+
+  ReadCalls(FsEngine engine, long pinnedAt, long txnId) {
+    this.engine = engine;
+    this.pinnedAt = pinnedAt;
+    this.txnId = txnId;
+  }
+
+  /** Runs {@code op} on this object's view. */
+  <T> T withView(Transactions.ViewOp<T> op) throws FsException {
+    if (txnId != 0) {
+      return engine.transactions().read(txnId, op);
+    }
+    return op.apply(new View(engine.index(), pinnedAt < 0 ? engine.index().head() : pinnedAt, null));
+  }
+
+  @Override
+  public GdpRandomAccessFile newRandomAccessFile(String path) throws FsException {
+    String p = engine.path(path);
+    DirEntry e = withView(v -> PathChecks.lookupFile(v, p));
+    return new FileVersionReader(engine.content(), p, e);
+  }
+
+  @Override
+  public ReadOnlyMemoryRegion newReadOnlyMemoryRegionFromFile(String path) throws FsException {
+    String p = engine.path(path);
+    DirEntry e = withView(v -> PathChecks.lookupFile(v, p));
+    if (e.size == 0) {
+      throw new FsException(FsCode.INVALID_ARGUMENT, p, "cannot map an empty file");
+    }
+    byte[] data = engine.content().readAll(e, p);
+    return new ReadOnlyMemoryRegion() {
+      @Override
+      public ByteBuffer data() {
+        return ByteBuffer.wrap(data).asReadOnlyBuffer();
+      }
+
+      @Override
+      public long length() {
+        return data.length;
+      }
+    };
+  }
+
+  @Override
+  public void fileExists(String path) throws FsException {
+    String p = engine.path(path);
+    withView(v -> PathChecks.lookup(v, p));
+  }
+
+  @Override
+  public boolean exists(String path) {
+    try {
+      fileExists(path);
+      return true;
+    } catch (FsException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public List<FsCode> filesExist(List<String> paths) {
+    List<FsCode> out = new ArrayList<>(paths.size());
+    for (String p : paths) {
+      try {
+        fileExists(p);
+        out.add(FsCode.OK);
+      } catch (FsException e) {
+        out.add(e.code());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> getChildren(String dir) throws FsException {
+    String p = engine.path(dir);
+    return withView(v -> {
+      DirEntry e = PathChecks.lookup(v, p);
+      if (!e.isDir()) {
+        throw new FsException(FsCode.FAILED_PRECONDITION, p, "not a directory");
+      }
+      return new ArrayList<>(v.childNames(p, Integer.MAX_VALUE));
+    });
+  }
+
+  @Override
+  public List<String> getMatchingPaths(String pattern) throws FsException {
+    return withView(v -> GlobSearch.matchingPaths(v, pattern));
+  }
+
+  @Override
+  public FileStatistics stat(String path) throws FsException {
+    String p = engine.path(path);
+    DirEntry e = withView(v -> PathChecks.lookup(v, p));
+    return new FileStatistics(e.isDir() ? 0 : e.size, e.mtimeNanos, e.isDir());
+  }
+
+  @Override
+  public long getFileSize(String path) throws FsException {
+    String p = engine.path(path);
+    return withView(v -> PathChecks.lookupFile(v, p)).size;
+  }
+
+  @Override
+  public void isDirectory(String path) throws FsException {
+    String p = engine.path(path);
+    DirEntry e = withView(v -> PathChecks.lookup(v, p));
+    if (!e.isDir()) {
+      throw new FsException(FsCode.FAILED_PRECONDITION, p, "not a directory");
+    }
+  }
+
+  @Override
+  public byte[] readFile(String path) throws FsException {
+    String p = engine.path(path);
+    DirEntry e = withView(v -> PathChecks.lookupFile(v, p));
+    return engine.content().readAll(e, p);
+  }
+}

@@ -1,0 +1,82 @@
+package org.gdpstore.fs.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.gdpstore.fs.FsCode;
+import org.gdpstore.fs.FsException;
+
+/**
+ * A set of staged changes: a user transaction or the implicit one of a single call. Reads see the
+ * snapshot it started on plus its own changes. Used under {@link Transactions}' lock only.
+ */
+public final class Txn {
+  /** A file being written into a transaction: closing it stages it, abandoning drops it. */
+  public interface StagedFile {
+    void close() throws FsException;
+
+    void abandon();
+  }
+
+  final long id;
+  final boolean auto;
+  final long base;
+  final TreeMap<EntryKey, DirEntry> overlay = new TreeMap<>();
+  final Map<EntryKey, Long> baseVersions = new HashMap<>();
+  final Set<EntryKey> locked = new TreeSet<>();
+  final Set<StagedFile> writers = ConcurrentHashMap.newKeySet();
+  private final Transactions owner;
+
+  Txn(Transactions owner, long id, boolean auto) {
+    this.owner = owner;
+    this.id = id;
+    this.auto = auto;
+    this.base = owner.index.head();
+  }
+
+  public View view() {
+    return new View(owner.index, base, overlay);
+  }
+
+  /** Claims a path for this transaction (FAILED_PRECONDITION if another one holds it). */
+  public void claim(String path) throws FsException {
+    claim(EntryKey.path(path));
+  }
+
+  /** Claims a key for this transaction (FAILED_PRECONDITION if another one holds it). */
+  public void claim(EntryKey key) throws FsException {
+    Txn holder = owner.pathLocks.get(key);
+    if (holder != null && holder != this) {
+      throw new FsException(FsCode.FAILED_PRECONDITION, key.display(),
+          "path is part of open transaction " + holder.id + "; use its token or end it first");
+    }
+    baseVersions.computeIfAbsent(key, k -> owner.index.versionOf(k, base));
+    if (!auto && holder == null) {
+      owner.pathLocks.put(key, this);
+      locked.add(key);
+    }
+  }
+
+  /** Stages a new entry for a path (null: a delete). */
+  public void put(String path, DirEntry e) throws FsException {
+    put(EntryKey.path(path), e);
+  }
+
+  /** Stages a new entry for a key (null: a delete). */
+  public void put(EntryKey key, DirEntry e) throws FsException {
+    claim(key);
+    overlay.put(key, e);
+  }
+
+  /** Files open in this transaction are closed (staged) by its commit, dropped by its abort. */
+  public void addWriter(StagedFile w) {
+    writers.add(w);
+  }
+
+  public void removeWriter(StagedFile w) {
+    writers.remove(w);
+  }
+}

@@ -1,0 +1,127 @@
+package org.gdpstore.fs.internal;
+
+import org.gdpstore.fs.DeleteResult;
+import org.gdpstore.fs.FsException;
+import org.gdpstore.fs.WritableFile;
+import org.gdpstore.fs.WritableFileSystem;
+
+/**
+ * TensorFlow's whole method set: the reads of {@link ReadCalls} plus the writes, staged in
+ * transaction {@code txnId} or (0) each committed on its own. The API types delegate to it.
+ * Thread-safe (writes are serialized by the transactions' lock).
+ */
+public final class WriteCalls extends ReadCalls implements WritableFileSystem {
+  WriteCalls(FsEngine engine, long txnId) {
+    super(engine, -1, txnId);
+  }
+
+  /** A change of one path that returns nothing. */
+  private interface PathChange {
+    void apply(Txn t, String path) throws FsException;
+  }
+
+  /** Runs {@code change} on the normalized {@code path} in this object's transaction. */
+  private void change(String path, PathChange change) throws FsException {
+    String p = engine.path(path);
+    engine.transactions().mutate(txnId, p, t -> {
+      change.apply(t, p);
+      return null;
+    });
+  }
+
+  private Mutations mutations() {
+    return engine.mutations();
+  }
+
+  @Override
+  public WritableFile newWritableFile(String path) throws FsException {
+    String p = engine.path(path);
+    return engine.transactions().mutate(txnId, p, t -> {
+      mutations().checkWritableTarget(t, p);
+      return FileVersionWriter.open(engine.writerContext(), EntryKey.path(p), DirEntry.Kind.FILE, txnId, null);
+    });
+  }
+
+  @Override
+  public WritableFile newAppendableFile(String path) throws FsException {
+    String p = engine.path(path);
+    return engine.transactions().mutate(txnId, p, t -> {
+      mutations().checkWritableTarget(t, p);
+      return FileVersionWriter.open(engine.writerContext(), EntryKey.path(p), DirEntry.Kind.FILE, txnId,
+          t.view().get(p));
+    });
+  }
+
+  @Override
+  public void deleteFile(String path) throws FsException {
+    change(path, mutations()::deleteFile);
+  }
+
+  @Override
+  public void createDir(String path) throws FsException {
+    change(path, mutations()::createDir);
+  }
+
+  @Override
+  public void recursivelyCreateDir(String path) throws FsException {
+    change(path, mutations()::recursivelyCreateDir);
+  }
+
+  @Override
+  public void deleteDir(String path) throws FsException {
+    change(path, mutations()::deleteDir);
+  }
+
+  @Override
+  public DeleteResult deleteRecursively(String path) throws FsException {
+    String p = engine.path(path);
+    return engine.transactions().mutate(txnId, p, t -> mutations().deleteRecursively(t, p));
+  }
+
+  @Override
+  public void renameFile(String src, String target) throws FsException {
+    String s = engine.path(src);
+    String d = engine.path(target);
+    engine.transactions().mutate(txnId, s, t -> {
+      mutations().rename(t, s, d);
+      return null;
+    });
+  }
+
+  @Override
+  public void copyFile(String src, String target) throws FsException {
+    String s = engine.path(src);
+    String d = engine.path(target);
+    engine.transactions().mutate(txnId, s, t -> {
+      mutations().copy(t, s, d);
+      return null;
+    });
+  }
+
+  @Override
+  public boolean hasAtomicMove(String path) throws FsException {
+    engine.path(path);
+    return true;
+  }
+
+  @Override
+  public boolean canCreateTempFile(String path) throws FsException {
+    engine.path(path);
+    return true;
+  }
+
+  @Override
+  public void writeFile(String path, byte[] content) throws FsException {
+    WritableFile w = newWritableFile(path);
+    boolean ok = false;
+    try {
+      w.append(content);
+      w.close();
+      ok = true;
+    } finally {
+      if (!ok && w instanceof FileVersionWriter fw) {
+        fw.abandon();
+      }
+    }
+  }
+}
