@@ -6,11 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.gdpstore.fs.FsPaths;
-import org.gdpstore.fs.proto.Change;
-import org.gdpstore.fs.proto.DirectoryCommit;
-import org.gdpstore.fs.proto.FsRecord;
-import org.gdpstore.fs.proto.Namespace;
-import org.gdpstore.fs.proto.Tombstone;
+import org.gdpstore.fs.internal.proto.Change;
+import org.gdpstore.fs.internal.proto.DirectoryCommit;
+import org.gdpstore.fs.internal.proto.FsRecord;
+import org.gdpstore.fs.internal.proto.Namespace;
+import org.gdpstore.fs.internal.proto.Tombstone;
 
 /**
  * Encoding and checked decoding of directory commits (docs/on-log-format.md): a change set becomes

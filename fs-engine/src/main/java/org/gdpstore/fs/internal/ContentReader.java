@@ -15,9 +15,9 @@ import org.gdpstore.fs.FsCode;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.fs.FsOptions;
 import org.gdpstore.fs.IntegrityException;
-import org.gdpstore.fs.proto.FsRecord;
-import org.gdpstore.fs.proto.LogHeader;
-import org.gdpstore.fs.proto.LogKind;
+import org.gdpstore.fs.internal.proto.FsRecord;
+import org.gdpstore.fs.internal.proto.LogHeader;
+import org.gdpstore.fs.internal.proto.LogKind;
 import org.gdpstore.wire.GdpName;
 
 /**

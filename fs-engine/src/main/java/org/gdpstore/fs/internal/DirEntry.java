@@ -2,7 +2,7 @@ package org.gdpstore.fs.internal;
 
 import com.google.protobuf.ByteString;
 import java.util.Arrays;
-import org.gdpstore.fs.proto.EntryKind;
+import org.gdpstore.fs.internal.proto.EntryKind;
 import org.gdpstore.wire.GdpName;
 
 /**
@@ -81,8 +81,8 @@ public final class DirEntry {
     return new DirEntry(kind, log, size, sha256, nanos, lastRecno, inline);
   }
 
-  public org.gdpstore.fs.proto.Entry toProto() {
-    org.gdpstore.fs.proto.Entry.Builder b = org.gdpstore.fs.proto.Entry.newBuilder()
+  public org.gdpstore.fs.internal.proto.Entry toProto() {
+    org.gdpstore.fs.internal.proto.Entry.Builder b = org.gdpstore.fs.internal.proto.Entry.newBuilder()
         .setKind(switch (kind) {
           case FILE -> EntryKind.REGULAR_FILE;
           case DIR -> EntryKind.DIR;
@@ -104,7 +104,7 @@ public final class DirEntry {
   }
 
   /** Parses an on-log entry; throws IllegalArgumentException if it breaks the format rules. */
-  public static DirEntry fromProto(org.gdpstore.fs.proto.Entry e) {
+  public static DirEntry fromProto(org.gdpstore.fs.internal.proto.Entry e) {
     Kind kind = switch (e.getKind()) {
       case REGULAR_FILE -> Kind.FILE;
       case DIR -> Kind.DIR;

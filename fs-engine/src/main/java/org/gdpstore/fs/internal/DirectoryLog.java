@@ -16,8 +16,8 @@ import org.gdpstore.fs.CommitResult;
 import org.gdpstore.fs.FsCode;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.fs.IntegrityException;
-import org.gdpstore.fs.proto.LogHeader;
-import org.gdpstore.fs.proto.LogKind;
+import org.gdpstore.fs.internal.proto.LogHeader;
+import org.gdpstore.fs.internal.proto.LogKind;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 

@@ -8,7 +8,7 @@ import org.gdpstore.fs.FsCode;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.fs.FsOptions;
 import org.gdpstore.fs.FsPaths;
-import org.gdpstore.fs.proto.LogKind;
+import org.gdpstore.fs.internal.proto.LogKind;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 

@@ -4,7 +4,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.fs.FsOptions;
-import org.gdpstore.fs.proto.LogKind;
+import org.gdpstore.fs.internal.proto.LogKind;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 

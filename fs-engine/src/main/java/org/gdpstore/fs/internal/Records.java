@@ -3,10 +3,10 @@ package org.gdpstore.fs.internal;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.ByteBuffer;
-import org.gdpstore.fs.proto.FileChunk;
-import org.gdpstore.fs.proto.FsRecord;
-import org.gdpstore.fs.proto.LogHeader;
-import org.gdpstore.fs.proto.LogKind;
+import org.gdpstore.fs.internal.proto.FileChunk;
+import org.gdpstore.fs.internal.proto.FsRecord;
+import org.gdpstore.fs.internal.proto.LogHeader;
+import org.gdpstore.fs.internal.proto.LogKind;
 import org.gdpstore.wire.GdpName;
 
 /** Encoding and checked decoding of on-log records (docs/on-log-format.md). Stateless. */
