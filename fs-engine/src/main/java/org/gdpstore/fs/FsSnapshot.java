@@ -19,7 +19,7 @@ public final class FsSnapshot implements ReadableFileSystem {
   FsSnapshot(FsEngine engine, long recno) {
     this.engine = engine;
     this.recno = recno;
-    this.calls = engine.snapshotCalls(recno);
+    this.calls = ReadCalls.atSnapshot(engine, recno);
   }
 
   /** The directory record number this snapshot is pinned at. */

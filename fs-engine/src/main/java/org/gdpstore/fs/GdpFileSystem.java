@@ -34,7 +34,7 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
 
   private GdpFileSystem(FsEngine engine) {
     this.engine = engine;
-    this.calls = engine.headCalls();
+    this.calls = WriteCalls.atHead(engine);
     this.kv = new KeyValueStore(engine);
   }
 
@@ -258,13 +258,13 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
   /** Starts a transaction and returns it as a view (use with try-with-resources). */
   public Transaction newTransaction() throws FsException {
     TransactionToken t = startTransaction();
-    return new Transaction(this, t, engine.transactionCalls(t.id()));
+    return new Transaction(this, t, WriteCalls.inTransaction(engine, t.id()));
   }
 
   /** The view of an open transaction (TensorFlow's WrappedFileSystem). */
   public Transaction inTransaction(TransactionToken token) throws FsException {
     engine.transactions().requireOpen(txnId(token));
-    return new Transaction(this, token, engine.transactionCalls(token.id()));
+    return new Transaction(this, token, WriteCalls.inTransaction(engine, token.id()));
   }
 
   private TransactionToken token(long id) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ConcurrentReadersTest {
   @Test
   void readersNeverSeeHalfACommit() throws Exception {
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(new InMemoryLogStore(), Backend.KEYS,
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(new InMemoryLogStore(), LogBackend.KEYS,
         FsOptions.builder().chunkSize(64).build())) {
       fs.createDir("/x");
       for (int i = 0; i < 10; i++) {

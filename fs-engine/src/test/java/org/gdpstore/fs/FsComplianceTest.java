@@ -24,10 +24,10 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class FsComplianceTest {
-  Backend backend;
+  LogBackend backend;
   GdpFileSystem fs;
 
-  abstract Backend newBackend();
+  abstract LogBackend newBackend();
 
   @BeforeAll
   void startBackend() {
@@ -561,7 +561,7 @@ abstract class FsComplianceTest {
       file("/p/q/r", "rrr");
       fs.kv().put("key", "value".getBytes(UTF_8));
       fs.close();
-      fs = backend.open(fs.rootName(), Backend.KEYS, FsOptions.DEFAULT);
+      fs = backend.open(fs.rootName(), LogBackend.KEYS, FsOptions.DEFAULT);
       assertThat(read("/p/q/r")).isEqualTo("rrr");
       assertThat(fs.kv().get("key")).hasValueSatisfying(v -> assertThat(v).isEqualTo("value".getBytes(UTF_8)));
       file("/p/after", "a");

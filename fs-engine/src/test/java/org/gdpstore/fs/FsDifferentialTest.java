@@ -42,7 +42,7 @@ class FsDifferentialTest {
   @ParameterizedTest(name = "{0} seed {1}, {2} ops")
   @CsvSource({"memory, 1, 1500", "memory, 2, 1500", "memory, 3, 1500", "simulator, 4, 300"})
   void sameResultsAsJimfs(String backendName, long seed, int ops) throws Exception {
-    try (Backend backend = backendName.equals("memory") ? Backend.memory() : Backend.simulator();
+    try (LogBackend backend = backendName.equals("memory") ? LogBackend.memory() : LogBackend.simulator();
         FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix().toBuilder().setWorkingDirectory("/").build())) {
       // files of 0..300 bytes: with a 150-byte inline limit some are inline, some in logs, and
       // appends move files from one to the other; seed 3 keeps every file in a log

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.TestInstance;
 /** Transactions (TensorFlow's calls plus abort), snapshots, time travel and the key-value API. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class FsTransactionTest {
-  Backend backend;
+  LogBackend backend;
   GdpFileSystem fs;
   final TestClock clock = new TestClock();
 
-  abstract Backend newBackend();
+  abstract LogBackend newBackend();
 
   @BeforeAll
   void startBackend() {

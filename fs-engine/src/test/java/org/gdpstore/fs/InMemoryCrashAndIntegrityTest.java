@@ -44,7 +44,7 @@ class InMemoryCrashAndIntegrityTest {
     InMemoryLogStore ref = new InMemoryLogStore();
     TreeMap<String, String> before;
     TreeMap<String, String> after;
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(ref, Backend.KEYS, opts)) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(ref, LogBackend.KEYS, opts)) {
       setup.run(fs);
       before = FsDifferentialTest.tree(fs);
       op.run(fs);
@@ -54,7 +54,7 @@ class InMemoryCrashAndIntegrityTest {
     for (int k = 0; ; k++) {
       InMemoryLogStore store = new InMemoryLogStore();
       boolean crashed = false;
-      GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, opts);
+      GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, opts);
       GdpName root = fs.rootName();
       try {
         setup.run(fs);
@@ -82,7 +82,7 @@ class InMemoryCrashAndIntegrityTest {
         }
       }
       // the next writer session works and its readers stay consistent
-      try (GdpFileSystem writer = GdpFileSystem.open(store, root, Backend.KEYS, opts)) {
+      try (GdpFileSystem writer = GdpFileSystem.open(store, root, LogBackend.KEYS, opts)) {
         writer.writeFile("/after-crash", "ok".getBytes(UTF_8));
         try (GdpFileSystem reader = GdpFileSystem.open(store, root, null, opts)) {
           TreeMap<String, String> seen = FsDifferentialTest.tree(reader);
@@ -177,7 +177,7 @@ class InMemoryCrashAndIntegrityTest {
     InMemoryLogStore store = new InMemoryLogStore();
     GdpName root;
     byte[] data = content(1000, 9);
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, OPTS)) {
       root = fs.rootName();
       fs.writeFile("/f", data);
     }
@@ -209,7 +209,7 @@ class InMemoryCrashAndIntegrityTest {
     // (e.g. a replayed record): the directory entry's SHA-256 still catches it
     InMemoryLogStore store = new InMemoryLogStore();
     GdpName root;
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, OPTS)) {
       root = fs.rootName();
       fs.writeFile("/f", content(300, 10));
     }
@@ -235,7 +235,7 @@ class InMemoryCrashAndIntegrityTest {
   void tamperedDirectoryRecordIsReported() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
     GdpName root;
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, OPTS)) {
       root = fs.rootName();
       fs.writeFile("/f", content(10, 11));
       fs.createDir("/d");
@@ -247,7 +247,7 @@ class InMemoryCrashAndIntegrityTest {
   @Test
   void openingALogThatIsNotADirectoryFails() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, OPTS)) {
       fs.writeFile("/f", content(10, 12));
       GdpName fileLog = findFileLog(store, fs.rootName());
       assertThatThrownBy(() -> GdpFileSystem.open(store, fileLog, null, OPTS))
@@ -261,7 +261,7 @@ class InMemoryCrashAndIntegrityTest {
   @Test
   void readAheadFillsTheCacheOnSequentialReads() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS,
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS,
         OPTS.toBuilder().readAheadChunks(4).build())) {
       byte[] data = content(5000, 13);
       fs.writeFile("/s", data);
@@ -275,7 +275,7 @@ class InMemoryCrashAndIntegrityTest {
       assertThat(s.readAheadRecords()).isGreaterThan(30);
       assertThat(s.hits()).isGreaterThan(s.misses());
     }
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS.toBuilder().cacheBytes(0).build())) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, OPTS.toBuilder().cacheBytes(0).build())) {
       fs.writeFile("/nocache", content(500, 14));
       assertThat(fs.readFile("/nocache")).isEqualTo(content(500, 14));
       try (GdpRandomAccessFile r = fs.newRandomAccessFile("/nocache")) {
@@ -289,7 +289,7 @@ class InMemoryCrashAndIntegrityTest {
   void shortRangeAnswersAreCompleted() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
     store.limitRangeReads(3);
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, OPTS)) {
       byte[] data = content(7_777, 15);
       fs.writeFile("/f", data);
       fs.kv().put("big", data);

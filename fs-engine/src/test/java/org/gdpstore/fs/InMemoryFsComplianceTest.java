@@ -3,7 +3,7 @@ package org.gdpstore.fs;
 /** The compliance cases on the in-memory log store. */
 class InMemoryFsComplianceTest extends FsComplianceTest {
   @Override
-  Backend newBackend() {
-    return Backend.memory();
+  LogBackend newBackend() {
+    return LogBackend.memory();
   }
 }

@@ -3,7 +3,7 @@ package org.gdpstore.fs;
 /** Transactions, snapshots, KV and cache on the in-memory log store. */
 class InMemoryFsTransactionTest extends FsTransactionTest {
   @Override
-  Backend newBackend() {
-    return Backend.memory();
+  LogBackend newBackend() {
+    return LogBackend.memory();
   }
 }

@@ -64,7 +64,7 @@ class InlineFileTest {
   void smallFileIsOneDirectoryRecordAndNoLog() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
     GdpName root;
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, OPTS)) {
       root = fs.rootName();
       fs.createDir("/d");
       int logs = store.logCount();
@@ -98,7 +98,7 @@ class InlineFileTest {
   @Test
   void appendsGrowAnInlineFileIntoALogAndHistoryKeepsEveryVersion() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, OPTS)) {
       byte[] a = bytes(40, 3);
       fs.writeFile("/f", a);
       long v1 = fs.head();
@@ -145,7 +145,7 @@ class InlineFileTest {
   @Test
   void copyRenameTransactionsAndRegionsWorkOnInlineFiles() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, OPTS)) {
       byte[] x = "inline!".getBytes(UTF_8);
       fs.writeFile("/x", x);
       fs.copyFile("/x", "/y");
@@ -185,12 +185,12 @@ class InlineFileTest {
   @Test
   void aVersion1FilesystemKeepsWritingFileLogs() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    GdpName root = store.createLog(Backend.KEYS, "v1").get();
-    LogStore.Appender app = store.openAppender(root, Backend.KEYS).get();
+    GdpName root = store.createLog(LogBackend.KEYS, "v1").get();
+    LogStore.Appender app = store.openAppender(root, LogBackend.KEYS).get();
     app.append(ByteBuffer.wrap(FsRecord.newBuilder().setHeader(LogHeader.newBuilder()
         .setKind(LogKind.DIRECTORY).setFormatVersion(1).setChunkSize(100)).build().toByteArray())).get();
     app.close();
-    try (GdpFileSystem fs = GdpFileSystem.open(store, root, Backend.KEYS, OPTS)) {
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, LogBackend.KEYS, OPTS)) {
       fs.writeFile("/small", bytes(10, 8));
       assertThat(fs.readFile("/small")).isEqualTo(bytes(10, 8));
     }
@@ -201,8 +201,8 @@ class InlineFileTest {
   @Test
   void anInlineFileInAVersion1LogIsCorruption() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    GdpName root = store.createLog(Backend.KEYS, "v1").get();
-    LogStore.Appender app = store.openAppender(root, Backend.KEYS).get();
+    GdpName root = store.createLog(LogBackend.KEYS, "v1").get();
+    LogStore.Appender app = store.openAppender(root, LogBackend.KEYS).get();
     app.append(ByteBuffer.wrap(FsRecord.newBuilder().setHeader(LogHeader.newBuilder()
         .setKind(LogKind.DIRECTORY).setFormatVersion(1).setChunkSize(100)).build().toByteArray())).get();
     byte[] data = "x".getBytes(UTF_8);
@@ -219,8 +219,8 @@ class InlineFileTest {
   @Test
   void aNewerFormatIsRefused() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    GdpName root = store.createLog(Backend.KEYS, "v3").get();
-    LogStore.Appender app = store.openAppender(root, Backend.KEYS).get();
+    GdpName root = store.createLog(LogBackend.KEYS, "v3").get();
+    LogStore.Appender app = store.openAppender(root, LogBackend.KEYS).get();
     app.append(ByteBuffer.wrap(FsRecord.newBuilder().setHeader(LogHeader.newBuilder()
         .setKind(LogKind.DIRECTORY).setFormatVersion(Records.FORMAT_VERSION + 1)).build().toByteArray())).get();
     app.close();
@@ -231,7 +231,7 @@ class InlineFileTest {
   @Test
   void inlineFileBytesZeroGivesEveryFileALog() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS.toBuilder().inlineFileBytes(0).build())) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, OPTS.toBuilder().inlineFileBytes(0).build())) {
       fs.writeFile("/s", bytes(5, 9));
       assertThat(rawState(store, fs.rootName()).get("s").getLogName().size()).isEqualTo(GdpName.LENGTH);
     }

@@ -109,7 +109,7 @@ class PathHistoryTest {
     InMemoryLogStore store = new InMemoryLogStore();
     GdpName root;
     int hotChanges = 0;
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, OPTS)) {
       root = fs.rootName();
       fs.createDir("/other");
       for (int i = 0; i < 3_000; i++) {
@@ -145,7 +145,7 @@ class PathHistoryTest {
   @Test
   void historyTellsWhatHappenedWithSignerAndRecord() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, OPTS)) {
       byte[] big = InMemoryCrashAndIntegrityTest.content(1_000, 7);
       fs.writeFile("/a.txt", "one".getBytes(UTF_8));
       long c1 = fs.head();
@@ -166,7 +166,7 @@ class PathHistoryTest {
       assertThat(a.get(2).size()).isZero();
       assertThat(a.get(2).sha256()).isEmpty();
       for (PathChange c : a) {
-        assertThat(c.signer()).isEqualTo(HexFormat.of().formatHex(Backend.KEYS.publicKey()));
+        assertThat(c.signer()).isEqualTo(HexFormat.of().formatHex(LogBackend.KEYS.publicKey()));
         assertThat(c.verified()).isTrue();
         assertThat(c.recordHash()).hasSize(64);
         assertThat(c.commitNanos()).isPositive();
@@ -193,7 +193,7 @@ class PathHistoryTest {
   @Test
   void verifyOfAPathCatchesItsTamperedAndForgedDirectoryRecords() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, Backend.KEYS, OPTS)) {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, OPTS)) {
       fs.writeFile("/x", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx".getBytes(UTF_8));
       long xCommit = fs.head();
       fs.writeFile("/y", "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy".getBytes(UTF_8));

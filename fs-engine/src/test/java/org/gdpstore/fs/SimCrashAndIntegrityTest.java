@@ -96,7 +96,7 @@ class SimCrashAndIntegrityTest {
       boolean crashed = false;
       GdpName root;
       try (GdpClient writerClient = client(Duration.ofMillis(400))) {
-        GdpFileSystem fs = GdpFileSystem.mkfs(writerClient, Backend.KEYS, OPTS);
+        GdpFileSystem fs = GdpFileSystem.mkfs(writerClient, LogBackend.KEYS, OPTS);
         root = fs.rootName();
         setup.run(fs);
         if (before == null) {
@@ -153,7 +153,7 @@ class SimCrashAndIntegrityTest {
     String marker = "TAMPER-ME-" + "0123456789".repeat(5);
     GdpName root;
     try (GdpClient c = client(Duration.ofSeconds(10));
-        GdpFileSystem fs = GdpFileSystem.mkfs(c, Backend.KEYS, OPTS)) {
+        GdpFileSystem fs = GdpFileSystem.mkfs(c, LogBackend.KEYS, OPTS)) {
       root = fs.rootName();
       fs.writeFile("/secret", marker.getBytes(UTF_8));
       fs.writeFile("/plain", "untouched".getBytes(UTF_8));
@@ -177,7 +177,7 @@ class SimCrashAndIntegrityTest {
     String marker = "TAMPER-INLINE-" + "0123456789".repeat(5);
     GdpName root;
     try (GdpClient c = client(Duration.ofSeconds(10));
-        GdpFileSystem fs = GdpFileSystem.mkfs(c, Backend.KEYS, inline)) {
+        GdpFileSystem fs = GdpFileSystem.mkfs(c, LogBackend.KEYS, inline)) {
       root = fs.rootName();
       fs.writeFile("/secret", marker.getBytes(UTF_8));
       assertThat(fs.readFile("/secret")).isEqualTo(marker.getBytes(UTF_8));

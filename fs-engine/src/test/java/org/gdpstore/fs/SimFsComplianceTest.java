@@ -3,7 +3,7 @@ package org.gdpstore.fs;
 /** The compliance cases through the log-client on the in-process simulator. */
 class SimFsComplianceTest extends FsComplianceTest {
   @Override
-  Backend newBackend() {
-    return Backend.simulator();
+  LogBackend newBackend() {
+    return LogBackend.simulator();
   }
 }

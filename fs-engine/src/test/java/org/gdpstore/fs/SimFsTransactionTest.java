@@ -3,7 +3,7 @@ package org.gdpstore.fs;
 /** Transactions, snapshots, KV and cache through the log-client on the simulator. */
 class SimFsTransactionTest extends FsTransactionTest {
   @Override
-  Backend newBackend() {
-    return Backend.simulator();
+  LogBackend newBackend() {
+    return LogBackend.simulator();
   }
 }

@@ -19,7 +19,7 @@ class SimLargeFileTest {
     try (org.gdpstore.sim.GdpSimulator sim = org.gdpstore.sim.GdpSimulator.builder().inProcess().start();
         org.gdpstore.client.GdpClient client = org.gdpstore.client.GdpClient.builder()
             .router(sim.inProcessAddress()).creationService(sim.serverName()).callbackExecutor(one).build();
-        GdpFileSystem fs = GdpFileSystem.mkfs(client, Backend.KEYS, FsOptions.builder().readAheadChunks(16).build())) {
+        GdpFileSystem fs = GdpFileSystem.mkfs(client, LogBackend.KEYS, FsOptions.builder().readAheadChunks(16).build())) {
       byte[] data = new byte[3 << 20];
       new Random(3).nextBytes(data);
       fs.writeFile("/f", data);
@@ -58,7 +58,7 @@ class SimLargeFileTest {
 
   @Test
   void fourMebibytesWithDefaultChunks() throws Exception {
-    try (Backend backend = Backend.simulator();
+    try (LogBackend backend = LogBackend.simulator();
         GdpFileSystem fs = backend.mkfs(FsOptions.DEFAULT)) {
       byte[] data = new byte[4 << 20];
       new Random(1).nextBytes(data);

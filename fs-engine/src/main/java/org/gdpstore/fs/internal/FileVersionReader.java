@@ -19,7 +19,6 @@ public final class FileVersionReader implements GdpRandomAccessFile {
   private final DirEntry entry;
   private final Object lock = new Object();
   private long expectNext;
-  private int streak;
   private final MessageDigest sha = Hashes.newSha256();
   private long hashedUpTo;
   /** Whether reads in order from 0 still need hashing (off once this version was checked). */
@@ -51,7 +50,6 @@ public final class FileVersionReader implements GdpRandomAccessFile {
     boolean sequential;
     synchronized (lock) {
       sequential = offset == expectNext && offset > 0;
-      streak = sequential ? streak + 1 : 0;
     }
     int start = dst.position();
     int n = content.read(entry, path, offset, dst, sequential);

@@ -113,21 +113,6 @@ public final class FsEngine implements AutoCloseable {
     return writerContext;
   }
 
-  /** TensorFlow's calls on the newest commit, each write committed on its own. */
-  public WriteCalls headCalls() {
-    return new WriteCalls(this, 0);
-  }
-
-  /** TensorFlow's calls staged in open transaction {@code txnId}. */
-  public WriteCalls transactionCalls(long txnId) {
-    return new WriteCalls(this, txnId);
-  }
-
-  /** TensorFlow's read calls on the snapshot at directory record {@code recno}. */
-  public ReadCalls snapshotCalls(long recno) {
-    return new ReadCalls(this, recno, 0);
-  }
-
   /** Writes {@code value} of a key-value key into a log of its own; returns its unpublished entry. */
   public DirEntry writeValueLog(EntryKey key, byte[] value) throws FsException {
     FileVersionWriter w = transactions.mutate(0, key.display(),

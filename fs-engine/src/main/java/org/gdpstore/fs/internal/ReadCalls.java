@@ -28,6 +28,11 @@ public class ReadCalls implements ReadableFileSystem {
     this.txnId = txnId;
   }
 
+  /** TensorFlow's read calls on the snapshot at directory record {@code recno}. */
+  public static ReadCalls atSnapshot(FsEngine engine, long recno) {
+    return new ReadCalls(engine, recno, 0);
+  }
+
   /** Runs {@code op} on this object's view. */
   <T> T withView(Transactions.ViewOp<T> op) throws FsException {
     if (txnId != 0) {

@@ -11,8 +11,18 @@ import org.gdpstore.fs.WritableFileSystem;
  * Thread-safe (writes are serialized by the transactions' lock).
  */
 public final class WriteCalls extends ReadCalls implements WritableFileSystem {
-  WriteCalls(FsEngine engine, long txnId) {
+  private WriteCalls(FsEngine engine, long txnId) {
     super(engine, -1, txnId);
+  }
+
+  /** TensorFlow's calls on the newest commit, each write committed on its own. */
+  public static WriteCalls atHead(FsEngine engine) {
+    return new WriteCalls(engine, 0);
+  }
+
+  /** TensorFlow's calls staged in open transaction {@code txnId}. */
+  public static WriteCalls inTransaction(FsEngine engine, long txnId) {
+    return new WriteCalls(engine, txnId);
   }
 
   /** A change of one path that returns nothing. */

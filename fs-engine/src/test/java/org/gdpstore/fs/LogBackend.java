@@ -15,8 +15,8 @@ import org.gdpstore.sim.GdpSimulator;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 
-/** Where a test's filesystems live: the in-memory store, or the log-client on the simulator. */
-abstract class Backend implements AutoCloseable {
+/** Where a test's filesystems live: the in-memory log store, or the log-client on the simulator (named apart from the CLI's {@code Backend}). */
+abstract class LogBackend implements AutoCloseable {
   static final Ed25519Keys KEYS = Ed25519Keys.fromSeed(new byte[32]);
 
   abstract LogStore store();
@@ -35,15 +35,15 @@ abstract class Backend implements AutoCloseable {
   @Override
   public abstract void close();
 
-  static Backend memory() {
+  static LogBackend memory() {
     return new Memory();
   }
 
-  static Backend simulator() {
+  static LogBackend simulator() {
     return new Sim(GdpSimulator.builder().inProcess().start());
   }
 
-  static final class Memory extends Backend {
+  static final class Memory extends LogBackend {
     final InMemoryLogStore store = new InMemoryLogStore();
 
     @Override
@@ -60,7 +60,7 @@ abstract class Backend implements AutoCloseable {
     public void close() {}
   }
 
-  static final class Sim extends Backend {
+  static final class Sim extends LogBackend {
     final GdpSimulator sim;
     final ExecutorService callbacks = Executors.newFixedThreadPool(4);
     final List<GdpClient> clients = new ArrayList<>();
