@@ -72,6 +72,8 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   private final StorageFaults storageFaults;
   private final Runnable onSyncFailure;
   private final Map<GdpName, SimLog> logs = new LinkedHashMap<>();
+  /** Logs whose file is unusable (unreadable header), with the reason: every command to them gets NAK 222. */
+  private final Map<GdpName, String> broken = new LinkedHashMap<>();
   private final List<Object> pending = new ArrayList<>();
   /** Messages of the current read batch, handled at its end ({@link #channelRead}). */
   private final List<Object> inbox = new ArrayList<>();
@@ -122,7 +124,9 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   }
 
   private void recover() throws IOException {
-    logs.putAll(LogRecovery.recoverAll(logDir, storageFaults));
+    LogRecovery.Result r = LogRecovery.recoverAll(logDir, storageFaults);
+    logs.putAll(r.logs());
+    broken.putAll(r.broken());
   }
 
   static String fileName(GdpName name) {
@@ -170,6 +174,9 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       ctx.write(Pdu.advertise(creationAlias, serverName), ctx.voidPromise());
     }
     for (GdpName n : logs.keySet()) {
+      ctx.write(Pdu.advertise(n, serverName), ctx.voidPromise());
+    }
+    for (GdpName n : broken.keySet()) {
       ctx.write(Pdu.advertise(n, serverName), ctx.voidPromise());
     }
     ctx.flush();
@@ -282,6 +289,10 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       } else if (msg instanceof Pdu pdu && pdu.type() == PduType.NAK_NOROUTE) {
         // a client went away: its subscriptions die with it (spec 2.4: gdplogd ignores these otherwise)
         dropSubscriptionsOf(pdu.src());
+      }
+    } catch (DamagedRecordException e) {
+      if (msg instanceof GdpEnvelope env && MsgCode.needsAck(env.cmd())) {
+        nak(env, MsgCode.NAK_C_REC_MISSING, EpStat.NAK_REC_MISSING, e.getMessage(), e.recno());
       }
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "log server failed on " + msg, e);
@@ -416,6 +427,10 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       boolean done;
       try {
         done = st.emit(Math.min(CHUNK, budget));
+      } catch (DamagedRecordException e) {
+        pending.add(new GdpEnvelope(st.client(), st.logName(), Replies.nak(st.command(), MsgCode.NAK_C_REC_MISSING,
+            EpStat.NAK_REC_MISSING, e.getMessage(), e.recno())));
+        done = true;
       } catch (RuntimeException e) {
         // e.g. a record that cannot be read back from its file: end this answer with an error
         LOG.log(Level.SEVERE, "cannot continue an answer to " + st.client(), e);
@@ -700,6 +715,10 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       return;
     }
     SimLog log = logs.get(dst);
+    if (log == null && broken.containsKey(dst) && (isLogCommand(cmd) || cmd == MsgCode.CMD_PING)) {
+      nak(env, MsgCode.NAK_C_REC_MISSING, EpStat.NAK_REC_MISSING, broken.get(dst), -1);
+      return;
+    }
     if (log == null) {
       if (cmd == MsgCode.CMD_CREATE) {
         // spec 3.5.1: CREATE must be addressed to the server; the reference answers 201
