@@ -18,9 +18,13 @@ import java.util.concurrent.CountDownLatch;
  * {@value GdpSimulator#DEFAULT_SERVER_NAME}, subscriptions expire 180 s after their last SUBSCRIBE
  * (0 = never). Prints one line
  * {@code gdp-simulator listening on HOST:PORT server-name NAME (GDPNAME)} once it accepts
- * connections, and exits cleanly on SIGTERM / SIGINT.
+ * connections, and exits cleanly on SIGTERM / SIGINT. With {@code --data} it holds the directory
+ * exclusively; if another simulator holds it, it prints which process and exits with status 3.
  */
 public final class GdpSimulatorMain {
+  /** Exit status when the data directory is held by another simulator. */
+  static final int EXIT_LOCKED = 3;
+
   private GdpSimulatorMain() {}
 
   public static void main(String[] args) throws InterruptedException {
@@ -44,7 +48,14 @@ public final class GdpSimulatorMain {
       }
     }
     b.bindAddress(parseAddress(listen));
-    GdpSimulator sim = b.start();
+    GdpSimulator sim;
+    try {
+      sim = b.start();
+    } catch (DataDirectoryLockedException e) {
+      System.err.println("gdp-simulator: " + e.getMessage());
+      System.exit(EXIT_LOCKED);
+      return;
+    }
     CountDownLatch stop = new CountDownLatch(1);
     // SIGTERM / SIGINT: close and exit with status 0; the hook covers other ways the JVM ends
     for (String sig : new String[] {"TERM", "INT"}) {
