@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.gdpstore.client.GdpException;
+import org.gdpstore.client.GdpStatus;
 import org.gdpstore.client.LogReader;
 import org.gdpstore.client.LogRecord;
 import org.gdpstore.fs.FileStatistics;
@@ -56,10 +57,22 @@ final class EngineFs implements RemoteFs {
       case FAILED_PRECONDITION, ABORTED -> new CliException(ExitCodes.EXISTS, msg, e);
       case PERMISSION_DENIED -> new CliException(ExitCodes.KEY, "permission denied (this key is not the filesystem's writer): " + msg, e);
       case DATA_LOSS -> new CliException(ExitCodes.INTEGRITY, "verification failed: " + msg, e);
-      case UNAVAILABLE, DEADLINE_EXCEEDED -> new CliException(ExitCodes.UNREACHABLE, "the GDP network did not answer: " + msg, e);
+      case UNAVAILABLE, DEADLINE_EXCEEDED -> noRoute(e)
+          // the router answered: no server holds that log (an unknown name, or a log file gone)
+          ? new CliException(ExitCodes.NOT_FOUND, "not found: no server on this GDP network serves it: " + msg, e)
+          : new CliException(ExitCodes.UNREACHABLE, "the GDP network did not answer: " + msg, e);
       case INVALID_ARGUMENT -> new CliException(ExitCodes.USAGE, "invalid: " + msg, e);
       default -> new CliException(ExitCodes.FAILURE, e.getMessage(), e);
     };
+  }
+
+  private static boolean noRoute(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof GdpException g) {
+        return g.code() == GdpStatus.Code.NO_ROUTE;
+      }
+    }
+    return false;
   }
 
   @FunctionalInterface
@@ -376,12 +389,26 @@ final class EngineFs implements RemoteFs {
       long last = dir.lastRecno();
       for (long next = 1; next <= last; ) {
         List<LogRecord> got;
+        int want = (int) Math.min(128, last - next + 1);
         try {
-          got = dir.readRange(next, (int) Math.min(128, last - next + 1));
+          got = dir.readRange(next, want);
         } catch (GdpException e) {
-          problems.add("directory log record " + next + ": " + e.getMessage());
-          next++;
-          continue;
+          if (want > 1) {
+            // a bad record fails the whole range: read this one alone to name the bad one exactly
+            try {
+              got = dir.readRange(next, 1);
+            } catch (GdpException one) {
+              e = one;
+              got = null;
+            }
+          } else {
+            got = null;
+          }
+          if (got == null) {
+            problems.add("directory log " + fs.rootName() + " record " + next + ": " + e.getMessage());
+            next++;
+            continue;
+          }
         }
         if (got.isEmpty()) {
           break;

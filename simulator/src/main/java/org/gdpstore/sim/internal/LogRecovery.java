@@ -24,6 +24,8 @@ import org.gdpstore.wire.proto.GdpDatum;
  */
 final class LogRecovery {
   private static final Logger LOG = Logger.getLogger(LogServer.class.getName());
+  /** The reason given for a record number that a salvage left as a hole. */
+  static final String SALVAGED = "salvaged away earlier";
 
   /** The logs recovered, and the logs whose file is unusable with the reason. */
   record Result(Map<GdpName, SimLog> logs, Map<GdpName, String> broken) {}
@@ -111,7 +113,7 @@ final class LogRecovery {
     @Override
     public void frame(long offset, long headerRecno, byte[] payload) {
       if (payload.length == 0) {
-        lost(headerRecno, "salvaged away earlier");
+        lost(headerRecno, SALVAGED);
         return;
       }
       GdpDatum d;

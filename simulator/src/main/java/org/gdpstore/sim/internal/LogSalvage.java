@@ -60,10 +60,12 @@ public final class LogSalvage {
     }
     int version = log.file.version();
     var damaged = log.damaged();
-    if (damaged.isEmpty() && version == LogFile.VERSION) {
+    boolean onlyHoles = damaged.values().stream().allMatch(LogRecovery.SALVAGED::equals);
+    if (onlyHoles && version == LogFile.VERSION && Files.size(f) == log.file.size()) {
       log.file.close();
       Files.delete(copy);
-      return new Outcome(name, false, false, log.nrecs() + " records, intact; not rewritten");
+      return new Outcome(name, false, false, log.nrecs() + " records, intact"
+          + (damaged.isEmpty() ? "" : " but for the holes of an earlier salvage " + damaged.keySet()) + "; not rewritten");
     }
     Path next = f.resolveSibling(f.getFileName() + ".salvage");
     Files.deleteIfExists(next);
