@@ -63,18 +63,18 @@ class DamagedStoreTest {
 
     CliRunner.Result v = cli.run("verify", "gdp://t/");
     assertThat(v.code()).as(v.toString()).isEqualTo(ExitCodes.INTEGRITY);
-    assertThat(v.out()).contains("FAILED: /damaged.txt").contains("record 1 of log " + logName).contains("damaged");
+    assertThat(v.out()).contains("FAILED: /damaged.txt").containsPattern("record \\d+ of log " + logName).contains("damaged");
     assertThat(Files.size(file)).as("nothing cut").isEqualTo(size);
     CliRunner.Result cat = cli.run("cat", "gdp://t/damaged.txt");
     assertThat(cat.code()).as(cat.toString()).isEqualTo(ExitCodes.INTEGRITY);
-    assertThat(cat.err()).contains("record 1 of log " + logName).doesNotContain("did not answer");
+    assertThat(cat.err()).containsPattern("record \\d+ of log " + logName).doesNotContain("did not answer");
     assertThat(cli.run("cat", "gdp://t/other.txt").out()).isEqualTo("still here\n");
     assertThat(cli.run("kv", "get", "t", "k").out()).contains("v");
 
     // salvage on request: the original is kept, the record number stays damaged
     CliRunner.Result s = cli.run("sim", "salvage", "--data", sim.toString());
     assertThat(s.code()).as(s.toString()).isZero();
-    assertThat(s.out()).contains(logName + ": ").contains("damaged [1]").contains("original kept as");
+    assertThat(s.out()).contains(logName + ": ").containsPattern("damaged \\[\\d+\\]").contains("original kept as");
     try (Stream<Path> files = Files.list(sim.resolve("logs"))) {
       assertThat(files.filter(p -> p.getFileName().toString().startsWith(logName + ".glog.damaged-")).toList()).hasSize(1);
     }
