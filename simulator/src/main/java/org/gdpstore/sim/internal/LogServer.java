@@ -428,8 +428,12 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       try {
         done = st.emit(Math.min(CHUNK, budget));
       } catch (DamagedRecordException e) {
+        // the answer (or subscription) ends at the damaged record, naming it
         pending.add(new GdpEnvelope(st.client(), st.logName(), Replies.nak(st.command(), MsgCode.NAK_C_REC_MISSING,
             EpStat.NAK_REC_MISSING, e.getMessage(), e.recno())));
+        if (st instanceof CatchUp c) {
+          cancel(c.log, x -> x == c.sub);
+        }
         done = true;
       } catch (RuntimeException e) {
         // e.g. a record that cannot be read back from its file: end this answer with an error
