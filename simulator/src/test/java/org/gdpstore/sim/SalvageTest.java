@@ -55,7 +55,11 @@ class SalvageTest {
       }
       assertThat(c.call(FormatV1Test.DAMAGED, Cmds.append(2, Cmds.datum(5, "after"))).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
     }
-    // an intact format 2 log is left alone
+    // an intact format 2 log is left alone, and so is one whose only damage is an earlier salvage's holes
+    assertThat(Salvage.run(dir, FormatV1Test.DAMAGED)).singleElement().satisfies(r -> {
+      assertThat(r.rewritten()).isFalse();
+      assertThat(r.message()).contains("holes of an earlier salvage [2]");
+    });
     List<Salvage.Result> again = Salvage.run(dir, FormatV1Test.INTACT);
     assertThat(again).singleElement().satisfies(r -> {
       assertThat(r.rewritten()).isFalse();

@@ -65,6 +65,11 @@ final class LogRecovery {
 
   /** Recovers one log file. */
   static SimLog recover(Path f, StorageFaults storageFaults) throws IOException {
+    return recover(f, storageFaults, new ArrayList<>());
+  }
+
+  /** Recovers one log file; adds what is wrong with it (damage found, torn tail cut) to {@code problems}. */
+  static SimLog recover(Path f, StorageFaults storageFaults, List<String> problems) throws IOException {
     String fn = f.getFileName().toString();
     LogFile.Header header = LogFile.readHeader(f);
     LogMetadata md = LogMetadata.parse(header.metadata());
@@ -86,6 +91,7 @@ final class LogRecovery {
         r.lost(log.nrecs() + 1, "unrecognised bytes at the end of the file");
       }
       file.resumeAppends(log.nrecs() + 1);
+      problems.addAll(r.problems);
       if (!r.problems.isEmpty()) {
         LOG.warning("log " + name + " (file " + f + ") is damaged: " + String.join("; ", r.problems)
             + (log.damaged().isEmpty() ? "" : "; damaged records " + log.damaged().keySet())

@@ -51,8 +51,9 @@ public final class LogSalvage {
     Path copy = f.resolveSibling(f.getFileName() + ".damaged-" + stamp);
     Files.copy(f, copy, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
     SimLog log;
+    List<String> problems = new ArrayList<>();
     try {
-      log = LogRecovery.recover(f, new StorageFaults());
+      log = LogRecovery.recover(f, new StorageFaults(), problems);
     } catch (IOException | IllegalArgumentException e) {
       Files.delete(copy);
       return new Outcome(name, false, true, "cannot be salvaged, its header is unreadable (" + e.getMessage()
@@ -60,8 +61,7 @@ public final class LogSalvage {
     }
     int version = log.file.version();
     var damaged = log.damaged();
-    boolean onlyHoles = damaged.values().stream().allMatch(LogRecovery.SALVAGED::equals);
-    if (onlyHoles && version == LogFile.VERSION && Files.size(f) == log.file.size()) {
+    if (problems.isEmpty() && version == LogFile.VERSION) {
       log.file.close();
       Files.delete(copy);
       return new Outcome(name, false, false, log.nrecs() + " records, intact"
@@ -92,6 +92,7 @@ public final class LogSalvage {
     LogFile.syncDirectory(f.getParent());
     return new Outcome(name, true, false, log.nrecs() + " records, " + (damaged.isEmpty() ? "none"
         : "damaged " + damaged.keySet() + " (they stay unreadable; their numbers are not reused)")
+        + (problems.isEmpty() ? "" : " [" + String.join("; ", problems) + "]")
         + "; rewritten in format " + LogFile.VERSION + " from format " + version + ", original kept as " + copy);
   }
 }
