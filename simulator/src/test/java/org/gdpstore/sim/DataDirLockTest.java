@@ -59,13 +59,14 @@ class DataDirLockTest {
   void secondProcessIsRefusedNamingTheHolderAndAKilledHolderBlocksNothing() throws Exception {
     List<String> out1 = new ArrayList<>();
     Process first = launch(out1);
+    Process second = null;
     Process third = null;
     try {
       awaitListening(out1, first);
       assertThat(Files.readString(dir.resolve("LOCK")).trim()).isEqualTo(Long.toString(first.pid()));
 
       List<String> out2 = new ArrayList<>();
-      Process second = launch(out2);
+      second = launch(out2);
       assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(second.exitValue()).isEqualTo(GdpSimulatorMain.EXIT_LOCKED);
       synchronized (out2) {
@@ -81,6 +82,9 @@ class DataDirLockTest {
       assertThat(Files.readString(dir.resolve("LOCK")).trim()).isEqualTo(Long.toString(third.pid()));
     } finally {
       first.destroyForcibly();
+      if (second != null) {
+        second.destroyForcibly(); // only alive if the lock failed
+      }
       if (third != null) {
         third.destroyForcibly();
         third.waitFor(30, TimeUnit.SECONDS);
