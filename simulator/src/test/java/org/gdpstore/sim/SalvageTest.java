@@ -66,4 +66,17 @@ class SalvageTest {
       assertThat(r.message()).contains("intact");
     });
   }
+
+  @Test
+  void standaloneSalvageFlag() throws Exception {
+    FormatV1Test.copyFixture(dir);
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(javaBin, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+        GdpSimulatorMain.class.getName(), "--data", dir.toString(), "--salvage").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains(FormatV1Test.DAMAGED.printable() + ": 4 records, damaged [2]")
+        .contains(FormatV1Test.INTACT.printable() + ": 4 records, none; rewritten in format 2 from format 1");
+  }
 }
