@@ -47,10 +47,22 @@ final class EngineFs implements RemoteFs {
       case FAILED_PRECONDITION, ABORTED -> new CliException(ExitCodes.EXISTS, msg, e);
       case PERMISSION_DENIED -> new CliException(ExitCodes.KEY, "permission denied (this key is not the filesystem's writer): " + msg, e);
       case DATA_LOSS -> new CliException(ExitCodes.INTEGRITY, "verification failed: " + msg, e);
-      case UNAVAILABLE, DEADLINE_EXCEEDED -> new CliException(ExitCodes.UNREACHABLE, "the GDP network did not answer: " + msg, e);
+      case UNAVAILABLE, DEADLINE_EXCEEDED -> noRoute(e)
+          // the router answered: no server holds that log (an unknown name, or a log file gone)
+          ? new CliException(ExitCodes.NOT_FOUND, "not found: no server on this GDP network serves it: " + msg, e)
+          : new CliException(ExitCodes.UNREACHABLE, "the GDP network did not answer: " + msg, e);
       case INVALID_ARGUMENT -> new CliException(ExitCodes.USAGE, "invalid: " + msg, e);
       default -> new CliException(ExitCodes.FAILURE, e.getMessage(), e);
     };
+  }
+
+  private static boolean noRoute(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof GdpException g) {
+        return g.code() == GdpStatus.Code.NO_ROUTE;
+      }
+    }
+    return false;
   }
 
   @FunctionalInterface

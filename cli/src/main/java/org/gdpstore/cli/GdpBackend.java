@@ -23,6 +23,7 @@ import org.gdpstore.client.ServerMode;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.fs.FsOptions;
 import org.gdpstore.fs.GdpFileSystem;
+import org.gdpstore.sim.DataDirectoryLockedException;
 import org.gdpstore.sim.GdpSimulator;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
@@ -82,6 +83,11 @@ final class GdpBackend implements Backend {
         sim.close();
       }
       release(lock);
+      if (e instanceof DataDirectoryLockedException locked) {
+        throw new CliException(ExitCodes.EXISTS, "the embedded store " + home.simDir() + " is in use by "
+            + (locked.holderPid() > 0 ? "process " + locked.holderPid() : "another process")
+            + " (a 'gdpfs sim serve' on it?); stop it, or pass --router to use it through that server", e);
+      }
       if (e instanceof UncheckedIOException u) {
         throw new CliException(ExitCodes.FAILURE, "cannot open the embedded store in " + home.simDir() + ": "
             + u.getCause().getMessage(), e);

@@ -4,14 +4,19 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.List;
+import org.gdpstore.sim.DataDirectoryLockedException;
 import org.gdpstore.sim.FaultPlan;
 import org.gdpstore.sim.GdpSimulator;
+import org.gdpstore.sim.Salvage;
+import org.gdpstore.wire.GdpName;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code gdpfs sim ...}: the GDP simulator. */
 @Command(name = "sim", description = "Run the GDP simulator (router + log server).",
-    subcommands = {SimCommands.Serve.class})
+    subcommands = {SimCommands.Serve.class, SimCommands.SalvageCommand.class})
 final class SimCommands {
   private SimCommands() {}
 
@@ -55,6 +60,8 @@ final class SimCommands {
       GdpSimulator sim;
       try {
         sim = b.start();
+      } catch (DataDirectoryLockedException e) {
+        throw new CliException(ExitCodes.EXISTS, e.getMessage(), e);
       } catch (RuntimeException e) {
         if (hasCause(e, BindException.class)) {
           throw new CliException(ExitCodes.FAILURE, "cannot listen on " + listen + ": " + rootMessage(e), e);
@@ -93,6 +100,55 @@ final class SimCommands {
         c = c.getCause();
       }
       return c.getMessage();
+    }
+  }
+
+  /** {@code gdpfs sim salvage}: the explicit rewrite of damaged log files (docs/simulator.md, "Salvage"). */
+  @Command(name = "salvage", description = {
+      "Rewrite damaged (and old-format) log files of a data directory, keeping a copy of each original",
+      "(<file>.damaged-<time>). Every intact record is kept; damaged record numbers stay unreadable and are",
+      "never reused. Nothing else ever rewrites a log file. No simulator may be serving DIR.",
+      "Exit 0 when done, 6 when a log file cannot be salvaged (unreadable header), 7 when DIR is in use."})
+  static final class SalvageCommand extends CliCommand {
+    @Option(names = "--data", paramLabel = "DIR", required = true,
+        description = "The data directory (e.g. $GDPSTORE_HOME/sim for the embedded store).")
+    Path data;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "LOG", description = "Only this log (its 43-character name).")
+    String log;
+
+    @Override
+    int execute() {
+      GdpName only = null;
+      if (log != null) {
+        if (!GdpName.isPrintableName(log)) {
+          throw CliException.usage("LOG must be a 43-character log name, got '" + log + "'");
+        }
+        only = GdpName.parse(log);
+      }
+      if (!java.nio.file.Files.isDirectory(data.resolve("logs"))) {
+        throw CliException.notFound("no data directory with logs at " + data);
+      }
+      List<Salvage.Result> results;
+      try {
+        results = Salvage.run(data, only);
+      } catch (DataDirectoryLockedException e) {
+        throw new CliException(ExitCodes.EXISTS, e.getMessage() + "; stop it first", e);
+      } catch (java.io.UncheckedIOException e) {
+        throw new CliException(ExitCodes.FAILURE, "salvage of " + data + " failed: " + e.getCause().getMessage(), e);
+      }
+      if (only != null && results.isEmpty()) {
+        throw CliException.notFound("no log " + log + " in " + data);
+      }
+      boolean failed = false;
+      for (Salvage.Result r : results) {
+        env().out().println(r.log() + ": " + r.message());
+        failed |= r.failed();
+      }
+      if (failed) {
+        throw CliException.integrity("some logs in " + data + " could not be salvaged");
+      }
+      return ExitCodes.OK;
     }
   }
 }

@@ -46,9 +46,10 @@ class TamperedStoreTest {
 
   /**
    * Flips one bit inside {@code needle} wherever it occurs in a record of the simulator's log
-   * files and recomputes that storage frame's CRC-32C. The simulator's file layout (its
-   * docs): 8-byte header, 4-byte metadata length, metadata, 4 bytes, then frames of
-   * [4-byte length][4-byte CRC-32C][payload].
+   * files and recomputes that storage frame's checksums. The simulator's file layout (its docs):
+   * 8-byte magic, 4-byte metadata length, metadata, 4 bytes, then frames; format 2 ("GDPSLOG2")
+   * frames are [magic 4][length 4][recno 8][payload CRC-32C 4][header CRC-32C 4][payload],
+   * format 1 frames [length 4][CRC-32C 4][payload].
    */
   static int flipInStorage(Path simDir, byte[] needle) throws Exception {
     List<Path> files;
@@ -59,22 +60,25 @@ class TamperedStoreTest {
     for (Path f : files) {
       byte[] bytes = Files.readAllBytes(f);
       ByteBuffer buf = ByteBuffer.wrap(bytes);
+      boolean v2 = bytes[7] == '2';
+      int head = v2 ? 24 : 8;
       int pos = 8;
       int mdLen = buf.getInt(pos);
       pos += 4 + mdLen + 4;
       boolean dirty = false;
-      while (pos + 8 <= bytes.length) {
-        int len = buf.getInt(pos);
-        int start = pos + 8;
+      while (pos + head <= bytes.length) {
+        int len = buf.getInt(v2 ? pos + 4 : pos);
+        int start = pos + head;
         if (len < 0 || start + len > bytes.length) {
           break;
         }
         int hit = find(bytes, needle, start, start + len);
         if (hit >= 0) {
           bytes[hit + needle.length / 2] ^= 0x01;
-          CRC32C crc = new CRC32C();
-          crc.update(bytes, start, len);
-          buf.putInt(pos + 4, (int) crc.getValue());
+          buf.putInt(v2 ? pos + 16 : pos + 4, crc(bytes, start, len));
+          if (v2) {
+            buf.putInt(pos + 20, crc(bytes, pos, 20));
+          }
           dirty = true;
           flipped++;
         }
@@ -85,6 +89,12 @@ class TamperedStoreTest {
       }
     }
     return flipped;
+  }
+
+  private static int crc(byte[] b, int off, int len) {
+    CRC32C crc = new CRC32C();
+    crc.update(b, off, len);
+    return (int) crc.getValue();
   }
 
   private static int find(byte[] hay, byte[] needle, int from, int to) {

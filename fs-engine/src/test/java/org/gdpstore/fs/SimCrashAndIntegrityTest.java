@@ -192,7 +192,11 @@ class SimCrashAndIntegrityTest {
     }
   }
 
-  /** Flips one byte of {@code needle} in the stored log files, fixing the frame CRC; returns hits. */
+  /**
+   * Flips one byte of {@code needle} in the stored log files, fixing the frame's checksums (storage
+   * format 2, docs/simulator.md: [magic 4][length 4][recno 8][payload CRC 4][header CRC 4][payload];
+   * format 1: [length 4][CRC 4][payload]); returns hits.
+   */
   int flipByteOf(byte[] needle) throws IOException {
     int hits = 0;
     List<Path> files;
@@ -202,21 +206,23 @@ class SimCrashAndIntegrityTest {
     for (Path f : files) {
       byte[] all = Files.readAllBytes(f);
       ByteBuffer b = ByteBuffer.wrap(all);
+      boolean v2 = all[7] == '2';
+      int head = v2 ? 24 : 8;
       b.position(8);
       int mdLen = b.getInt();
       b.position(b.position() + mdLen + 4);
       boolean changed = false;
-      while (b.remaining() >= 8) {
+      while (b.remaining() >= head) {
         int frame = b.position();
-        int len = b.getInt();
-        b.getInt();
-        int payload = b.position();
+        int len = b.getInt(v2 ? frame + 4 : frame);
+        int payload = frame + head;
         int at = indexOf(all, needle, payload, payload + len);
         if (at >= 0) {
           all[at + needle.length / 2] ^= 0x01;
-          CRC32C crc = new CRC32C();
-          crc.update(all, payload, len);
-          ByteBuffer.wrap(all).putInt(frame + 4, (int) crc.getValue());
+          ByteBuffer.wrap(all).putInt(v2 ? frame + 16 : frame + 4, crc(all, payload, len));
+          if (v2) {
+            ByteBuffer.wrap(all).putInt(frame + 20, crc(all, frame, 20));
+          }
           changed = true;
           hits++;
         }
@@ -227,6 +233,12 @@ class SimCrashAndIntegrityTest {
       }
     }
     return hits;
+  }
+
+  private static int crc(byte[] b, int off, int len) {
+    CRC32C crc = new CRC32C();
+    crc.update(b, off, len);
+    return (int) crc.getValue();
   }
 
   static int indexOf(byte[] hay, byte[] needle, int from, int to) {

@@ -47,7 +47,10 @@ public record GdpStatus(Code code, int gdpCode, String description, Throwable ca
     CANCELLED,
     /** The client, or the log handle, was closed. */
     CLOSED,
-    /** A record failed signature verification; its data was not delivered. */
+    /**
+     * A record failed signature verification (its data was not delivered), or NAK 222: the server
+     * holds the record (or log) but its stored bytes are damaged.
+     */
     INTEGRITY,
     /** The call's arguments were invalid. */
     INVALID_ARGUMENT,
@@ -85,6 +88,7 @@ public record GdpStatus(Code code, int gdpCode, String description, Throwable ca
       case MsgCode.NAK_C_NOTFOUND -> Code.NOT_FOUND;
       case MsgCode.NAK_C_CONFLICT -> Code.CONFLICT;
       case MsgCode.NAK_C_GONE -> Code.GONE;
+      case MsgCode.NAK_C_REC_MISSING -> Code.INTEGRITY;
       case MsgCode.NAK_S_NOTIMPL -> Code.NOT_IMPLEMENTED;
       case MsgCode.NAK_R_NOROUTE -> Code.NO_ROUTE;
       default -> MsgCode.isClientNak(gdpCode) ? Code.CLIENT_NAK

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.gdpstore.sim.internal.DataDirLock;
 import org.gdpstore.sim.internal.LogServer;
 import org.gdpstore.sim.internal.MessageBatches;
 import org.gdpstore.sim.internal.SimRouter;
@@ -70,6 +71,8 @@ public final class GdpSimulator implements AutoCloseable {
   private static final long QUIET_PERIOD_MS = 20;
 
   private final Builder config;
+  /** Durable mode: this simulator's exclusive hold on the data directory. */
+  private final DataDirLock dataDirLock;
   private final GdpName serverName;
   private final GdpName creationAlias;
   private final LocalAddress routerAddress;
@@ -89,6 +92,8 @@ public final class GdpSimulator implements AutoCloseable {
 
   private GdpSimulator(Builder b) throws IOException {
     this.config = b;
+    // first, so a second simulator on the directory fails before it touches anything
+    this.dataDirLock = b.dataDir != null && !b.routerOnly ? DataDirLock.acquire(b.dataDir) : null;
     this.serverName = GdpName.parseOrHash(b.serverName);
     this.creationAlias = GdpName.sha256(CREATION_SERVICE_NAME);
     String id = UUID.randomUUID().toString();
@@ -121,6 +126,7 @@ public final class GdpSimulator implements AutoCloseable {
         ls.close().syncUninterruptibly();
       }
       shutdownGroups();
+      releaseDataDir();
       throw e;
     }
     this.localServer = ls;
@@ -349,6 +355,17 @@ public final class GdpSimulator implements AutoCloseable {
       }
       router.closeAll();
       shutdownGroups();
+      releaseDataDir();
+    }
+  }
+
+  private void releaseDataDir() {
+    if (dataDirLock != null) {
+      try {
+        dataDirLock.close();
+      } catch (IOException e) {
+        // the OS drops the lock when the process ends anyway
+      }
     }
   }
 
@@ -483,6 +500,7 @@ public final class GdpSimulator implements AutoCloseable {
      * in-process.
      *
      * @throws UncheckedIOException if the data directory cannot be read
+     * @throws DataDirectoryLockedException if another simulator (in any process) holds the data directory
      */
     public GdpSimulator start() {
       if (!inProcess && bindAddress == null) {

@@ -12,25 +12,36 @@ import java.util.concurrent.CountDownLatch;
  * java -jar simulator/target/gdp-simulator.jar [--listen HOST:PORT] [--data DIR] [--server-name NAME]
  *                                             [--router-only] [--max-record-bytes N] [--pack-content]
  *                                             [--subscription-timeout SECONDS]
+ * java -jar simulator/target/gdp-simulator.jar --data DIR --salvage
  * </pre>
  *
  * Defaults: {@code --listen 127.0.0.1:8009} (port 0 picks a free one), in memory, server name
  * {@value GdpSimulator#DEFAULT_SERVER_NAME}, subscriptions expire 180 s after their last SUBSCRIBE
  * (0 = never). Prints one line
  * {@code gdp-simulator listening on HOST:PORT server-name NAME (GDPNAME)} once it accepts
- * connections, and exits cleanly on SIGTERM / SIGINT.
+ * connections, and exits cleanly on SIGTERM / SIGINT. With {@code --data} it holds the directory
+ * exclusively; if another simulator holds it, it prints which process and exits with status 3.
  */
 public final class GdpSimulatorMain {
+  /** Exit status when the data directory is held by another simulator. */
+  static final int EXIT_LOCKED = 3;
+
   private GdpSimulatorMain() {}
 
   public static void main(String[] args) throws InterruptedException {
     GdpSimulator.Builder b = GdpSimulator.builder();
     String listen = "127.0.0.1:8009";
+    boolean salvage = false;
+    Path data = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
         case "--listen" -> listen = value(args, ++i, a);
-        case "--data" -> b.dataDir(Path.of(value(args, ++i, a)));
+        case "--data" -> {
+          data = Path.of(value(args, ++i, a));
+          b.dataDir(data);
+        }
+        case "--salvage" -> salvage = true;
         case "--server-name" -> b.serverName(value(args, ++i, a));
         case "--router-only" -> b.routerOnly();
         case "--max-record-bytes" -> b.maxRecordBytes(Integer.parseInt(value(args, ++i, a)));
@@ -43,8 +54,18 @@ public final class GdpSimulatorMain {
         default -> fail("unknown option " + a);
       }
     }
+    if (salvage) {
+      System.exit(salvage(data));
+    }
     b.bindAddress(parseAddress(listen));
-    GdpSimulator sim = b.start();
+    GdpSimulator sim;
+    try {
+      sim = b.start();
+    } catch (DataDirectoryLockedException e) {
+      System.err.println("gdp-simulator: " + e.getMessage());
+      System.exit(EXIT_LOCKED);
+      return;
+    }
     CountDownLatch stop = new CountDownLatch(1);
     // SIGTERM / SIGINT: close and exit with status 0; the hook covers other ways the JVM ends
     for (String sig : new String[] {"TERM", "INT"}) {
@@ -64,6 +85,24 @@ public final class GdpSimulatorMain {
     stop.await();
     sim.close();
     System.out.println("gdp-simulator stopped");
+  }
+
+  /** {@code --salvage}: rewrites the damaged logs of the data directory (keeping copies), then exits. */
+  private static int salvage(Path data) {
+    if (data == null) {
+      fail("--salvage needs --data DIR");
+    }
+    try {
+      int status = 0;
+      for (Salvage.Result r : Salvage.run(data, null)) {
+        System.out.println(r.log() + ": " + r.message());
+        status = r.failed() ? 1 : status;
+      }
+      return status;
+    } catch (DataDirectoryLockedException e) {
+      System.err.println("gdp-simulator: " + e.getMessage());
+      return EXIT_LOCKED;
+    }
   }
 
   static InetSocketAddress parseAddress(String s) {
@@ -113,6 +152,7 @@ public final class GdpSimulatorMain {
 
   private static String usage() {
     return "usage: java -jar gdp-simulator.jar [--listen HOST:PORT] [--data DIR] [--server-name NAME]"
-        + " [--router-only] [--max-record-bytes N] [--pack-content] [--subscription-timeout SECONDS]";
+        + " [--router-only] [--max-record-bytes N] [--pack-content] [--subscription-timeout SECONDS]"
+        + "\n       java -jar gdp-simulator.jar --data DIR --salvage   (rewrite damaged logs, keeping copies)";
   }
 }

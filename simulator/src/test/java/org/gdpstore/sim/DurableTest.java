@@ -82,20 +82,34 @@ class DurableTest {
       }
     }
     long good = Files.size(logFile(log));
-    // half a frame: a length that promises more than follows
-    Files.write(logFile(log), new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 5, 6}, StandardOpenOption.APPEND);
+    // what a crash leaves of an append: the first 30 bytes of a real frame
+    byte[] whole = Files.readAllBytes(logFile(log));
+    int frameStart = indexOfFrameMagic(whole, (int) good);
+    Files.write(logFile(log), java.util.Arrays.copyOfRange(whole, frameStart, frameStart + 30), StandardOpenOption.APPEND);
     try (GdpSimulator sim = start(); TestClient c = TestClient.local(sim, "torn-client-2")) {
       assertThat(readAll(c, log)).containsExactly("t1", "t2", "t3");
       assertThat(Files.size(logFile(log))).isEqualTo(good);
       assertThat(c.call(log, Cmds.append(0, Cmds.datum(4, "t4"))).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
     }
-    // a corrupt last record (bad checksum) is a torn tail too
+    // a complete last record with a bad checksum is not a torn tail: it stays, damaged (CorruptionTest)
     byte[] bytes = Files.readAllBytes(logFile(log));
     bytes[bytes.length - 1] ^= 0x5a;
     Files.write(logFile(log), bytes);
     try (GdpSimulator sim = start(); TestClient c = TestClient.local(sim, "torn-client-3")) {
-      assertThat(readAll(c, log)).containsExactly("t1", "t2", "t3");
+      assertThat(c.call(log, Cmds.open(MsgCode.CMD_OPEN_RO, 1)).getAckSuccess().getRecno()).isEqualTo(4);
+      assertThat(c.call(log, Cmds.read(5, 4, 0)).getCmd()).isEqualTo(MsgCode.NAK_C_REC_MISSING);
+      assertThat(Files.size(logFile(log))).isEqualTo(bytes.length);
     }
+  }
+
+  /** The start of the last format 2 frame ("GDFR") before {@code end}. */
+  private static int indexOfFrameMagic(byte[] b, int end) {
+    for (int i = end - 4; i >= 0; i--) {
+      if (b[i] == 'G' && b[i + 1] == 'D' && b[i + 2] == 'F' && b[i + 3] == 'R') {
+        return i;
+      }
+    }
+    throw new AssertionError("no frame");
   }
 
   @Test
@@ -177,12 +191,13 @@ class DurableTest {
       }
       assertThat(Cmds.data(c.call(log, Cmds.read(1, 2, 0)))).isEqualTo("rb2");
       GdpMessage bad = c.call(log, Cmds.read(2, 3, 0));
-      assertThat(bad.getCmd()).isEqualTo(MsgCode.NAK_S_INTERNAL);
+      assertThat(bad.getCmd()).isEqualTo(MsgCode.NAK_C_REC_MISSING);
+      assertThat(bad.getNak().getDescription()).contains("record 3", "damaged", "checksum");
       c.send(log, Cmds.read(3, 1, null));
       assertThat(Cmds.data(c.nextEnvelope().message())).isEqualTo("rb1");
       assertThat(Cmds.data(c.nextEnvelope().message())).isEqualTo("rb2");
       GdpMessage end = c.nextEnvelope().message();
-      assertThat(end.getCmd()).isEqualTo(MsgCode.NAK_S_INTERNAL);
+      assertThat(end.getCmd()).isEqualTo(MsgCode.NAK_C_REC_MISSING);
       assertThat(end.getRid()).isEqualTo(3);
     }
   }

@@ -17,46 +17,67 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * One log on disk: an append-only file {@code <pname>.glog}.
+ * One log on disk: an append-only file {@code <pname>.glog}. Format 2 (written since issue 11):
  *
  * <pre>
- * header : magic "GDPSLOG1" (8) | u32 metadata length | metadata | u32 CRC32C(metadata)
- * record : u32 payload length | u32 CRC32C(payload) | payload (a serialized GdpDatum)
+ * header : magic "GDPSLOG2" (8) | u32 metadata length | metadata | u32 CRC32C(metadata)
+ * record : u32 frame magic "GDFR" | u32 payload length | u64 record number | u32 CRC32C(payload)
+ *          | u32 CRC32C(the 20 bytes before) | payload (a serialized GdpDatum)
  * </pre>
  *
- * A file is created complete (written to a temporary name, synced, renamed, directory synced), so
+ * A frame with an empty payload is a hole marker: the record number was damaged and salvaged away.
+ * Format 1 files ("GDPSLOG1", frames {@code u32 length | u32 CRC32C(payload) | payload}) are still
+ * read and appended to in their own format; nothing rewrites a file on open.
+ *
+ * <p>A file is created complete (written to a temporary name, synced, renamed, directory synced), so
  * its header is never torn. Records are appended with one write per batch; {@link #sync()} makes
- * them durable. {@link #open} keeps every intact record and truncates the file after the first
- * torn or corrupt one. Not thread-safe: the log server's thread owns it.
+ * them durable. {@link #scan} reports every frame and every damaged stretch ({@link FrameScanner});
+ * only a torn tail may be cut ({@link #cutTornTail}). Not thread-safe: the log server's thread owns it.
  */
 public final class LogFile implements Closeable {
-  static final byte[] MAGIC = "GDPSLOG1".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] MAGIC_V1 = "GDPSLOG1".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] MAGIC_V2 = "GDPSLOG2".getBytes(StandardCharsets.US_ASCII);
+  /** The current format, written by {@link #create}. */
+  static final int VERSION = 2;
+  /** "GDFR": the start of every format 2 frame. */
+  static final int FRAME_MAGIC = 0x47444652;
+  static final int V1_HEAD = 8;
+  static final int V2_HEAD = 24;
   /** Largest payload a record frame may declare; larger lengths mean a torn or corrupt frame. */
   static final int MAX_FRAME = 1 << 20;
 
   private final Path path;
   private final FileChannel ch;
+  private final int version;
+  /** Where the first frame starts. */
+  private final long headerEnd;
   private long size;
+  /** The record number the next appended frame carries (format 2). */
+  private long nextRecno = 1;
   private boolean dirty;
 
   /** Injected write failures, for tests of a full disk: how many more writes fail. */
   private final StorageFaults storageFaults;
 
-  private LogFile(Path path, FileChannel ch, long size, StorageFaults storageFaults) {
+  private LogFile(Path path, FileChannel ch, Header header, long size, StorageFaults storageFaults) {
     this.path = path;
     this.ch = ch;
+    this.version = header.version();
+    this.headerEnd = header.end();
     this.size = size;
     this.storageFaults = storageFaults;
   }
 
-  /** Receives each intact record during recovery. */
-  @FunctionalInterface
-  public interface RecordSink {
-    /**
-     * @param offset where the record's frame starts
-     * @return false to stop here: this record and everything after it is dropped as a torn tail
-     */
-    boolean accept(long offset, byte[] payload);
+  /** A log file's header: its format version, the log's metadata, and where the first frame starts. */
+  record Header(int version, byte[] metadata, long end) {}
+
+  /** A frame that fails its checksums: the record stored there is damaged. */
+  static final class CorruptFrameException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    CorruptFrameException(String message) {
+      super(message);
+    }
   }
 
   /** Creates a new log file holding only the header; durable when this returns. */
@@ -67,8 +88,8 @@ public final class LogFile implements Closeable {
       throw new IOException("log file exists: " + target);
     }
     Path tmp = dir.resolve(fileName + ".tmp");
-    ByteBuffer header = ByteBuffer.allocate(MAGIC.length + 8 + metadata.length);
-    header.put(MAGIC).putInt(metadata.length).put(metadata).putInt(crc(metadata, 0, metadata.length)).flip();
+    ByteBuffer header = ByteBuffer.allocate(MAGIC_V2.length + 8 + metadata.length);
+    header.put(MAGIC_V2).putInt(metadata.length).put(metadata).putInt(crc(metadata, 0, metadata.length)).flip();
     faults.beforeWrite();
     try (FileChannel t = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE)) {
@@ -87,21 +108,22 @@ public final class LogFile implements Closeable {
     }
     syncDirectory(dir);
     FileChannel ch = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    return new LogFile(target, ch, ch.size(), faults);
+    return new LogFile(target, ch, new Header(VERSION, metadata, header.limit()), ch.size(), faults);
   }
 
-  /** Reads just the metadata of a log file. */
-  public static byte[] readMetadata(Path file) throws IOException {
+  /** Reads just the header of a log file. */
+  public static Header readHeader(Path file) throws IOException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       return readHeader(new DataInputStream(in), file);
     }
   }
 
-  private static byte[] readHeader(DataInputStream in, Path file) throws IOException {
-    byte[] magic = new byte[MAGIC.length];
+  private static Header readHeader(DataInputStream in, Path file) throws IOException {
+    byte[] magic = new byte[MAGIC_V2.length];
     try {
       in.readFully(magic);
-      if (!java.util.Arrays.equals(magic, MAGIC)) {
+      int version = java.util.Arrays.equals(magic, MAGIC_V2) ? 2 : java.util.Arrays.equals(magic, MAGIC_V1) ? 1 : 0;
+      if (version == 0) {
         throw new IOException("not a log file (bad magic): " + file);
       }
       int mdLen = in.readInt();
@@ -113,60 +135,43 @@ public final class LogFile implements Closeable {
       if (in.readInt() != crc(md, 0, md.length)) {
         throw new IOException("log file header checksum mismatch: " + file);
       }
-      return md;
+      return new Header(version, md, MAGIC_V2.length + 8L + mdLen);
     } catch (java.io.EOFException e) {
       throw new IOException("not a log file (too short): " + file, e);
     }
   }
 
-  /** Opens an existing log file; call {@link #recover} before appending. */
+  /** Opens an existing log file; {@link #scan} it, then {@link #resumeAppends} before appending. */
   public static LogFile openExisting(Path file, StorageFaults faults) throws IOException {
+    Header h = readHeader(file);
     FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
-      return new LogFile(file, ch, ch.size(), faults);
-    } catch (IOException | RuntimeException e) {
+      return new LogFile(file, ch, h, ch.size(), faults);
+    } catch (RuntimeException e) {
       ch.close();
       throw e;
     }
   }
 
-  /**
-   * Hands every intact record to {@code sink} in order and truncates the file after the last one
-   * kept (a torn or corrupt tail, or where the sink stopped). Reads sequentially, so files larger
-   * than memory are fine. Returns the number of bytes cut off.
-   *
-   * @throws IOException if the header is unreadable (the file is not a log)
-   */
-  public long recover(RecordSink sink) throws IOException {
-    long fileSize = ch.size();
-    long good;
-    try (InputStream raw = Files.newInputStream(path);
-         DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-      byte[] md = readHeader(in, path);
-      long pos = MAGIC.length + 8L + md.length;
-      good = pos;
-      while (fileSize - pos >= 8) {
-        int len = in.readInt();
-        int sum = in.readInt();
-        if (len < 0 || len > MAX_FRAME || len > fileSize - pos - 8) {
-          break;
-        }
-        byte[] payload = new byte[len];
-        in.readFully(payload);
-        if (crc(payload, 0, len) != sum || !sink.accept(pos, payload)) {
-          break;
-        }
-        pos += 8 + len;
-        good = pos;
-      }
-    }
-    long truncated = fileSize - good;
-    if (truncated > 0) {
-      ch.truncate(good);
-      ch.force(true);
-    }
-    size = good;
-    return truncated;
+  /** Reports every frame and damaged stretch to {@code sink}; returns the bytes after the last frame, or null. */
+  FrameScanner.Tail scan(FrameScanner.Sink sink) throws IOException {
+    return FrameScanner.scan(ch, version, headerEnd, ch.size(), sink);
+  }
+
+  /** Cuts a torn tail (an append that a crash left unfinished) at {@code offset}; durable when this returns. */
+  void cutTornTail(long offset) throws IOException {
+    ch.truncate(offset);
+    ch.force(true);
+  }
+
+  /** After a scan: appends go to the end of the file and carry record numbers from {@code next} on. */
+  void resumeAppends(long next) throws IOException {
+    size = ch.size();
+    nextRecno = next;
+  }
+
+  int version() {
+    return version;
   }
 
   /**
@@ -175,19 +180,32 @@ public final class LogFile implements Closeable {
    * @throws IOException if it cannot be read or its checksum does not match
    */
   public byte[] read(long offset) throws IOException {
-    ByteBuffer head = ByteBuffer.allocate(8);
-    readFully(head, offset);
-    head.flip();
-    int len = head.getInt();
-    int sum = head.getInt();
-    if (len < 0 || len > MAX_FRAME || offset + 8 + len > size) {
-      throw new IOException("bad record frame at " + offset + " in " + path);
+    int head = version == 1 ? V1_HEAD : V2_HEAD;
+    if (offset < headerEnd || offset + head > size) {
+      throw new CorruptFrameException("no record frame at " + offset + " in " + path);
+    }
+    ByteBuffer h = ByteBuffer.allocate(head);
+    readFully(h, offset);
+    int len;
+    int sum;
+    if (version == 1) {
+      len = h.getInt(0);
+      sum = h.getInt(4);
+    } else {
+      if (h.getInt(0) != FRAME_MAGIC || crc(h.array(), 0, 20) != h.getInt(20)) {
+        throw new CorruptFrameException("record frame header damaged at offset " + offset + " in " + path);
+      }
+      len = h.getInt(4);
+      sum = h.getInt(16);
+    }
+    if (len < 0 || len > MAX_FRAME || offset + head + len > size) {
+      throw new CorruptFrameException("bad record frame length at offset " + offset + " in " + path);
     }
     ByteBuffer body = ByteBuffer.allocate(len);
-    readFully(body, offset + 8);
+    readFully(body, offset + head);
     byte[] payload = body.array();
     if (crc(payload, 0, len) != sum) {
-      throw new IOException("record checksum mismatch at " + offset + " in " + path);
+      throw new CorruptFrameException("record checksum mismatch at offset " + offset + " in " + path);
     }
     return payload;
   }
@@ -206,15 +224,32 @@ public final class LogFile implements Closeable {
    * is cut back to its previous size, so nothing of the batch remains.
    */
   public long[] append(List<byte[]> payloads) throws IOException {
+    long[] recnos = new long[payloads.size()];
+    for (int i = 0; i < recnos.length; i++) {
+      recnos[i] = nextRecno + i;
+    }
+    return append(recnos, payloads);
+  }
+
+  /** Appends frames with the given record numbers (salvage writes holes); see {@link #append(List)}. */
+  long[] append(long[] recnos, List<byte[]> payloads) throws IOException {
+    int head = version == 1 ? V1_HEAD : V2_HEAD;
     int total = 0;
     long[] offsets = new long[payloads.size()];
     for (int i = 0; i < offsets.length; i++) {
       offsets[i] = size + total;
-      total += 8 + payloads.get(i).length;
+      total += head + payloads.get(i).length;
     }
     ByteBuffer buf = ByteBuffer.allocate(total);
-    for (byte[] p : payloads) {
-      buf.putInt(p.length).putInt(crc(p, 0, p.length)).put(p);
+    for (int i = 0; i < offsets.length; i++) {
+      byte[] p = payloads.get(i);
+      if (version == 1) {
+        buf.putInt(p.length).putInt(crc(p, 0, p.length)).put(p);
+      } else {
+        int at = buf.position();
+        buf.putInt(FRAME_MAGIC).putInt(p.length).putLong(recnos[i]).putInt(crc(p, 0, p.length));
+        buf.putInt(crc(buf.array(), at, 20)).put(p);
+      }
     }
     buf.flip();
     long before = size;
@@ -225,6 +260,9 @@ public final class LogFile implements Closeable {
         pos += ch.write(buf, pos);
       }
       size = pos;
+      if (recnos.length > 0) {
+        nextRecno = Math.max(nextRecno, recnos[recnos.length - 1] + 1);
+      }
       dirty = true;
       return offsets;
     } catch (IOException e) {

@@ -1,13 +1,10 @@
 package org.gdpstore.sim.internal;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,6 +72,8 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   private final StorageFaults storageFaults;
   private final Runnable onSyncFailure;
   private final Map<GdpName, SimLog> logs = new LinkedHashMap<>();
+  /** Logs whose file is unusable (unreadable header), with the reason: every command to them gets NAK 222. */
+  private final Map<GdpName, String> broken = new LinkedHashMap<>();
   private final List<Object> pending = new ArrayList<>();
   /** Messages of the current read batch, handled at its end ({@link #channelRead}). */
   private final List<Object> inbox = new ArrayList<>();
@@ -125,63 +124,9 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   }
 
   private void recover() throws IOException {
-    Files.createDirectories(logDir);
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(logDir)) {
-      for (Path f : files) {
-        String fn = f.getFileName().toString();
-        if (fn.endsWith(".glog.tmp")) {
-          Files.deleteIfExists(f); // a create that never completed (and was never acknowledged)
-          continue;
-        }
-        if (!fn.endsWith(".glog")) {
-          continue;
-        }
-        LogMetadata md;
-        try {
-          md = LogMetadata.parse(LogFile.readMetadata(f));
-        } catch (IOException | IllegalArgumentException e) {
-          LOG.log(Level.WARNING, "skipping unreadable log file " + f + ": " + e.getMessage());
-          continue;
-        }
-        GdpName name = nameFromFile(fn, md.logName());
-        if (!name.equals(md.logName())) {
-          LOG.warning("log file " + fn + " holds a log whose metadata hashes to " + md.logName());
-        }
-        LogFile file = LogFile.openExisting(f, storageFaults);
-        SimLog log = new SimLog(name, md.toBytes(), md, writerKeyOf(md), file);
-        long truncated;
-        try {
-          truncated = file.recover((offset, payload) -> {
-            GdpDatum d;
-            try {
-              d = GdpDatum.parseFrom(payload);
-            } catch (InvalidProtocolBufferException e) {
-              LOG.warning("stopping recovery of " + fn + " at an unparsable record " + (log.nrecs() + 1));
-              return false;
-            }
-            if (d.getRecno() != log.nrecs() + 1) {
-              LOG.warning("stopping recovery of " + fn + " at record " + d.getRecno() + ", expected " + (log.nrecs() + 1));
-              return false;
-            }
-            log.add(d, payload, log.digest.recordHash(d), offset);
-            return true;
-          });
-        } catch (IOException e) {
-          file.close();
-          LOG.log(Level.WARNING, "skipping unreadable log file " + f + ": " + e.getMessage());
-          continue;
-        }
-        if (truncated > 0) {
-          LOG.info("log " + log.name + ": dropped a torn tail of " + truncated + " bytes");
-        }
-        logs.put(log.name, log);
-      }
-    }
-  }
-
-  private static GdpName nameFromFile(String fileName, GdpName fallback) {
-    String p = fileName.substring(0, fileName.length() - ".glog".length());
-    return GdpName.isPrintableName(p) ? GdpName.parse(p) : fallback;
+    LogRecovery.Result r = LogRecovery.recoverAll(logDir, storageFaults);
+    logs.putAll(r.logs());
+    broken.putAll(r.broken());
   }
 
   static String fileName(GdpName name) {
@@ -229,6 +174,9 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       ctx.write(Pdu.advertise(creationAlias, serverName), ctx.voidPromise());
     }
     for (GdpName n : logs.keySet()) {
+      ctx.write(Pdu.advertise(n, serverName), ctx.voidPromise());
+    }
+    for (GdpName n : broken.keySet()) {
       ctx.write(Pdu.advertise(n, serverName), ctx.voidPromise());
     }
     ctx.flush();
@@ -341,6 +289,10 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       } else if (msg instanceof Pdu pdu && pdu.type() == PduType.NAK_NOROUTE) {
         // a client went away: its subscriptions die with it (spec 2.4: gdplogd ignores these otherwise)
         dropSubscriptionsOf(pdu.src());
+      }
+    } catch (DamagedRecordException e) {
+      if (msg instanceof GdpEnvelope env && MsgCode.needsAck(env.cmd())) {
+        nak(env, MsgCode.NAK_C_REC_MISSING, EpStat.NAK_REC_MISSING, e.getMessage(), e.recno());
       }
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "log server failed on " + msg, e);
@@ -475,6 +427,14 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       boolean done;
       try {
         done = st.emit(Math.min(CHUNK, budget));
+      } catch (DamagedRecordException e) {
+        // the answer (or subscription) ends at the damaged record, naming it
+        pending.add(new GdpEnvelope(st.client(), st.logName(), Replies.nak(st.command(), MsgCode.NAK_C_REC_MISSING,
+            EpStat.NAK_REC_MISSING, e.getMessage(), e.recno())));
+        if (st instanceof CatchUp c) {
+          cancel(c.log, x -> x == c.sub);
+        }
+        done = true;
       } catch (RuntimeException e) {
         // e.g. a record that cannot be read back from its file: end this answer with an error
         LOG.log(Level.SEVERE, "cannot continue an answer to " + st.client(), e);
@@ -759,6 +719,10 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       return;
     }
     SimLog log = logs.get(dst);
+    if (log == null && broken.containsKey(dst) && (isLogCommand(cmd) || cmd == MsgCode.CMD_PING)) {
+      nak(env, MsgCode.NAK_C_REC_MISSING, EpStat.NAK_REC_MISSING, broken.get(dst), -1);
+      return;
+    }
     if (log == null) {
       if (cmd == MsgCode.CMD_CREATE) {
         // spec 3.5.1: CREATE must be addressed to the server; the reference answers 201

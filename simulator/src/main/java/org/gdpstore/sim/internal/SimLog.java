@@ -40,6 +40,8 @@ final class SimLog {
   /** 32 bytes per record (the record hash). */
   private byte[] hashes = new byte[16 * 32];
   private int n;
+  /** Durable mode: why each damaged record cannot be served, by record number (rare, so a map). */
+  private final java.util.Map<Long, String> damaged = new java.util.TreeMap<>();
   /** True while timestamps never decrease with the record number (then time lookups can bisect). */
   private boolean tsMonotonic = true;
   final List<Subscription> subscriptions = new ArrayList<>();
@@ -86,9 +88,22 @@ final class SimLog {
       return records.get(i);
     }
     try {
-      return GdpDatum.parseFrom(file.read(offsets[i]));
+      return GdpDatum.parseFrom(stored(recno));
     } catch (InvalidProtocolBufferException e) {
-      throw new UncheckedIOException(new IOException("record " + recno + " of " + name + " is unreadable", e));
+      throw new DamagedRecordException(name, recno, "unparsable record");
+    }
+  }
+
+  /** Durable mode: the stored bytes of a record, or {@link DamagedRecordException}. */
+  private byte[] stored(long recno) {
+    String why = damaged.get(recno);
+    if (why != null) {
+      throw new DamagedRecordException(name, recno, why);
+    }
+    try {
+      return file.read(offsets[(int) (recno - 1)]);
+    } catch (LogFile.CorruptFrameException e) {
+      throw new DamagedRecordException(name, recno, e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -105,11 +120,26 @@ final class SimLog {
     if (encoded != null) {
       return encoded.get(i);
     }
-    try {
-      return file.read(offsets[i]);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    return stored(recno);
+  }
+
+  /**
+   * Durable mode, during recovery: record {@code nrecs + 1} was stored but is damaged. It keeps its
+   * number (it may have been acknowledged) and its reads fail; it borrows the previous record's
+   * timestamp so time lookups stay ordered.
+   */
+  void addDamaged(String why) {
+    GdpTimestamp.Builder ts = GdpTimestamp.newBuilder();
+    if (n > 0) {
+      ts.setSec(tsSec[n - 1]).setNsec(tsNsec[n - 1]);
     }
+    damaged.put((long) n + 1, why);
+    add(GdpDatum.newBuilder().setRecno(n + 1).setTs(ts).setData(ByteString.EMPTY).build(), null, new byte[32], -1);
+  }
+
+  /** The damaged records, by record number, with the reason each cannot be served. */
+  java.util.Map<Long, String> damaged() {
+    return java.util.Collections.unmodifiableMap(damaged);
   }
 
   /** True if record {@code recno}'s stored hash equals {@code hash} (as stored: its first 32 bytes, zero-padded). */

@@ -1,0 +1,174 @@
+package org.gdpstore.sim.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import org.gdpstore.wire.GdpName;
+import org.gdpstore.wire.LogMetadata;
+import org.gdpstore.wire.proto.GdpDatum;
+
+/**
+ * Opens the log files of a data directory when a log server starts and rebuilds each log's state,
+ * never guessing: every intact record is kept; a record whose bytes are damaged keeps its number
+ * and is marked damaged (reads of it fail, see {@link DamagedRecordException}); appends continue
+ * after the highest record number that may have been acknowledged. The only bytes ever cut are a
+ * torn tail: what a crash leaves of an unfinished last append. A file whose header is unreadable
+ * makes just that log unusable. Each damaged log gets one warning naming file, offsets and records.
+ */
+final class LogRecovery {
+  private static final Logger LOG = Logger.getLogger(LogServer.class.getName());
+  /** The reason given for a record number that a salvage left as a hole. */
+  static final String SALVAGED = "salvaged away earlier";
+
+  /** The logs recovered, and the logs whose file is unusable with the reason. */
+  record Result(Map<GdpName, SimLog> logs, Map<GdpName, String> broken) {}
+
+  private LogRecovery() {}
+
+  /** Recovers every log file in {@code logDir} (created if missing). */
+  static Result recoverAll(Path logDir, StorageFaults storageFaults) throws IOException {
+    Map<GdpName, SimLog> logs = new LinkedHashMap<>();
+    Map<GdpName, String> broken = new LinkedHashMap<>();
+    Files.createDirectories(logDir);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(logDir)) {
+      for (Path f : files) {
+        String fn = f.getFileName().toString();
+        if (fn.endsWith(".glog.tmp")) {
+          Files.deleteIfExists(f); // a create that never completed (and was never acknowledged)
+          continue;
+        }
+        if (!fn.endsWith(".glog")) {
+          continue;
+        }
+        try {
+          SimLog log = recover(f, storageFaults);
+          logs.put(log.name, log);
+        } catch (IOException | IllegalArgumentException e) {
+          String why = "log file " + f + " is damaged: " + e.getMessage();
+          LOG.warning(why + "; the log is not served (its other files are untouched)");
+          GdpName name = nameFromFile(fn, null);
+          if (name != null) {
+            broken.put(name, why);
+          }
+        }
+      }
+    }
+    return new Result(logs, broken);
+  }
+
+  /** Recovers one log file. */
+  static SimLog recover(Path f, StorageFaults storageFaults) throws IOException {
+    return recover(f, storageFaults, new ArrayList<>());
+  }
+
+  /** Recovers one log file; adds what is wrong with it (damage found, torn tail cut) to {@code problems}. */
+  static SimLog recover(Path f, StorageFaults storageFaults, List<String> problems) throws IOException {
+    String fn = f.getFileName().toString();
+    LogFile.Header header = LogFile.readHeader(f);
+    LogMetadata md = LogMetadata.parse(header.metadata());
+    GdpName name = nameFromFile(fn, md.logName());
+    if (!name.equals(md.logName())) {
+      LOG.warning("log file " + fn + " holds a log whose metadata hashes to " + md.logName());
+    }
+    LogFile file = LogFile.openExisting(f, storageFaults);
+    try {
+      SimLog log = new SimLog(name, md.toBytes(), md, LogServer.writerKeyOf(md), file);
+      Rebuild r = new Rebuild(log);
+      FrameScanner.Tail tail = file.scan(r);
+      if (tail != null && tail.torn()) {
+        file.cutTornTail(tail.offset());
+        LOG.info("log " + name + ": dropped a torn tail (an unfinished append) of " + tail.length()
+            + " bytes at offset " + tail.offset() + " of " + f);
+      } else if (tail != null) {
+        r.unreadable(tail.offset(), tail.offset() + tail.length());
+        r.lost(log.nrecs() + 1, "unrecognised bytes at the end of the file");
+      }
+      file.resumeAppends(log.nrecs() + 1);
+      problems.addAll(r.problems);
+      if (!r.problems.isEmpty()) {
+        LOG.warning("log " + name + " (file " + f + ") is damaged: " + String.join("; ", r.problems)
+            + (log.damaged().isEmpty() ? "" : "; damaged records " + log.damaged().keySet())
+            + "; " + (log.nrecs() - log.damaged().size()) + " intact records are served, nothing was cut"
+            + " ('gdpfs sim salvage' rewrites the file on request, keeping a copy)");
+      }
+      return log;
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
+    }
+  }
+
+  /** Rebuilds a log from what the scan finds. */
+  private static final class Rebuild implements FrameScanner.Sink {
+    final SimLog log;
+    final List<String> problems = new ArrayList<>();
+    /** The damaged bytes seen since the last intact record, for the reason of records lost in them. */
+    String where = "";
+
+    Rebuild(SimLog log) {
+      this.log = log;
+    }
+
+    @Override
+    public void frame(long offset, long headerRecno, byte[] payload) {
+      if (payload.length == 0) {
+        lost(headerRecno, SALVAGED);
+        return;
+      }
+      GdpDatum d;
+      try {
+        d = GdpDatum.parseFrom(payload);
+      } catch (InvalidProtocolBufferException e) {
+        d = null;
+      }
+      if (d == null || (headerRecno != 0 && d.getRecno() != headerRecno) || d.getRecno() <= 0) {
+        problems.add("unparsable record frame at offset " + offset);
+        if (headerRecno != 0) {
+          lost(headerRecno, "unparsable frame at offset " + offset);
+        }
+        return;
+      }
+      long recno = d.getRecno();
+      if (recno <= log.nrecs()) {
+        problems.add("a second frame of record " + recno + " at offset " + offset + " was ignored");
+        return;
+      }
+      if (recno > log.nrecs() + 1) {
+        lost(recno - 1, "lost in damaged bytes" + where);
+      }
+      log.add(d, payload, log.digest.recordHash(d), offset);
+      where = "";
+    }
+
+    @Override
+    public void damagedFrame(long offset, long headerRecno, int length) {
+      problems.add("checksum mismatch in the frame of record " + headerRecno + " at offset " + offset);
+      lost(headerRecno, "checksum mismatch at offset " + offset);
+    }
+
+    @Override
+    public void unreadable(long from, long to) {
+      problems.add((to - from) + " unreadable bytes at offsets " + from + ".." + (to - 1));
+      where = " at offsets " + from + ".." + (to - 1);
+    }
+
+    /** Records {@code nrecs + 1 .. upTo} are damaged. */
+    void lost(long upTo, String why) {
+      while (log.nrecs() < upTo) {
+        log.addDamaged(why);
+      }
+    }
+  }
+
+  private static GdpName nameFromFile(String fileName, GdpName fallback) {
+    String p = fileName.substring(0, fileName.length() - ".glog".length());
+    return GdpName.isPrintableName(p) ? GdpName.parse(p) : fallback;
+  }
+}
