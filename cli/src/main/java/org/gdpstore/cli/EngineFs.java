@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.gdpstore.client.GdpException;
+import org.gdpstore.client.GdpStatus;
 import org.gdpstore.fs.FileStatistics;
 import org.gdpstore.fs.FsCode;
 import org.gdpstore.fs.FsException;
