@@ -114,7 +114,7 @@ public final class GdpfsCli {
         ex.getCommandLine().usage(env.err()); // a bare "gdpfs" or "gdpfs logs": show what there is
         return ExitCodes.USAGE;
       }
-      env.err().println("gdpfs: " + ex.getMessage());
+      env.err().println("gdpfs: " + Names.escape(ex.getMessage()));
       String name = ex.getCommandLine().getCommandSpec().qualifiedName();
       env.err().println("Try '" + name + " --help' for more information.");
       return ExitCodes.USAGE;
@@ -133,6 +133,9 @@ public final class GdpfsCli {
     setIfAbsent("org.slf4j.simpleLogger.log.io.netty", verbose ? "info" : "error");
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
     setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    // the simulator logs through java.util.logging: one line per warning, configured on first use
+    setIfAbsent(OneLineLogFormat.VERBOSE_PROPERTY, Boolean.toString(verbose));
+    setIfAbsent("java.util.logging.config.class", OneLineLogFormat.Config.class.getName());
   }
 
   private static void setIfAbsent(String key, String value) {
@@ -156,6 +159,9 @@ public final class GdpfsCli {
     String message;
     boolean hint = false;
     Throwable t = ex;
+    if (t instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+      t = u.getCause(); // e.g. an unreadable directory met while walking a tree
+    }
     if (t instanceof GdpException ge) {
       t = GdpErrors.toCli(ge, null);
     }
@@ -183,7 +189,7 @@ public final class GdpfsCli {
       code = ExitCodes.FAILURE;
       message = "internal error: " + t;
     }
-    env.err().println("gdpfs: " + message);
+    env.err().println("gdpfs: " + Names.escape(message)); // names in messages may hold control characters
     if (verbose) {
       ex.printStackTrace(env.err());
     } else if (hint) {

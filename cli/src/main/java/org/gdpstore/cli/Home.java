@@ -206,8 +206,8 @@ final class Home {
       } catch (IllegalArgumentException e) {
         // falls through to the one-line error
       }
-      throw new CliException(ExitCodes.FAILURE, "malformed alias '" + Names.escape(name) + "' in aliases.properties: "
-          + Names.escape(value));
+      throw new CliException(ExitCodes.FAILURE, "malformed alias '" + name + "' in aliases.properties: "
+          + value);
     }
   }
 
