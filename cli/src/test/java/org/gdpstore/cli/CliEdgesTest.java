@@ -216,7 +216,7 @@ class CliEdgesTest {
       assertThat(all.lines().filter(l -> l.contains("second line")))
           .as("a name with a newline stays on one line: %s", r).allMatch(l -> l.contains(shown));
     }
-    assertThat(outputs.get(2).out()).isEqualTo("dir/\n" + shown + "\n");
+    assertThat(outputs.get(2).out()).isEqualTo(shown + "\ndir/\n");
     assertThat(outputs.get(4).out()).contains("path:      gdp://e/" + shown);
     assertThat(outputs.get(5).out()).contains(shown);
     assertThat(outputs.get(8).out()).isEqualTo(shown + "\tv\n");
