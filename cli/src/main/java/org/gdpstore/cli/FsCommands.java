@@ -259,7 +259,7 @@ final class FsCommands {
           }
         }
         for (LocalTree.Skipped s : plan.skipped) {
-          env().err().println("gdpfs: skipped " + Names.escape(s.local()) + ": " + s.why());
+          env().err().println("gdpfs: skipped " + Names.escape(s.local()) + ": " + Names.escape(s.why()));
         }
         List<LocalTree.File> files = plan.files;
         LinkedHashSet<String> dirs = plan.dirs;
