@@ -3,16 +3,19 @@ package org.gdpstore.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -70,6 +73,53 @@ final class FsCommands {
     }
     return total;
   }
+
+  /**
+   * Copies {@code in} to the local file {@code out} through a temporary file beside it, renamed
+   * over {@code out} only when every byte is in (and verified, as the engine verifies while
+   * reading): a failure leaves no partial {@code out}, and the temporary file is deleted.
+   */
+  static void download(InputStream in, Path out, Progress progress) throws IOException {
+    Path tmp = tempBeside(out);
+    tmp.toFile().deleteOnExit(); // also on Ctrl-C / SIGTERM
+    boolean done = false;
+    try {
+      try (OutputStream o = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        copy(in, o, progress);
+      }
+      try {
+        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+      }
+      done = true;
+    } finally {
+      if (!done) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+
+  /** A new empty file {@code .NAME.gdpfs-RANDOM.part} in {@code out}'s directory (the umask applies, as for out). */
+  private static Path tempBeside(Path out) throws IOException {
+    Path dir = out.toAbsolutePath().getParent();
+    String name = out.getFileName().toString();
+    if (name.length() > 200) {
+      name = name.substring(0, 200); // the temporary name must stay within NAME_MAX (255)
+    }
+    for (int attempt = 0; ; attempt++) {
+      Path tmp = dir.resolve("." + name + ".gdpfs-" + Long.toHexString(RANDOM.nextLong()) + ".part");
+      try {
+        return Files.createFile(tmp);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt > 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static final java.util.Random RANDOM = new java.security.SecureRandom();
 
   static String join(String dir, String name) {
     return dir.equals("/") ? "/" + name : dir + "/" + name;
@@ -145,15 +195,19 @@ final class FsCommands {
     private void print(RemoteFs.Entry e, String name) {
       if (longFormat) {
         env().out().printf("%s %10s  %s  %s%n", e.directory() ? "d" : "-",
-            e.directory() ? "-" : Sizes.human(e.size()), e.modified() == null ? "-" : TIME.format(e.modified()), name);
+            e.directory() ? "-" : Sizes.human(e.size()), e.modified() == null ? "-" : TIME.format(e.modified()),
+            Names.escape(name));
       } else {
-        env().out().println(name);
+        env().out().println(Names.escape(name));
       }
     }
   }
 
   @Command(name = "put", description = {"Store local files (and with -r directories) under a remote path.",
-      "All files of one put become visible together, in one transaction, or none do."})
+      "All files of one put become visible together, in one transaction, or none do.",
+      "Links: a link to a file inside the tree is stored as that file; other links (to directories, broken,",
+      "looping, leading out of the tree) are skipped with a warning unless --follow is given. FIFOs, sockets",
+      "and devices are skipped with a warning (never opened)."})
   static final class Put extends CliCommand {
     @Parameters(arity = "2..*", paramLabel = "LOCAL... gdp://FS/PATH", hideParamSyntax = true,
         description = "Local files or directories, then the remote destination.")
@@ -162,8 +216,8 @@ final class FsCommands {
     @Option(names = {"-r", "--recursive"}, description = "Copy directories recursively.")
     boolean recursive;
 
-    private record Item(Path local, String remote, long size) {}
-
+    @Option(names = {"-L", "--follow"}, description = "Follow symbolic links (to directories too, and out of the tree); loops are skipped.")
+    boolean follow;
 
     @Override
     int execute() throws Exception {
@@ -176,7 +230,8 @@ final class FsCommands {
         }
         Path l = Path.of(a);
         if (!Files.exists(l)) {
-          throw CliException.notFound("no such local file or directory: " + a);
+          throw CliException.notFound("no such local file or directory: " + a
+              + (Files.exists(l, LinkOption.NOFOLLOW_LINKS) ? " (a broken symbolic link)" : ""));
         }
         if (Files.isDirectory(l) && !recursive) {
           throw CliException.usage(a + " is a directory (use put -r)");
@@ -190,24 +245,28 @@ final class FsCommands {
         if (intoDir && existing.isPresent() && !existing.get().directory()) {
           throw CliException.exists("not a directory: " + dest);
         }
-        LinkedHashSet<String> dirs = new LinkedHashSet<>();
-        List<Item> files = new ArrayList<>();
+        LocalTree plan = new LocalTree(follow);
         if (intoDir) {
-          dirs.add(dest.path());
+          plan.dirs.add(dest.path());
         }
         for (Path l : locals) {
           String name = l.toAbsolutePath().normalize().getFileName() == null ? "" : l.toAbsolutePath().normalize().getFileName().toString();
           String target = intoDir ? GdpPath.normalize(dest.toString(), join(dest.path(), name)) : dest.path();
           if (Files.isDirectory(l)) {
-            plan(l, target, dirs, files);
+            plan.addTree(l, target);
           } else {
-            files.add(new Item(l, target, Files.size(l)));
+            plan.addFile(l, target);
           }
         }
-        long total = files.stream().mapToLong(Item::size).sum();
+        for (LocalTree.Skipped s : plan.skipped) {
+          env().err().println("gdpfs: skipped " + Names.escape(s.local()) + ": " + Names.escape(s.why()));
+        }
+        List<LocalTree.File> files = plan.files;
+        LinkedHashSet<String> dirs = plan.dirs;
+        long total = files.stream().mapToLong(LocalTree.File::size).sum();
         long recno;
         try (RemoteFs.Txn tx = fs.begin(); Progress progress = Progress.start(env(), "put", total)) {
-          for (Item f : files) {
+          for (LocalTree.File f : files) {
             String parent = f.remote().substring(0, f.remote().lastIndexOf('/'));
             if (!parent.isEmpty()) {
               dirs.add(parent);
@@ -219,40 +278,23 @@ final class FsCommands {
           upload(tx, files, progress);
           recno = tx.commit();
         }
-        env().out().printf("put %d file%s (%s) into %s in one transaction (directory record %d)%n", files.size(),
-            files.size() == 1 ? "" : "s", Sizes.human(total), dest, recno);
+        String skippedNote = plan.skipped.isEmpty() ? ""
+            : "; skipped " + plan.skipped.size() + " (links or special files, see the warnings)";
+        env().out().printf("put %d file%s (%s) into %s in one transaction (directory record %d)%s%n", files.size(),
+            files.size() == 1 ? "" : "s", Sizes.human(total), Names.escape(dest), recno, skippedNote);
       }
       return ExitCodes.OK;
     }
 
     /** Writes the files into the transaction, several at once; visibility is still all at the commit. */
-    private static void upload(RemoteFs.Txn tx, List<Item> files, Progress progress) throws IOException {
+    private static void upload(RemoteFs.Txn tx, List<LocalTree.File> files, Progress progress) throws IOException {
       Parallel.forEach("put", files, f -> uploadOne(tx, f, progress));
     }
 
-    private static void uploadOne(RemoteFs.Txn tx, Item f, Progress progress) throws IOException {
+    private static void uploadOne(RemoteFs.Txn tx, LocalTree.File f, Progress progress) throws IOException {
+      LocalTree.checkStillRegular(f.local());
       try (InputStream in = Files.newInputStream(f.local()); OutputStream out = tx.create(f.remote())) {
         copy(in, out, progress);
-      }
-    }
-
-    private static void plan(Path dir, String target, LinkedHashSet<String> dirs, List<Item> files) throws IOException {
-      dirs.add(target);
-      List<Path> all;
-      try (Stream<Path> s = Files.walk(dir)) {
-        all = s.sorted().toList();
-      }
-      for (Path p : all) {
-        if (p.equals(dir)) {
-          continue;
-        }
-        String rel = dir.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-        String remote = GdpPath.normalize(rel, target + "/" + rel);
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-          dirs.add(remote);
-        } else if (Files.isRegularFile(p)) {
-          files.add(new Item(p, remote, Files.size(p)));
-        }
       }
     }
   }
@@ -308,14 +350,14 @@ final class FsCommands {
           }
           Parallel.forEach("get", regular, f -> {
             Path out = e.directory() ? target.resolve(relative(e.path(), f.path())) : target;
-            try (InputStream in = snap.open(f.path()); OutputStream o = Files.newOutputStream(out)) {
-              copy(in, o, progress);
+            try (InputStream in = snap.open(f.path())) {
+              download(in, out, progress);
             }
           });
         }
         long n = files.stream().filter(f -> !f.directory()).count();
         env().out().printf("got %d file%s (%s) from %s (directory record %d) into %s%n", n, n == 1 ? "" : "s",
-            Sizes.human(total), p, snap.recno(), target);
+            Sizes.human(total), Names.escape(p), snap.recno(), Names.escape(target));
       }
       return ExitCodes.OK;
     }
@@ -442,7 +484,7 @@ final class FsCommands {
         RemoteFs.Snapshot snap = fs.snapshot(when);
         RemoteFs.Entry e = existing(snap, p, when);
         var out = env().out();
-        out.println("path:      " + p);
+        out.println("path:      " + Names.escape(p));
         out.println("type:      " + (e.directory() ? "directory" : "file"));
         if (!e.directory()) {
           out.println("size:      " + e.size() + " bytes (" + Sizes.human(e.size()) + ")");
@@ -474,7 +516,8 @@ final class FsCommands {
           throw noSuch(p, null);
         }
         for (RemoteFs.HistoryEntry e : h) {
-          env().out().printf("record %-4d %s  %s%n", e.recno(), e.time() == null ? "-" : TIME.format(e.time()), e.summary());
+          env().out().printf("record %-4d %s  %s%n", e.recno(), e.time() == null ? "-" : TIME.format(e.time()),
+              Names.escape(e.summary()));
           env().out().printf("            signer %s  record hash %s%n", e.signer(), e.hash());
         }
       }
@@ -492,13 +535,13 @@ final class FsCommands {
       GdpPath p = GdpPath.parse(GdpPath.isRemote(path) ? path : GdpPath.SCHEME + path);
       try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
         org.gdpstore.fs.VerifyReport r = fs.verify(p.path());
-        r.failures().forEach((what, why) -> env().out().println("FAILED: " + what + ": " + why));
+        r.failures().forEach((what, why) -> env().out().println("FAILED: " + Names.escape(what + ": " + why)));
         String counts = r.directoryRecords() + " directory records, " + r.entries() + " file" + (r.entries() == 1 ? "" : "s")
             + " (" + Sizes.human(r.bytes()) + ")";
         if (!r.failures().isEmpty()) {
           throw CliException.integrity("verification of " + p + " failed: " + r.failures().size() + " problem(s) in " + counts);
         }
-        env().out().println("verified " + p + ": " + counts + "; every signature and hash is good");
+        env().out().println("verified " + Names.escape(p) + ": " + counts + "; every signature and hash is good");
       }
       return ExitCodes.OK;
     }

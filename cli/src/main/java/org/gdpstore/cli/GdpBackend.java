@@ -69,14 +69,17 @@ final class GdpBackend implements Backend {
       return new GdpBackend(client, callbacks, null, null);
     }
     FileLock lock = lockEmbeddedStore(home);
+    Timing.mark("embedded store locked");
     GdpSimulator sim = null;
     try {
       // the embedded log server keeps its name; --server-name only says where CREATE goes
       sim = GdpSimulator.builder().inProcess().dataDir(home.simDir()).serverName(DEFAULT_SERVER_NAME).start();
+      Timing.mark("embedded simulator started");
       SocketAddress local = sim.inProcessAddress();
       ExecutorService callbacks = newCallbackExecutor();
       GdpClient client = GdpClient.builder().router(local).callbackExecutor(callbacks)
           .creationService(creation != null ? creation : sim.serverName()).build();
+      Timing.mark("client connected");
       return new GdpBackend(client, callbacks, sim, lock);
     } catch (RuntimeException e) {
       if (sim != null) {
@@ -205,6 +208,7 @@ final class GdpBackend implements Backend {
         fs = GdpFileSystem.open(client, root, writer, FsOptions.DEFAULT);
         opened.add(fs);
         filesystems.put(root, fs);
+        Timing.mark("filesystem opened");
       }
       return new EngineFs(fs);
     } catch (FsException e) {
@@ -229,6 +233,7 @@ final class GdpBackend implements Backend {
 
   @Override
   public void close() {
+    Timing.mark("command work done");
     try {
       for (GdpFileSystem fs : opened) {
         fs.close();
@@ -245,6 +250,7 @@ final class GdpBackend implements Backend {
         }
       } finally {
         release(lock);
+        Timing.mark("backend closed");
       }
     }
   }

@@ -7,6 +7,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.gdpstore.client.GdpException;
 import picocli.CommandLine;
@@ -32,32 +35,39 @@ import picocli.CommandLine.ScopeType;
       "Remote paths are gdp://FS/PATH, where FS is a filesystem alias (see mkfs) or the name of its root log.",
       "With no --router, gdpfs runs an embedded durable simulator with its data in $GDPSTORE_HOME (default ~/.gdpstore)."
     },
-    subcommands = {
-      CommandLine.HelpCommand.class,
-      DemoCommand.class,
-      FsCommands.Mkfs.class,
-      FsCommands.Ls.class,
-      FsCommands.Put.class,
-      FsCommands.Get.class,
-      FsCommands.Cat.class,
-      FsCommands.Rm.class,
-      FsCommands.Mkdir.class,
-      FsCommands.Mv.class,
-      FsCommands.Stat.class,
-      FsCommands.History.class,
-      FsCommands.Verify.class,
-      KvCommands.class,
-      LogsCommands.class,
-      KeygenCommand.class,
-      AliasesCommand.class,
-      SimCommands.class
-    },
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0 ok, 1 internal failure, 2 usage, 3 not found, 4 router unreachable,",
       "  5 key error, 6 integrity error, 7 exists/conflict, 69 not available yet"
     })
 public final class GdpfsCli {
+  /**
+   * The commands by name, in help order. Building a command's model costs reflection over its
+   * options, so a run registers only the command it runs (all of them for help or an unknown name).
+   */
+  private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("help", CommandLine.HelpCommand.class);
+    COMMANDS.put("demo", DemoCommand.class);
+    COMMANDS.put("mkfs", FsCommands.Mkfs.class);
+    COMMANDS.put("ls", FsCommands.Ls.class);
+    COMMANDS.put("put", FsCommands.Put.class);
+    COMMANDS.put("get", FsCommands.Get.class);
+    COMMANDS.put("cat", FsCommands.Cat.class);
+    COMMANDS.put("rm", FsCommands.Rm.class);
+    COMMANDS.put("mkdir", FsCommands.Mkdir.class);
+    COMMANDS.put("mv", FsCommands.Mv.class);
+    COMMANDS.put("stat", FsCommands.Stat.class);
+    COMMANDS.put("log", FsCommands.History.class);
+    COMMANDS.put("verify", FsCommands.Verify.class);
+    COMMANDS.put("kv", KvCommands.class);
+    COMMANDS.put("logs", LogsCommands.class);
+    COMMANDS.put("keygen", KeygenCommand.class);
+    COMMANDS.put("aliases", AliasesCommand.class);
+    COMMANDS.put("sim", SimCommands.class);
+  }
+
   /** Global options: accepted before or after the command name. */
   @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
       description = "Show stack traces and more detail on errors.")
@@ -87,8 +97,10 @@ public final class GdpfsCli {
 
   /** Runs the command line and exits the JVM with its exit code. */
   public static void main(String[] args) {
+    Timing.mark("JVM started, main entered");
     configureLogging(hasVerbose(args));
     int code = run(args, CliEnv.system());
+    Timing.mark("command done");
     System.out.flush();
     System.exit(code);
   }
@@ -106,6 +118,15 @@ public final class GdpfsCli {
   static int run(String[] args, CliEnv env, Backend.Factory backends) {
     GdpfsCli app = new GdpfsCli(env, backends);
     CommandLine cl = new CommandLine(app);
+    String command = commandName(args);
+    Class<?> only = COMMANDS.get(command);
+    if (only != null && only != CommandLine.HelpCommand.class) {
+      cl.addSubcommand(only);
+    } else if (command == null && (List.of(args).contains("-V") || List.of(args).contains("--version"))) {
+      // --version needs no command
+    } else {
+      COMMANDS.values().forEach(cl::addSubcommand);
+    }
     cl.setOut(new PrintWriter(env.out(), true));
     cl.setErr(new PrintWriter(env.err(), true));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -114,12 +135,13 @@ public final class GdpfsCli {
         ex.getCommandLine().usage(env.err()); // a bare "gdpfs" or "gdpfs logs": show what there is
         return ExitCodes.USAGE;
       }
-      env.err().println("gdpfs: " + ex.getMessage());
+      env.err().println("gdpfs: " + Names.escape(ex.getMessage()));
       String name = ex.getCommandLine().getCommandSpec().qualifiedName();
       env.err().println("Try '" + name + " --help' for more information.");
       return ExitCodes.USAGE;
     });
     cl.setExecutionExceptionHandler((ex, c, parsed) -> report(ex, app.verbose || hasVerbose(args), env));
+    Timing.mark("command line model built");
     return cl.execute(args);
   }
 
@@ -133,12 +155,30 @@ public final class GdpfsCli {
     setIfAbsent("org.slf4j.simpleLogger.log.io.netty", verbose ? "info" : "error");
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
     setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    // the simulator logs through java.util.logging: one line per warning, configured on first use
+    setIfAbsent(OneLineLogFormat.VERBOSE_PROPERTY, Boolean.toString(verbose));
+    setIfAbsent("java.util.logging.config.class", OneLineLogFormat.Config.class.getName());
   }
 
   private static void setIfAbsent(String key, String value) {
     if (System.getProperty(key) == null) {
       System.setProperty(key, value);
     }
+  }
+
+  /** The first argument that is not a global option (or its value): the command's name, or null. */
+  static String commandName(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--router") || a.equals("--server-name")) {
+        i++; // its value
+      } else if (a.equals("--")) {
+        return null;
+      } else if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return null;
   }
 
   private static boolean hasVerbose(String[] args) {
@@ -156,6 +196,9 @@ public final class GdpfsCli {
     String message;
     boolean hint = false;
     Throwable t = ex;
+    if (t instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+      t = u.getCause(); // e.g. an unreadable directory met while walking a tree
+    }
     if (t instanceof GdpException ge) {
       t = GdpErrors.toCli(ge, null);
     }
@@ -183,7 +226,7 @@ public final class GdpfsCli {
       code = ExitCodes.FAILURE;
       message = "internal error: " + t;
     }
-    env.err().println("gdpfs: " + message);
+    env.err().println("gdpfs: " + Names.escape(message)); // names in messages may hold control characters
     if (verbose) {
       ex.printStackTrace(env.err());
     } else if (hint) {

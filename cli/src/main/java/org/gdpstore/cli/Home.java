@@ -2,13 +2,13 @@ package org.gdpstore.cli;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,13 +26,16 @@ import org.gdpstore.wire.GdpName;
  * The gdpstore home directory ({@code $GDPSTORE_HOME}): {@code sim/} holds the embedded
  * simulator's logs, {@code keys/NAME.key} the Ed25519 private keys (owner read/write only, in an
  * owner-only directory), {@code keys/NAME.pub} their public halves, and {@code aliases.properties}
- * the short names of filesystems and logs. Not thread-safe; one CLI process uses it at a time.
+ * the short names of filesystems and logs. Writes of keys and aliases are safe against other
+ * processes (and threads) writing the same home: see {@link HomeFiles}.
  */
 final class Home {
   static final String DEFAULT_KEY = "default";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
+
+  /** Held (a file lock) while keys or aliases are read, checked and written. */
+  static final String LOCK_FILE = "home.lock";
 
   private final Path root;
 
@@ -106,31 +109,36 @@ final class Home {
   /**
    * Generates a key pair and stores it: the private seed in {@code keys/NAME.key} created
    * rw------- (never readable by others, not even for an instant), the public key beside it.
+   * Holds the home's lock; without {@code overwrite} the key file is created new (a key that
+   * another process made first is never replaced).
    *
    * @throws CliException (exists) if the key exists and {@code overwrite} is false
    */
   Ed25519Keys generateKey(String name, boolean overwrite, SecureRandom random) throws IOException {
+    return locked(() -> generateKeyLocked(name, overwrite, random));
+  }
+
+  private Ed25519Keys generateKeyLocked(String name, boolean overwrite, SecureRandom random) throws IOException {
     Path file = keyFile(name);
     if (Files.exists(file) && !overwrite) {
-      throw CliException.exists("key '" + name + "' exists already (" + file + "); use --force to replace it");
+      throw keyExists(name, file);
     }
-    createPrivateDir(root);
     createPrivateDir(keysDir());
     Ed25519Keys keys = Ed25519Keys.generate(random);
     String text = "# gdpstore Ed25519 private key (32-byte seed, hex). Keep it secret.\n"
         + HexFormat.of().formatHex(keys.seed()) + "\n";
-    Path tmp = keysDir().resolve("." + name + ".key.tmp");
-    Files.deleteIfExists(tmp);
     try {
-      Files.createFile(tmp, posix(FILE_PERMS));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(tmp);
+      HomeFiles.write(file, text.getBytes(StandardCharsets.US_ASCII), true, overwrite);
+    } catch (FileAlreadyExistsException e) {
+      throw keyExists(name, file);
     }
-    Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-    moveAtomically(tmp, file);
-    Files.writeString(publicKeyFile(name), HexFormat.of().formatHex(keys.publicKey()) + "\n",
-        StandardCharsets.US_ASCII);
+    HomeFiles.write(publicKeyFile(name), (HexFormat.of().formatHex(keys.publicKey()) + "\n")
+        .getBytes(StandardCharsets.US_ASCII), false, true);
     return keys;
+  }
+
+  private static CliException keyExists(String name, Path file) {
+    return CliException.exists("key '" + name + "' exists already (" + file + "); use --force to replace it");
   }
 
   /** Loads key {@code name}; a missing or malformed key file is a key error. */
@@ -140,7 +148,13 @@ final class Home {
       throw CliException.key("no key '" + name + "' in " + keysDir() + " (create one with: gdpfs keygen "
           + (DEFAULT_KEY.equals(name) ? "" : name) + ")");
     }
-    for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+    String text;
+    try {
+      text = StandardCharsets.US_ASCII.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+    } catch (CharacterCodingException e) {
+      throw CliException.key("key file " + file + " is malformed: it is not ASCII text (expected 64 hex digits)");
+    }
+    for (String line : text.split("\\R")) {
       String l = line.strip();
       if (l.isEmpty() || l.startsWith("#")) {
         continue;
@@ -151,17 +165,26 @@ final class Home {
         break;
       }
     }
-    throw CliException.key("key file " + file + " is not a gdpstore key (expected 64 hex digits)");
+    throw CliException.key("key file " + file + " is malformed: not a gdpstore key (expected 64 hex digits)");
   }
 
-  /** The key {@code name}; the default key is created on first use (zero configuration). */
+  /**
+   * The key {@code name}; the default key is created on first use (zero configuration). Checking
+   * and creating happen under the home's lock: of several processes that race here, one creates
+   * the key and the others use it.
+   */
   Ed25519Keys keyOrCreateDefault(String name, CliEnv env) throws IOException {
-    if (DEFAULT_KEY.equals(name) && !hasKey(name)) {
-      Ed25519Keys k = generateKey(name, false, new SecureRandom());
+    if (!DEFAULT_KEY.equals(name) || hasKey(name)) {
+      return loadKey(name);
+    }
+    return locked(() -> {
+      if (hasKey(name)) {
+        return loadKey(name);
+      }
+      Ed25519Keys k = generateKeyLocked(name, false, new SecureRandom());
       env.err().println("gdpfs: created writer key '" + name + "' in " + keyFile(name));
       return k;
-    }
-    return loadKey(name);
+    });
   }
 
   // ---- aliases ----
@@ -176,10 +199,15 @@ final class Home {
 
     static Alias decode(String name, String value) {
       String[] p = value.trim().split("\\s+");
-      if (p.length != 3) {
-        throw new CliException(ExitCodes.FAILURE, "malformed alias '" + name + "' in aliases.properties: " + value);
+      try {
+        if (p.length == 3) {
+          return new Alias(name, Kind.valueOf(p[0].toUpperCase(java.util.Locale.ROOT)), GdpName.parse(p[1]), p[2]);
+        }
+      } catch (IllegalArgumentException e) {
+        // falls through to the one-line error
       }
-      return new Alias(name, Kind.valueOf(p[0].toUpperCase(java.util.Locale.ROOT)), GdpName.parse(p[1]), p[2]);
+      throw new CliException(ExitCodes.FAILURE, "malformed alias '" + name + "' in aliases.properties: "
+          + value);
     }
   }
 
@@ -211,29 +239,27 @@ final class Home {
     }
   }
 
-  /** Adds an alias; refuses to replace an existing one. */
+  /** Adds an alias; refuses to replace an existing one (read, check and write hold the home's lock). */
   void addAlias(Alias alias) throws IOException {
     checkName("alias", alias.name());
-    TreeMap<String, Alias> all = aliases();
-    if (all.containsKey(alias.name())) {
-      throw CliException.exists("alias '" + alias.name() + "' exists already (" + all.get(alias.name()).encode() + ")");
-    }
-    all.put(alias.name(), alias);
-    createPrivateDir(root);
-    Properties p = new Properties();
-    all.forEach((k, v) -> p.setProperty(k, v.encode()));
-    Path tmp = root.resolve(".aliases.tmp");
-    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+    locked(() -> {
+      TreeMap<String, Alias> all = aliases();
+      if (all.containsKey(alias.name())) {
+        throw CliException.exists("alias '" + alias.name() + "' exists already (" + all.get(alias.name()).encode() + ")");
+      }
+      all.put(alias.name(), alias);
+      Properties p = new Properties();
+      all.forEach((k, v) -> p.setProperty(k, v.encode()));
+      StringWriter w = new StringWriter();
       p.store(w, "gdpstore aliases: NAME = fs|log ROOT-LOG-NAME WRITER-KEY");
-    }
-    moveAtomically(tmp, aliasesFile());
+      HomeFiles.write(aliasesFile(), w.toString().getBytes(StandardCharsets.UTF_8), false, true);
+      return null;
+    });
   }
 
-  private static void moveAtomically(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
+  /** Runs {@code action} holding the home's write lock ({@code home.lock}); other processes wait. */
+  private <T> T locked(HomeFiles.IoAction<T> action) throws IOException {
+    createPrivateDir(root);
+    return HomeFiles.locked(root.resolve(LOCK_FILE), action);
   }
 }

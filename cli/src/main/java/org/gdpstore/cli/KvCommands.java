@@ -88,7 +88,7 @@ final class KvCommands {
     int execute() throws Exception {
       try (Backend b = openBackend(); RemoteFs f = FsAccess.open(b, home(), fs, false)) {
         for (Map.Entry<String, byte[]> e : f.kvScan(prefix)) {
-          env().out().println(e.getKey() + "\t" + printable(e.getValue()));
+          env().out().println(Names.escape(e.getKey()) + "\t" + printable(e.getValue()));
         }
       }
       return ExitCodes.OK;
@@ -100,23 +100,7 @@ final class KvCommands {
       if (!java.util.Arrays.equals(s.getBytes(StandardCharsets.UTF_8), v)) {
         return "<" + v.length + " bytes of binary>";
       }
-      StringBuilder sb = new StringBuilder();
-      for (char c : s.toCharArray()) {
-        switch (c) {
-          case '\n' -> sb.append("\\n");
-          case '\t' -> sb.append("\\t");
-          case '\r' -> sb.append("\\r");
-          case '\\' -> sb.append("\\\\");
-          default -> {
-            if (c < 0x20 || c == 0x7f) {
-              sb.append(String.format("\\x%02x", (int) c));
-            } else {
-              sb.append(c);
-            }
-          }
-        }
-      }
-      return sb.toString();
+      return Names.escape(s);
     }
   }
 }
