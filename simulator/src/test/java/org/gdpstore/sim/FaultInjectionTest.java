@@ -130,6 +130,54 @@ class FaultInjectionTest {
   }
 
   @Test
+  void closeConnectionHonoursTimes() {
+    FaultPlan.Rule rule = FaultPlan.on(Direction.TO_SERVER).once().closeConnectionAfter(2);
+    sim.faults().add(rule);
+    try (TestClient other = TestClient.local(sim, "fault-other")) {
+      assertThat(c.call(log, Cmds.open(MsgCode.CMD_OPEN_RO, 1)).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
+      c.send(log, Cmds.open(MsgCode.CMD_OPEN_RO, 2)); // the second: delivered, then the connection closes
+      c.channel.closeFuture().syncUninterruptibly();
+      // fired once in all: the other connection passes its second, third... PDUs
+      for (int rid = 1; rid <= 5; rid++) {
+        assertThat(other.call(log, Cmds.open(MsgCode.CMD_OPEN_RO, rid)).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
+      }
+      assertThat(other.channel.isActive()).isTrue();
+      assertThat(sim.faults().firedCount(rule)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void closeConnectionHonoursProbability() {
+    FaultPlan.Rule never = FaultPlan.on(Direction.TO_SERVER).probability(0).closeConnectionAfter(1);
+    sim.faults().add(never);
+    for (int rid = 1; rid <= 20; rid++) {
+      assertThat(c.call(log, Cmds.open(MsgCode.CMD_OPEN_RO, rid)).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
+    }
+    assertThat(sim.faults().firedCount(never)).isZero();
+    sim.faults().clear();
+    // p = 0.3 from the first PDU on: closes at a seeded, not fixed, PDU; the same seed, the same one
+    assertThat(pdusUntilClosed(11)).isEqualTo(pdusUntilClosed(11)).isBetween(1, 100);
+    int differentSeeds = (int) java.util.stream.IntStream.of(1, 2, 3, 4, 5, 6).map(FaultInjectionTest::pdusUntilClosed)
+        .distinct().count();
+    assertThat(differentSeeds).as("not every connection closes at its first PDU").isGreaterThan(1);
+  }
+
+  private static int pdusUntilClosed(long seed) {
+    FaultPlan plan = FaultPlan.builder(seed).rule(FaultPlan.on(Direction.TO_SERVER).probability(0.3)
+        .closeConnectionAfter(1)).build();
+    try (GdpSimulator s = GdpSimulator.builder().inProcess().faults(plan).start();
+         TestClient t = TestClient.local(s, "p")) {
+      for (int rid = 1; rid <= 100; rid++) {
+        t.send(s.serverName(), Cmds.bodiless(MsgCode.CMD_PING, rid));
+        if (t.channel.closeFuture().awaitUninterruptibly(30)) {
+          return rid;
+        }
+      }
+      return 101;
+    }
+  }
+
+  @Test
   void sameSeedSameFaults() {
     List<Boolean> run1 = pingPattern(7);
     List<Boolean> run2 = pingPattern(7);

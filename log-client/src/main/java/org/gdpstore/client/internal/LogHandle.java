@@ -77,6 +77,8 @@ final class LogHandle implements LogWriter {
   private boolean needResync;
   private boolean resyncing;
   private final Set<SubscriptionImpl> subs = new LinkedHashSet<>();
+  /** Asks the server now and then whether it still knows our subscriptions (GDPSTORE mode). */
+  private io.netty.util.concurrent.ScheduledFuture<?> subscriptionCheck;
 
   LogHandle(NettyGdpClient client, GdpName name, LogMetadata metadata, long nrecs, boolean verify, Ed25519Keys keys) {
     this.client = client;
@@ -243,6 +245,7 @@ final class LogHandle implements LogWriter {
         return;
       }
       subs.add(s);
+      startSubscriptionCheck();
       if (!s.hasAbsoluteStart()) {
         // resolve a relative start against the server's count first, so that a re-subscribe
         // after a reconnect continues exactly where this subscription began
@@ -268,6 +271,45 @@ final class LogHandle implements LogWriter {
 
   void removeSubscription(SubscriptionImpl s) {
     subs.remove(s);
+    if (subs.isEmpty() && subscriptionCheck != null) {
+      subscriptionCheck.cancel(false);
+      subscriptionCheck = null;
+    }
+  }
+
+  /**
+   * Starts the periodic PING that finds out, within seconds, that a restarted log server forgot our
+   * subscriptions. Never in REFERENCE mode: PING crashes gdplogd.
+   */
+  private void startSubscriptionCheck() {
+    if (subscriptionCheck != null || client.config.serverMode() == ServerMode.REFERENCE) {
+      return;
+    }
+    long every = client.config.subscriptionCheck().toNanos();
+    subscriptionCheck = client.loop.scheduleAtFixedRate(this::checkSubscriptions, every, every, TimeUnit.NANOSECONDS);
+  }
+
+  private void checkSubscriptions() {
+    if (closed || client.isClosed()) {
+      return;
+    }
+    for (SubscriptionImpl s : subs) {
+      if (s.isEstablished()) {
+        client.submit(new PingRequest(client, name, this::onSubscriptionsLost));
+        return;
+      }
+    }
+  }
+
+  /** The server answered PING with LOST_SUBSCR: subscribe again from the last record received. */
+  private void onSubscriptionsLost() {
+    for (SubscriptionImpl s : new ArrayList<>(subs)) {
+      s.resubscribe();
+    }
+  }
+
+  boolean canWrite() {
+    return keys != null;
   }
 
   // ------------------------------------------------------------------ appends
@@ -597,6 +639,7 @@ final class LogHandle implements LogWriter {
       client.fail(s, st);
     }
     subs.clear();
+    removeSubscription(null);
     Futures.run(client.config.callbackExecutor(), () -> closeFuture.complete(null));
   }
 
@@ -614,6 +657,7 @@ final class LogHandle implements LogWriter {
           s.closeQuietly();
         }
         subs.clear();
+        removeSubscription(null);
         GdpStatus st = GdpStatus.of(GdpStatus.Code.CLOSED, "log handle closed");
         for (AppendOp op : new ArrayList<>(waiting)) {
           client.fail(op, st);

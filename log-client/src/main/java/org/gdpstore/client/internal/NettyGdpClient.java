@@ -69,6 +69,7 @@ public final class NettyGdpClient implements GdpClient {
   // --- confined to the network thread ---
   private final Map<Integer, Request> pending = new LinkedHashMap<>();
   private final Set<LogHandle> handles = new LinkedHashSet<>();
+  private final RouteRecovery routes = new RouteRecovery(this);
   /**
    * Requests waiting to be re-sent after a reconnect. They go out a few at a time, one more per
    * answer, so that a connection that keeps failing still lets some of them through.
@@ -287,6 +288,10 @@ public final class NettyGdpClient implements GdpClient {
     }
     armDeadline(r);
     pending.put(r.rid, r);
+    if (routes.isWaiting(r.dst) && r.waitsForRoute()) {
+      routes.hold(r); // its log server is restarting: goes out once the log is re-opened
+      return;
+    }
     if (connected && !r.parked) {
       if (!resendQueue.isEmpty()) {
         resendQueue.add(r); // keep call order behind the requests still to be re-sent
@@ -316,7 +321,13 @@ public final class NettyGdpClient implements GdpClient {
   void armDeadline(Request r) {
     if (r.hasDeadline() && r.deadlineTimer == null && !r.finished) {
       r.deadlineTimer = loop.schedule(() -> {
-        if (!r.finished) {
+        if (r.finished) {
+          return;
+        }
+        if (r.routeLost) {
+          fail(r, GdpStatus.fromNak(MsgCode.NAK_R_NOROUTE, "no route to " + r.dst + " for "
+              + config.requestTimeout() + ": its log server did not come back"));
+        } else {
           fail(r, r.sends == 0
               ? GdpStatus.of(GdpStatus.Code.UNAVAILABLE, "no usable connection to the router " + config.router()
                   + " within " + config.requestTimeout())
@@ -336,7 +347,7 @@ public final class NettyGdpClient implements GdpClient {
 
   /** Writes a request (without flushing) if connected, and arms its resend timer. */
   void write(Request r) {
-    if (!connected || channel == null || r.finished || closed) {
+    if (!connected || channel == null || r.finished || closed || r.routeLost) {
       return;
     }
     r.sends++;
@@ -367,7 +378,7 @@ public final class NettyGdpClient implements GdpClient {
     if (r.resendable()) {
       r.resendTimer = loop.schedule(() -> {
         r.resendTimer = null;
-        if (r.finished || r.parked || !connected || pending.get(r.rid) != r) {
+        if (r.finished || r.parked || r.routeLost || !connected || pending.get(r.rid) != r) {
           return;
         }
         long interval = config.resendInterval().toNanos();
@@ -426,6 +437,9 @@ public final class NettyGdpClient implements GdpClient {
       permits.release();
     }
     r.finished = true;
+    if (r.routeLost) {
+      routes.forget(r);
+    }
   }
 
   /** Takes a request out of the table (it stops being sent and matched) but keeps its slot and deadline. */
@@ -463,6 +477,25 @@ public final class NettyGdpClient implements GdpClient {
       }
     }
     return false;
+  }
+
+  /** Whether a writer handle of {@code log} is open (its re-open after a restart is OPEN_AO). */
+  boolean opensForWriting(GdpName log) {
+    for (LogHandle h : handles) {
+      if (h.name().equals(log) && h.canWrite()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The log's server answered a re-open after NO_ROUTE: it restarted and knows the log again. */
+  void routeRestored(GdpName log, long serverNrecs) {
+    for (LogHandle h : handles) {
+      if (h.name().equals(log)) {
+        h.observe(serverNrecs);
+      }
+    }
   }
 
   boolean isClosed() {
@@ -521,6 +554,7 @@ public final class NettyGdpClient implements GdpClient {
     channel = ch;
     connected = true;
     attempt = 0;
+    routes.reset();
     logger.info("{} connected as {}", logPrefix, config.clientName());
     // spec 2.1: advertise our own name first, on every (re)connect
     ch.write(Pdu.advertise(config.clientName(), config.clientName()), ch.voidPromise());
@@ -563,6 +597,7 @@ public final class NettyGdpClient implements GdpClient {
     channel = null;
     connected = false;
     resendQueue.clear();
+    routes.reset();
     if (readvertise != null) {
       readvertise.cancel(false);
       readvertise = null;
@@ -626,7 +661,11 @@ public final class NettyGdpClient implements GdpClient {
     logger.debug("{} no route to {}", logPrefix, unroutable);
     for (Request r : new ArrayList<>(pending.values())) {
       if (!r.finished && r.dst.equals(unroutable)) {
-        r.onNoRoute();
+        if (r.waitsForRoute()) {
+          routes.hold(r);
+        } else {
+          r.onNoRoute();
+        }
       }
     }
   }

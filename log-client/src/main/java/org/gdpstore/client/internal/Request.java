@@ -27,6 +27,8 @@ abstract class Request {
   /** Not to be sent until unparked (e.g. an append waiting for its predecessor, a paused subscription). */
   boolean parked;
   boolean finished;
+  /** Held by {@link RouteRecovery}: the router had no route to {@link #dst}; re-sent once a re-open succeeds. */
+  boolean routeLost;
   ScheduledFuture<?> deadlineTimer;
   ScheduledFuture<?> resendTimer;
 
@@ -54,7 +56,16 @@ abstract class Request {
     return true;
   }
 
-  /** The router has no route to {@link #dst}. */
+  /**
+   * Whether NO_ROUTE means "wait for the route to come back" (within the request timeout) rather
+   * than fail: true for requests to a log this client has open, whose log server is most likely
+   * restarting.
+   */
+  boolean waitsForRoute() {
+    return client.hasHandleFor(dst);
+  }
+
+  /** The router has no route to {@link #dst} (and {@link #waitsForRoute()} is false). */
   void onNoRoute() {
     client.fail(this, GdpStatus.fromNak(MsgCode.NAK_R_NOROUTE, "no route to " + dst));
   }

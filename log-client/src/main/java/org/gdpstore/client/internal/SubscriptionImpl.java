@@ -373,6 +373,23 @@ final class SubscriptionImpl extends Request implements Subscription {
     queued.incrementAndGet();
   }
 
+  /** Acknowledged by the server and not between chunks: the server should hold it now. */
+  boolean isEstablished() {
+    return acknowledged && !parked && !finished && !routeLost && !awaitingAck;
+  }
+
+  /**
+   * The server forgot this subscription (a restart): subscribe again, same rid, from the record
+   * after the last one received; duplicates are dropped and gaps refilled as usual. Network thread.
+   */
+  void resubscribe() {
+    if (acknowledged && !parked && !finished && !routeLost) {
+      logger.info("{} subscription {} to {} lost on the server; resuming from {}", client.logPrefix(), rid, dst,
+          lastReceived + 1);
+      client.send(this);
+    }
+  }
+
   /** Subscribes again from the next record after a chunk ended. Network thread. */
   private void resume() {
     if (parked && !finished) {

@@ -1,0 +1,136 @@
+package org.gdpstore.client.internal;
+
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.gdpstore.wire.GdpName;
+import org.gdpstore.wire.MsgCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rides out a log server restart: requests to an open log that meet NO_ROUTE are held instead of
+ * failed, the log is re-opened with backoff until that succeeds, and then the held requests are
+ * re-sent in their original order (appends byte-identically, so the writer's exactly-once
+ * resolution still applies; subscriptions resume from their last record). A held request still
+ * fails at its own deadline. Confined to the client's network thread.
+ */
+final class RouteRecovery {
+  private static final Logger logger = LoggerFactory.getLogger(RouteRecovery.class);
+
+  private final NettyGdpClient client;
+  private final Map<GdpName, Wait> waits = new HashMap<>();
+
+  /** The requests held for one destination and the pending re-open. */
+  private static final class Wait {
+    final GdpName dst;
+    final LinkedHashSet<Request> held = new LinkedHashSet<>();
+    final long sinceNanos = System.nanoTime();
+    int attempt;
+    ScheduledFuture<?> timer;
+
+    Wait(GdpName dst) {
+      this.dst = dst;
+    }
+  }
+
+  RouteRecovery(NettyGdpClient client) {
+    this.client = client;
+  }
+
+  /** True while requests to {@code dst} are held for a route. */
+  boolean isWaiting(GdpName dst) {
+    return waits.containsKey(dst);
+  }
+
+  /** Holds a request (already in the client's table) until the route to its destination is back. */
+  void hold(Request r) {
+    r.routeLost = true;
+    if (r.resendTimer != null) {
+      r.resendTimer.cancel(false);
+      r.resendTimer = null;
+    }
+    Wait w = waits.get(r.dst);
+    if (w == null) {
+      w = new Wait(r.dst);
+      waits.put(r.dst, w);
+      logger.info("{} no route to {}; holding its requests and re-opening it", client.logPrefix(), r.dst);
+      scheduleProbe(w);
+    }
+    w.held.add(r);
+  }
+
+  /** A held request finished (failed at its deadline, or the client closed). */
+  void forget(Request r) {
+    Wait w = waits.get(r.dst);
+    if (w != null) {
+      w.held.remove(r);
+    }
+  }
+
+  /**
+   * The connection dropped or came back: the reconnect re-opens logs and re-sends everything in
+   * the table, held requests included; a route that is still missing is found out again.
+   */
+  void reset() {
+    for (Wait w : waits.values()) {
+      if (w.timer != null) {
+        w.timer.cancel(false);
+      }
+      for (Request r : w.held) {
+        r.routeLost = false;
+      }
+    }
+    waits.clear();
+  }
+
+  private void scheduleProbe(Wait w) {
+    w.attempt++;
+    long delay = Math.min(client.config.backoff().delay(w.attempt).toNanos(), client.config.resendInterval().toNanos());
+    w.timer = client.loop.schedule(() -> probe(w), delay, TimeUnit.NANOSECONDS);
+  }
+
+  /** Re-opens the log; success means its log server is back and knows it. */
+  private void probe(Wait w) {
+    w.timer = null;
+    if (waits.get(w.dst) != w || client.isClosed()) {
+      return;
+    }
+    w.held.removeIf(r -> r.finished);
+    if (w.held.isEmpty()) {
+      waits.remove(w.dst);
+      return;
+    }
+    OpenRequest o = OpenRequest.probe(client, w.dst, client.opensForWriting(w.dst) ? MsgCode.CMD_OPEN_AO
+        : MsgCode.CMD_OPEN_RO);
+    o.result.whenComplete((opened, t) -> {
+      if (waits.get(w.dst) != w) {
+        return; // reset by a reconnect meanwhile
+      }
+      if (t != null) {
+        logger.debug("{} re-open of {} failed ({}); retrying", client.logPrefix(), w.dst, t.toString());
+        scheduleProbe(w);
+        return;
+      }
+      release(w, opened.recno());
+    });
+    client.submit(o);
+  }
+
+  private void release(Wait w, long serverNrecs) {
+    waits.remove(w.dst);
+    List<Request> resend = new ArrayList<>(w.held);
+    logger.info("{} route to {} is back after {} ms ({} records); re-sending {} requests", client.logPrefix(),
+        w.dst, (System.nanoTime() - w.sinceNanos) / 1_000_000, serverNrecs, resend.size());
+    client.routeRestored(w.dst, serverNrecs);
+    for (Request r : resend) {
+      r.routeLost = false;
+      client.write(r);
+    }
+    client.flush();
+  }
+}
