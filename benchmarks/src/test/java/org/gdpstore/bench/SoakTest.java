@@ -17,7 +17,7 @@ class SoakTest {
   @Test
   @Timeout(120)
   void shortSoakWithLogServerRestarts() throws Exception {
-    Soak.Result r = Soak.run(new Soak.Options(Duration.ofSeconds(20), 2, 2, 200, Duration.ofSeconds(5), 7, null));
+    Soak.Result r = Soak.run(new Soak.Options(Duration.ofSeconds(15), 2, 2, 200, Duration.ofSeconds(4), 7, null));
     System.out.print(r.report());
     check(r);
   }
