@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import org.gdpstore.client.internal.ClientConfig;
-import org.gdpstore.client.internal.NettyGdpClient;
+import org.gdpstore.client.internal.Clients;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 
@@ -214,7 +214,7 @@ public interface GdpClient extends AutoCloseable {
       ClientConfig config = new ClientConfig(router, requestTimeout, resendInterval, subscriptionRefresh, subscriptionCheck,
           maxInFlight, backoff != null ? backoff : Backoff.defaults(), callbackExecutor, name, creationService, serverMode, clock,
           rnd);
-      return new NettyGdpClient(config);
+      return Clients.start(config);
     }
 
     private static Duration positive(Duration d, String what) {

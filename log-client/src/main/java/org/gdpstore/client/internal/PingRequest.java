@@ -14,7 +14,7 @@ import org.gdpstore.wire.proto.GdpMessage;
 final class PingRequest extends Request {
   private final Runnable onLost;
 
-  PingRequest(NettyGdpClient client, GdpName log, Runnable onLost) {
+  PingRequest(Outbound client, GdpName log, Runnable onLost) {
     super(client, log);
     this.onLost = onLost;
   }

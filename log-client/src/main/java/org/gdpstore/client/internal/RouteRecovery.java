@@ -1,12 +1,12 @@
 package org.gdpstore.client.internal;
 
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.function.ObjLongConsumer;
+import java.util.function.Predicate;
 import org.gdpstore.wire.GdpName;
 import org.gdpstore.wire.MsgCode;
 import org.slf4j.Logger;
@@ -22,24 +22,33 @@ import org.slf4j.LoggerFactory;
 final class RouteRecovery {
   private static final Logger logger = LoggerFactory.getLogger(RouteRecovery.class);
 
-  private final NettyGdpClient client;
+  private final Outbound client;
+  private final Predicate<GdpName> opensForWriting;
+  private final ObjLongConsumer<GdpName> routeRestored;
   private final Map<GdpName, Wait> waits = new HashMap<>();
 
   /** The requests held for one destination and the pending re-open. */
   private static final class Wait {
     final GdpName dst;
     final LinkedHashSet<Request> held = new LinkedHashSet<>();
-    final long sinceNanos = System.nanoTime();
+    final long sinceNanos;
     int attempt;
-    ScheduledFuture<?> timer;
+    Scheduler.Cancellable timer;
 
-    Wait(GdpName dst) {
+    Wait(GdpName dst, long now) {
       this.dst = dst;
+      this.sinceNanos = now;
     }
   }
 
-  RouteRecovery(NettyGdpClient client) {
+  /**
+   * @param opensForWriting whether the client has a writer handle of a log (re-open with OPEN_AO)
+   * @param routeRestored told the server's record count when a log's route is back
+   */
+  RouteRecovery(Outbound client, Predicate<GdpName> opensForWriting, ObjLongConsumer<GdpName> routeRestored) {
     this.client = client;
+    this.opensForWriting = opensForWriting;
+    this.routeRestored = routeRestored;
   }
 
   /** True while requests to {@code dst} are held for a route. */
@@ -50,13 +59,10 @@ final class RouteRecovery {
   /** Holds a request (already in the client's table) until the route to its destination is back. */
   void hold(Request r) {
     r.routeLost = true;
-    if (r.resendTimer != null) {
-      r.resendTimer.cancel(false);
-      r.resendTimer = null;
-    }
+    RequestTable.cancelResend(r);
     Wait w = waits.get(r.dst);
     if (w == null) {
-      w = new Wait(r.dst);
+      w = new Wait(r.dst, client.scheduler().nanoTime());
       waits.put(r.dst, w);
       logger.info("{} no route to {}; holding its requests and re-opening it", client.logPrefix(), r.dst);
       scheduleProbe(w);
@@ -79,7 +85,7 @@ final class RouteRecovery {
   void reset() {
     for (Wait w : waits.values()) {
       if (w.timer != null) {
-        w.timer.cancel(false);
+        w.timer.cancel();
       }
       for (Request r : w.held) {
         r.routeLost = false;
@@ -90,8 +96,9 @@ final class RouteRecovery {
 
   private void scheduleProbe(Wait w) {
     w.attempt++;
-    long delay = Math.min(client.config.backoff().delay(w.attempt).toNanos(), client.config.resendInterval().toNanos());
-    w.timer = client.loop.schedule(() -> probe(w), delay, TimeUnit.NANOSECONDS);
+    long delay = Math.min(client.config().backoff().delay(w.attempt).toNanos(),
+        client.config().resendInterval().toNanos());
+    w.timer = client.scheduler().schedule(() -> probe(w), delay);
   }
 
   /** Re-opens the log; success means its log server is back and knows it. */
@@ -105,7 +112,7 @@ final class RouteRecovery {
       waits.remove(w.dst);
       return;
     }
-    OpenRequest o = OpenRequest.probe(client, w.dst, client.opensForWriting(w.dst) ? MsgCode.CMD_OPEN_AO
+    OpenRequest o = OpenRequest.probe(client, w.dst, opensForWriting.test(w.dst) ? MsgCode.CMD_OPEN_AO
         : MsgCode.CMD_OPEN_RO);
     o.result.whenComplete((opened, t) -> {
       if (waits.get(w.dst) != w) {
@@ -125,8 +132,8 @@ final class RouteRecovery {
     waits.remove(w.dst);
     List<Request> resend = new ArrayList<>(w.held);
     logger.info("{} route to {} is back after {} ms ({} records); re-sending {} requests", client.logPrefix(),
-        w.dst, (System.nanoTime() - w.sinceNanos) / 1_000_000, serverNrecs, resend.size());
-    client.routeRestored(w.dst, serverNrecs);
+        w.dst, (client.scheduler().nanoTime() - w.sinceNanos) / 1_000_000, serverNrecs, resend.size());
+    routeRestored.accept(w.dst, serverNrecs);
     for (Request r : resend) {
       r.routeLost = false;
       client.write(r);
