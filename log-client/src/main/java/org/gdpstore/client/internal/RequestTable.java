@@ -114,6 +114,7 @@ final class RequestTable {
       return;
     }
     if (wire.isConnected() && !r.parked) {
+      dropStaleResends();
       if (!resendQueue.isEmpty()) {
         resendQueue.add(r); // keep call order behind the requests still to be re-sent
         return;
@@ -247,7 +248,7 @@ final class RequestTable {
     cancelResend(r);
   }
 
-  /** Fails a request once. */
+  /** Fails a request once. A failure, like an answer, lets one more request of the reconnect queue out. */
   void fail(Request r, GdpStatus status) {
     if (r.finished) {
       return;
@@ -257,6 +258,10 @@ final class RequestTable {
       r.onFailure(status);
     } catch (RuntimeException e) {
       logger.warn("{} failure handler of {} threw", logPrefix, r, e);
+    }
+    if (!resendQueue.isEmpty()) {
+      pumpResends(1);
+      wire.flush();
     }
   }
 
@@ -287,6 +292,17 @@ final class RequestTable {
   /** Snapshot of the requests in the table, in submission order. */
   List<Request> requests() {
     return new ArrayList<>(pending.values());
+  }
+
+  /** Drops requests that finished or left the table while they waited in the reconnect queue. */
+  private void dropStaleResends() {
+    while (!resendQueue.isEmpty() && isStale(resendQueue.peek())) {
+      resendQueue.poll();
+    }
+  }
+
+  private boolean isStale(Request r) {
+    return r.finished || pending.get(r.rid) != r;
   }
 
   /** Sends up to {@code n} of the requests waiting since the reconnect. */
@@ -349,14 +365,21 @@ final class RequestTable {
   /** The router has no route to {@code unroutable}: hold what may wait for it, fail the rest. */
   void onNoRoute(GdpName unroutable) {
     logger.debug("{} no route to {}", logPrefix, unroutable);
+    int held = 0;
     for (Request r : new ArrayList<>(pending.values())) {
       if (!r.finished && r.dst.equals(unroutable)) {
         if (routes != null && r.waitsForRoute()) {
           routes.hold(r);
+          held++;
         } else {
           r.onNoRoute();
         }
       }
+    }
+    // a NOROUTE answers the held requests as far as the reconnect queue is concerned: let as many more out
+    if (held > 0 && !resendQueue.isEmpty()) {
+      pumpResends(held);
+      wire.flush();
     }
   }
 }

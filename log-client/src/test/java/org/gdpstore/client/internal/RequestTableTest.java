@@ -51,12 +51,16 @@ class RequestTableTest {
   }
 
   /** A request that records its outcome. */
-  final class Probe extends Request {
+  class Probe extends Request {
     GdpStatus failure;
     GdpEnvelope answer;
 
     Probe() {
-      super(null, log);
+      this(log);
+    }
+
+    Probe(GdpName dst) {
+      super(null, dst);
     }
 
     @Override
@@ -78,6 +82,11 @@ class RequestTableTest {
     @Override
     boolean waitsForRoute() {
       return false;
+    }
+
+    @Override
+    void onNoRoute() {
+      table.fail(this, GdpStatus.fromNak(MsgCode.NAK_R_NOROUTE, "no route"));
     }
   }
 
@@ -160,5 +169,41 @@ class RequestTableTest {
     assertThat(wire.written).as("one more per answer").hasSize(RequestTable.RECONNECT_WINDOW + 1);
     assertThat(wire.written).extracting(GdpEnvelope::rid)
         .containsExactlyElementsOf(probes.subList(0, RequestTable.RECONNECT_WINDOW + 1).stream().map(p -> p.rid).toList());
+  }
+  @Test
+  void theReconnectQueueDrainsWhenItsRequestsGetNoAnswer() {
+    wire.connected = false;
+    for (int i = 0; i < RequestTable.RECONNECT_WINDOW + 4; i++) {
+      table.submit(new Probe());
+    }
+    wire.connected = true;
+    table.onConnected(table.requests());
+    // every answer is lost: the window is re-sent and then times out, no answer ever pumps the queue
+    time.advanceMillis(10_000);
+    assertThat(table.size()).isZero();
+    Probe late = new Probe();
+    table.submit(late);
+    assertThat(wire.written).extracting(GdpEnvelope::rid).as("a new request is not stuck behind dead ones")
+        .contains(late.rid);
+  }
+
+  @Test
+  void noRouteForTheWholeWindowLetsTheRestOfTheQueueOut() {
+    GdpName other = GdpName.sha256("other");
+    wire.connected = false;
+    List<Probe> toLog = new ArrayList<>();
+    for (int i = 0; i < RequestTable.RECONNECT_WINDOW; i++) {
+      Probe p = new Probe();
+      toLog.add(p);
+      table.submit(p);
+    }
+    Probe elsewhere = new Probe(other);
+    table.submit(elsewhere);
+    wire.connected = true;
+    table.onConnected(table.requests());
+    assertThat(wire.written).hasSize(RequestTable.RECONNECT_WINDOW);
+    table.onNoRoute(log); // the router answers the whole window with NOROUTE, not with answers
+    assertThat(toLog).allSatisfy(p -> assertThat(p.failure.code()).isEqualTo(GdpStatus.Code.NO_ROUTE));
+    assertThat(wire.written).extracting(GdpEnvelope::rid).contains(elsewhere.rid);
   }
 }
