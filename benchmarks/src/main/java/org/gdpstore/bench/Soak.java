@@ -215,6 +215,7 @@ public final class Soak {
         o.subscribers(), o.seed(), o.restartEvery().toSeconds()));
     sb.append(String.format(Locale.ROOT, "appends: acknowledged %d, failed %d (NO_ROUTE %d; by kind %s)%n",
         r.acknowledged(), r.failed(), r.failedNoRoute(), SoakWriter.failuresByKind(writers)));
+    sb.append(SoakWriter.firstFailures(writers));
     sb.append(String.format(Locale.ROOT, "logs: %d records; lost %d, duplicated %d, reordered %d"
             + " (failed appends found stored anyway: %d)%n", r.recordsInLogs(), r.lost(), r.duplicated(),
         r.reordered(), check.failedButStored()));

@@ -33,6 +33,8 @@ final class SoakWriter {
   private final Map<Long, Long> acked = new ConcurrentHashMap<>();
   private final Set<Long> failedSeqs = ConcurrentHashMap.newKeySet();
   private final Map<GdpStatus.Code, LongAdder> failures = new ConcurrentHashMap<>();
+  /** The first failure of each kind, for the report. */
+  private final Map<GdpStatus.Code, String> firstFailure = new ConcurrentHashMap<>();
   private final AtomicLong highestAcked = new AtomicLong();
   private volatile boolean running = true;
   private Thread thread;
@@ -68,8 +70,10 @@ final class SoakWriter {
           highestAcked.accumulateAndGet(recno, Math::max);
         } else {
           failedSeqs.add(s);
-          GdpStatus.Code code = rootCause(t) instanceof GdpException g ? g.code() : GdpStatus.Code.PROTOCOL_ERROR;
+          Throwable cause = rootCause(t);
+          GdpStatus.Code code = cause instanceof GdpException g ? g.code() : GdpStatus.Code.PROTOCOL_ERROR;
           failures.computeIfAbsent(code, k -> new LongAdder()).increment();
+          firstFailure.putIfAbsent(code, "writer " + index + ", record seq " + s + ": " + cause.getMessage());
         }
         window.release();
       });
@@ -154,5 +158,16 @@ final class SoakWriter {
       w.failures.forEach((k, v) -> all.merge(k, v.sum(), Long::sum));
     }
     return all.isEmpty() ? "none" : all.toString();
+  }
+
+  /** One line per failure kind: the first such failure and its message. */
+  static String firstFailures(List<SoakWriter> writers) {
+    Map<GdpStatus.Code, String> first = new TreeMap<>();
+    for (SoakWriter w : writers) {
+      w.firstFailure.forEach(first::putIfAbsent);
+    }
+    StringBuilder sb = new StringBuilder();
+    first.forEach((k, v) -> sb.append("  first ").append(k).append(": ").append(v).append(System.lineSeparator()));
+    return sb.toString();
   }
 }

@@ -700,9 +700,8 @@ abstract class LogClientContractTest {
             rec -> delivered.add(rec.recno()))),
         FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).skip(40).once().crashLogServer());
     assertThat(o.faultsFired()).isEqualTo(1);
-    // what a failed append reports: the log server was unreachable or the answer never came
-    assertThat(o.failed().values()).allSatisfy(e -> assertThat(e.code()).isIn(
-        GdpStatus.Code.NO_ROUTE, GdpStatus.Code.DEADLINE_EXCEEDED, GdpStatus.Code.FORBIDDEN));
+    // the writer rode out the restart: appends that met NOROUTE waited for the log server
+    assertThat(o.failed()).isEmpty();
     // the subscription outlived the restart: it has every record, in order, once
     long last = o.acked().values().stream().mapToLong(Long::longValue).max().orElse(0) + 1;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
