@@ -136,7 +136,9 @@ final class RouteRecovery {
     routeRestored.accept(w.dst, serverNrecs);
     for (Request r : resend) {
       r.routeLost = false;
-      client.write(r);
+      if (!r.parked) {
+        client.write(r); // a parked one (gap, or a subscription between chunks) goes out when it is unparked
+      }
     }
     client.flush();
   }
