@@ -4,14 +4,14 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import org.gdpstore.client.internal.IoThread;
+import org.gdpstore.client.internal.Clients;
 
 /** The blocking twins: wait for a future and unwrap its failure to {@link GdpException}. */
 final class Blocking {
   private Blocking() {}
 
   static <T> T get(CompletableFuture<T> future) {
-    if (Thread.currentThread() instanceof IoThread) {
+    if (Clients.onNetworkThread()) {
       throw new IllegalStateException("blocking GDP call on the client's network thread; use the Async variant");
     }
     try {

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import org.gdpstore.client.internal.ClientConfig;
-import org.gdpstore.client.internal.NettyGdpClient;
+import org.gdpstore.client.internal.Clients;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 
@@ -99,6 +99,7 @@ public interface GdpClient extends AutoCloseable {
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration resendInterval = Duration.ofSeconds(2);
     private Duration subscriptionRefresh = Duration.ofSeconds(60);
+    private Duration subscriptionCheck = Duration.ofSeconds(2);
     private int maxInFlight = 256;
     private Backoff backoff;
     private Executor callbackExecutor = ForkJoinPool.commonPool();
@@ -137,6 +138,16 @@ public interface GdpClient extends AutoCloseable {
     /** How often subscriptions are refreshed on the server (default 60 s, the reference's need, spec 3.5.7). */
     public Builder subscriptionRefresh(Duration interval) {
       this.subscriptionRefresh = positive(interval, "subscriptionRefresh");
+      return this;
+    }
+
+    /**
+     * How often a log with live subscriptions is asked (PING) whether the server still knows them
+     * (default 2 s; {@link ServerMode#GDPSTORE} only: the reference crashes on PING). A restarted
+     * log server forgets subscriptions; the client then resumes them from the last record received.
+     */
+    public Builder subscriptionCheck(Duration interval) {
+      this.subscriptionCheck = positive(interval, "subscriptionCheck");
       return this;
     }
 
@@ -200,10 +211,10 @@ public interface GdpClient extends AutoCloseable {
         rnd.nextBytes(b);
         name = GdpName.of(b);
       }
-      ClientConfig config = new ClientConfig(router, requestTimeout, resendInterval, subscriptionRefresh, maxInFlight,
-          backoff != null ? backoff : Backoff.defaults(), callbackExecutor, name, creationService, serverMode, clock,
+      ClientConfig config = new ClientConfig(router, requestTimeout, resendInterval, subscriptionRefresh, subscriptionCheck,
+          maxInFlight, backoff != null ? backoff : Backoff.defaults(), callbackExecutor, name, creationService, serverMode, clock,
           rnd);
-      return new NettyGdpClient(config);
+      return Clients.start(config);
     }
 
     private static Duration positive(Duration d, String what) {

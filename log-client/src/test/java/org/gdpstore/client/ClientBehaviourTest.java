@@ -243,6 +243,117 @@ class ClientBehaviourTest {
         e -> assertThat(e.code()).isEqualTo(GdpStatus.Code.CONFLICT));
   }
 
+  /** A server that answers OPEN and the first SUBSCRIBE with two records, later ones with a bare ACK. */
+  ScriptedRouter.Responder subscriptionServer(List<GdpEnvelope> subscribes, ScriptedRouter.Responder onPing) {
+    return (cmd, ch) -> {
+      switch (cmd.cmd()) {
+        case MsgCode.CMD_OPEN_RO -> ScriptedRouter.reply(ch, cmd, openAck(0));
+        case MsgCode.CMD_SUBSCRIBE_BY_RECNO -> {
+          subscribes.add(cmd);
+          ScriptedRouter.reply(ch, cmd, bare(MsgCode.ACK_SUCCESS));
+          if (subscribes.size() == 1) {
+            ScriptedRouter.reply(ch, cmd, content(datum(1, "one")));
+            ScriptedRouter.reply(ch, cmd, content(datum(2, "two")));
+          }
+        }
+        case MsgCode.CMD_PING -> onPing.accept(cmd, ch);
+        default -> { }
+      }
+    };
+  }
+
+  @Test
+  void aSubscriptionTheServerForgotIsResumedAfterTheNextPing() throws Exception {
+    List<GdpEnvelope> subscribes = new CopyOnWriteArrayList<>();
+    AtomicInteger pings = new AtomicInteger();
+    // the first PING is answered "I know it", the second "lost" (as after a restart), later ones again "I know it"
+    router.responder = subscriptionServer(subscribes, (cmd, ch) -> ScriptedRouter.reply(ch, cmd,
+        bare(pings.incrementAndGet() == 2 ? MsgCode.NAK_S_LOST_SUBSCR : MsgCode.ACK_SUCCESS)));
+    GdpClient c = client(builder().subscriptionRefresh(Duration.ofMinutes(10)).subscriptionCheck(Duration.ofMillis(50)));
+    List<Long> got = new CopyOnWriteArrayList<>();
+    Subscription s = c.openReader(log).subscribe(1, r -> got.add(r.recno()));
+    GdpEnvelope ping = router.next(MsgCode.CMD_PING);
+    assertThat(ping).isNotNull();
+    assertThat(ping.dst()).isEqualTo(log);
+    GdpEnvelope again = router.next(MsgCode.CMD_SUBSCRIBE_BY_RECNO);
+    assertThat(again).as("re-subscribed after LOST_SUBSCR").isNotNull();
+    assertThat(pings.get()).isGreaterThanOrEqualTo(2);
+    assertThat(again.rid()).isEqualTo(subscribes.get(0).rid());
+    assertThat(again.message().getCmdSubscribeByRecno().getStart()).as("from the record after the last one").isEqualTo(3);
+    assertThat(got).containsExactly(1L, 2L);
+    s.close();
+  }
+
+  @Test
+  void referenceModeNeverPings() throws Exception {
+    List<GdpEnvelope> subscribes = new CopyOnWriteArrayList<>();
+    router.responder = subscriptionServer(subscribes, (cmd, ch) -> { });
+    GdpClient c = client(builder().serverMode(ServerMode.REFERENCE).subscriptionCheck(Duration.ofMillis(20)));
+    List<Long> got = new CopyOnWriteArrayList<>();
+    Subscription s = c.openReader(log).subscribe(1, r -> got.add(r.recno()));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (got.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(10); // polling for the delivery
+    }
+    assertThat(got).containsExactly(1L, 2L);
+    // many check intervals later: no PING went out (gdplogd crashes on PING)
+    GdpEnvelope next = router.next(MsgCode.CMD_PING, Duration.ofMillis(500));
+    assertThat(next).isNull();
+    s.close();
+  }
+
+  @Test
+  void noRouteForAnOpenLogWaitsForItsServerWithinTheTimeout() throws Exception {
+    AtomicInteger opens = new AtomicInteger();
+    AtomicInteger reads = new AtomicInteger();
+    // the log server "restarts": after the first OPEN, three requests meet NO_ROUTE, then all is well again
+    router.responder = (cmd, ch) -> {
+      switch (cmd.cmd()) {
+        case MsgCode.CMD_OPEN_RO -> {
+          if (opens.incrementAndGet() > 1 && opens.get() <= 3) {
+            ScriptedRouter.noRoute(ch, cmd);
+          } else {
+            ScriptedRouter.reply(ch, cmd, openAck(1));
+          }
+        }
+        case MsgCode.CMD_READ_BY_RECNO -> {
+          if (reads.incrementAndGet() == 1) {
+            ScriptedRouter.noRoute(ch, cmd);
+          } else {
+            ScriptedRouter.reply(ch, cmd, content(datum(1, "one")));
+          }
+        }
+        default -> { }
+      }
+    };
+    GdpClient c = client(builder());
+    LogReader r = c.openReader(log);
+    assertThat(new String(r.read(1).dataBytes(), UTF_8)).isEqualTo("one");
+    assertThat(reads.get()).as("the read was re-sent after the re-open").isEqualTo(2);
+    assertThat(opens.get()).as("re-opened until the route came back").isEqualTo(4);
+  }
+
+  @Test
+  void noRouteThatLastsFailsAtTheRequestTimeoutWithNoRoute() {
+    AtomicInteger opens = new AtomicInteger();
+    router.responder = (cmd, ch) -> {
+      if (cmd.cmd() == MsgCode.CMD_OPEN_RO && opens.incrementAndGet() == 1) {
+        ScriptedRouter.reply(ch, cmd, openAck(1));
+      } else {
+        ScriptedRouter.noRoute(ch, cmd);
+      }
+    };
+    GdpClient c = client(builder().requestTimeout(Duration.ofMillis(600)));
+    LogReader r = c.openReader(log);
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> r.read(1)).isInstanceOfSatisfying(GdpException.class, e -> {
+      assertThat(e.code()).isEqualTo(GdpStatus.Code.NO_ROUTE);
+      assertThat(e.getMessage()).contains("did not come back");
+    });
+    assertThat(System.nanoTime() - start).as("not at once").isGreaterThan(TimeUnit.MILLISECONDS.toNanos(500));
+    assertThat(opens.get()).isGreaterThan(2);
+  }
+
   @Test
   void subscriptionsAreRefreshedWithTheSameRidAndStrayDataIsDiscarded() throws Exception {
     AtomicReference<GdpEnvelope> firstSubscribe = new AtomicReference<>();

@@ -68,7 +68,12 @@ final class ScriptedRouter implements AutoCloseable {
 
   /** The next command the client sent (skipping none), or null after the timeout. */
   GdpEnvelope next(int cmd) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    return next(cmd, java.time.Duration.ofSeconds(20));
+  }
+
+  /** The next command {@code cmd} the client sent within {@code wait}, or null. */
+  GdpEnvelope next(int cmd, java.time.Duration wait) throws InterruptedException {
+    long end = System.nanoTime() + wait.toNanos();
     while (System.nanoTime() < end) {
       GdpEnvelope e = commands.poll(100, TimeUnit.MILLISECONDS);
       if (e != null && e.cmd() == cmd) {

@@ -101,12 +101,10 @@ public final class FaultInjector {
           if (!r.matches(dir, code, name)) {
             continue;
           }
-          if (r.action() == FaultPlan.Action.CLOSE_CONNECTION) {
-            int seen = conn.merge(r, 1, Integer::sum);
-            if (seen == r.closeAfter()) {
-              s.fired++;
-              return new Decision(null, 0, 0, true);
-            }
+          boolean close = r.action() == FaultPlan.Action.CLOSE_CONNECTION;
+          // CLOSE_CONNECTION: a connection becomes eligible once closeAfter matching PDUs passed on it;
+          // from then on skip, times and probability apply as to every other action
+          if (close && conn.merge(r, 1, Integer::sum) < r.closeAfter()) {
             continue;
           }
           s.matched++;
@@ -117,6 +115,9 @@ public final class FaultInjector {
             continue;
           }
           s.fired++;
+          if (close) {
+            return new Decision(null, 0, 0, true);
+          }
           return new Decision(r.action(), r.delayMillis(), r.nakCode(), false);
         }
         return PASS;

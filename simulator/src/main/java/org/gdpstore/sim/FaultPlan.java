@@ -48,7 +48,13 @@ public final class FaultPlan {
     REORDER,
     /** Do not deliver it; answer the sender of a command (or replace a response) with NAK {@code nakCode}, same rid. */
     NAK,
-    /** Deliver it, and close the client's connection once {@code closeAfter} matching PDUs have passed. */
+    /**
+     * Deliver it, and close the client's connection. A connection is eligible once {@code closeAfter}
+     * matching PDUs have passed on it; each later matching PDU then closes it subject to
+     * {@code skip}, {@code probability} and {@code times} (counted over all connections). With the
+     * defaults (probability 1, unlimited times) every connection closes at its closeAfter-th
+     * matching PDU, so a client that keeps reconnecting keeps being cut off: bound it with times.
+     */
     CLOSE_CONNECTION,
     /** Drop it and crash the log server, then restart it from its data directory (durable mode only). */
     CRASH_LOG_SERVER
@@ -63,7 +69,7 @@ public final class FaultPlan {
    * @param action what to do
    * @param delayMillis for DELAY (and the longest hold of REORDER)
    * @param nakCode for NAK: the code to answer with (192..239)
-   * @param closeAfter for CLOSE_CONNECTION: close after this many matching PDUs on one connection (>= 1)
+   * @param closeAfter for CLOSE_CONNECTION: a connection may be closed from its closeAfter-th matching PDU on (>= 1)
    * @param probability chance that a matching PDU fires the rule (drawn from the plan's seeded generator)
    * @param skip let this many matching PDUs pass before the rule may fire
    * @param times fire at most this many times in all (-1 = unlimited)

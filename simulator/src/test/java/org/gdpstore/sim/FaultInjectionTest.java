@@ -130,6 +130,57 @@ class FaultInjectionTest {
   }
 
   @Test
+  void closeConnectionHonoursTimes() {
+    FaultPlan.Rule rule = FaultPlan.on(Direction.TO_SERVER).once().closeConnectionAfter(2);
+    sim.faults().add(rule);
+    try (TestClient other = TestClient.local(sim, "fault-other")) {
+      assertThat(c.call(log, Cmds.open(MsgCode.CMD_OPEN_RO, 1)).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
+      c.send(log, Cmds.open(MsgCode.CMD_OPEN_RO, 2)); // the second: delivered, then the connection closes
+      c.channel.closeFuture().syncUninterruptibly();
+      // fired once in all: the other connection passes its second, third... PDUs
+      for (int rid = 1; rid <= 5; rid++) {
+        assertThat(other.call(log, Cmds.open(MsgCode.CMD_OPEN_RO, rid)).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
+      }
+      assertThat(other.channel.isActive()).isTrue();
+      assertThat(sim.faults().firedCount(rule)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void closeConnectionHonoursProbability() {
+    FaultPlan.Rule never = FaultPlan.on(Direction.TO_SERVER).probability(0).closeConnectionAfter(1);
+    sim.faults().add(never);
+    for (int rid = 1; rid <= 20; rid++) {
+      assertThat(c.call(log, Cmds.open(MsgCode.CMD_OPEN_RO, rid)).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
+    }
+    assertThat(sim.faults().firedCount(never)).isZero();
+    sim.faults().clear();
+    // p = 0.3 from the first PDU on: about 3 in 10 connections are cut at their first PDU, the
+    // same ones for the same seed
+    int cut = connectionsCut(11);
+    assertThat(cut).isEqualTo(connectionsCut(11)).isBetween(4, 20);
+  }
+
+  /** Opens 30 connections one after the other, each sending one PING; how many the rule closed. */
+  private static int connectionsCut(long seed) {
+    FaultPlan.Rule rule = FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_PING).probability(0.3)
+        .closeConnectionAfter(1);
+    try (GdpSimulator s = GdpSimulator.builder().inProcess().faults(FaultPlan.builder(seed).rule(rule).build()).start()) {
+      for (int i = 0; i < 30; i++) {
+        try (TestClient t = TestClient.local(s, "p" + i)) {
+          t.send(s.serverName(), Cmds.bodiless(MsgCode.CMD_PING, 1));
+          // the router decides on arrival: wait until it has (the answer came, or the connection closed)
+          long deadline = System.nanoTime() + 5_000_000_000L;
+          while (t.isActive() && t.quiet(5) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+          }
+        }
+      }
+      return s.faults().firedCount(rule);
+    }
+  }
+
+  @Test
   void sameSeedSameFaults() {
     List<Boolean> run1 = pingPattern(7);
     List<Boolean> run2 = pingPattern(7);

@@ -22,7 +22,7 @@ final class AppendOp extends Request {
   /** One record to append: data (already copied) and timestamp. */
   record Item(ByteString data, Instant timestamp) {}
 
-  final LogHandle log;
+  final AppendPipeline log;
   final List<Item> items;
   final CompletableFuture<List<Long>> result = new CompletableFuture<>();
   List<GdpDatum> datums;
@@ -33,7 +33,7 @@ final class AppendOp extends Request {
   /** Times this op was re-sent after a gap NAK with no predecessor in flight. */
   int gapRetries;
 
-  AppendOp(NettyGdpClient client, LogHandle log, List<Item> items) {
+  AppendOp(Outbound client, AppendPipeline log, List<Item> items) {
     super(client, log.name());
     this.log = log;
     this.items = items;
@@ -59,16 +59,16 @@ final class AppendOp extends Request {
 
   @Override
   void onResponse(GdpEnvelope env) {
-    log.onAppendResponse(this, env);
+    log.onResponse(this, env);
   }
 
   @Override
   void onNoRoute() {
-    log.onAppendNoRoute(this);
+    log.onNoRoute(this);
   }
 
   @Override
   void onFailure(GdpStatus status) {
-    log.onAppendFailed(this, status);
+    log.onFailed(this, status);
   }
 }

@@ -11,6 +11,6 @@ import org.gdpstore.wire.GdpName;
 
 /** The client's options, validated by {@code GdpClient.Builder}. */
 public record ClientConfig(SocketAddress router, Duration requestTimeout, Duration resendInterval,
-                           Duration subscriptionRefresh, int maxInFlight, Backoff backoff, Executor callbackExecutor,
+                           Duration subscriptionRefresh, Duration subscriptionCheck, int maxInFlight, Backoff backoff, Executor callbackExecutor,
                            GdpName clientName, GdpName creationService, ServerMode serverMode, Clock clock,
                            SecureRandom random) {}

@@ -21,7 +21,7 @@ final class CreateRequest extends Request {
   final GdpName logName;
   private final LogMetadata metadata;
 
-  CreateRequest(NettyGdpClient client, GdpName service, LogMetadata metadata) {
+  CreateRequest(Outbound client, GdpName service, LogMetadata metadata) {
     super(client, service);
     this.metadata = metadata;
     this.logName = metadata.logName();

@@ -3,7 +3,7 @@ package org.gdpstore.client.internal;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
 /** The client's network thread; blocking calls made on it are refused. */
-public final class IoThread extends FastThreadLocalThread {
+final class IoThread extends FastThreadLocalThread {
   IoThread(Runnable task, String name) {
     super(task, name);
     setDaemon(true);

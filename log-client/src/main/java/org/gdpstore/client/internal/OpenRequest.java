@@ -20,10 +20,23 @@ final class OpenRequest extends Request {
 
   final CompletableFuture<Opened> result = new CompletableFuture<>();
   private final int cmd;
+  /** A re-open probing whether a restarted log server is back: NO_ROUTE fails it (the caller retries). */
+  private boolean probe;
 
-  OpenRequest(NettyGdpClient client, GdpName log, int cmd) {
+  OpenRequest(Outbound client, GdpName log, int cmd) {
     super(client, log);
     this.cmd = cmd;
+  }
+
+  static OpenRequest probe(Outbound client, GdpName log, int cmd) {
+    OpenRequest o = new OpenRequest(client, log, cmd);
+    o.probe = true;
+    return o;
+  }
+
+  @Override
+  boolean waitsForRoute() {
+    return !probe && super.waitsForRoute();
   }
 
   @Override

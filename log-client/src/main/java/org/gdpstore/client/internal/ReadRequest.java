@@ -36,7 +36,7 @@ final class ReadRequest extends Request {
   /** Recno order for recno reads, arrival (timestamp) order for timestamp reads. */
   private final Map<Long, GdpDatum> received;
 
-  private ReadRequest(NettyGdpClient client, GdpName log, Kind kind, long recno, int count, Instant ts, ByteString hash) {
+  private ReadRequest(Outbound client, GdpName log, Kind kind, long recno, int count, Instant ts, ByteString hash) {
     super(client, log);
     this.kind = kind;
     this.recno = recno;
@@ -47,15 +47,15 @@ final class ReadRequest extends Request {
   }
 
   /** One record ({@code count == 0}) or up to {@code count} records from {@code recno}. */
-  static ReadRequest byRecno(NettyGdpClient client, GdpName log, long recno, int count) {
+  static ReadRequest byRecno(Outbound client, GdpName log, long recno, int count) {
     return new ReadRequest(client, log, Kind.RECNO, recno, count, null, null);
   }
 
-  static ReadRequest byTimestamp(NettyGdpClient client, GdpName log, Instant from, int count) {
+  static ReadRequest byTimestamp(Outbound client, GdpName log, Instant from, int count) {
     return new ReadRequest(client, log, Kind.TIMESTAMP, 0, count, from, null);
   }
 
-  static ReadRequest byHash(NettyGdpClient client, GdpName log, byte[] hash) {
+  static ReadRequest byHash(Outbound client, GdpName log, byte[] hash) {
     return new ReadRequest(client, log, Kind.HASH, 0, 0, null, ByteString.copyFrom(hash));
   }
 

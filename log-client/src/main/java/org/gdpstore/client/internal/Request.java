@@ -1,6 +1,5 @@
 package org.gdpstore.client.internal;
 
-import io.netty.util.concurrent.ScheduledFuture;
 import org.gdpstore.client.GdpStatus;
 import org.gdpstore.wire.GdpEnvelope;
 import org.gdpstore.wire.GdpName;
@@ -13,7 +12,7 @@ import org.gdpstore.wire.proto.GdpMessage;
  * (answered, failed, timed out or closed), re-sending it after a reconnect.
  */
 abstract class Request {
-  final NettyGdpClient client;
+  final Outbound client;
   final GdpName dst;
   int rid;
   /** Holds one slot of the in-flight bound. */
@@ -27,10 +26,12 @@ abstract class Request {
   /** Not to be sent until unparked (e.g. an append waiting for its predecessor, a paused subscription). */
   boolean parked;
   boolean finished;
-  ScheduledFuture<?> deadlineTimer;
-  ScheduledFuture<?> resendTimer;
+  /** Held by {@link RouteRecovery}: the router had no route to {@link #dst}; re-sent once a re-open succeeds. */
+  boolean routeLost;
+  Scheduler.Cancellable deadlineTimer;
+  Scheduler.Cancellable resendTimer;
 
-  Request(NettyGdpClient client, GdpName dst) {
+  Request(Outbound client, GdpName dst) {
     this.client = client;
     this.dst = dst;
   }
@@ -54,9 +55,23 @@ abstract class Request {
     return true;
   }
 
-  /** The router has no route to {@link #dst}. */
+  /**
+   * Whether NO_ROUTE means "wait for the route to come back" (within the request timeout) rather
+   * than fail: true for requests to a log this client has open, whose log server is most likely
+   * restarting.
+   */
+  boolean waitsForRoute() {
+    return client.isOpen(dst);
+  }
+
+  /** The router has no route to {@link #dst} (and {@link #waitsForRoute()} is false). */
   void onNoRoute() {
     client.fail(this, GdpStatus.fromNak(MsgCode.NAK_R_NOROUTE, "no route to " + dst));
+  }
+
+  /** Whether an answer without a rid from our destination may be matched to this request (spec 3.4). */
+  boolean matchesRidless() {
+    return true;
   }
 
   /** True if a response from {@code src} belongs to this request (normally: src is our dst). */

@@ -1,10 +1,8 @@
 package org.gdpstore.client.internal;
 
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.gdpstore.client.GdpException;
@@ -13,6 +11,7 @@ import org.gdpstore.client.LogRecord;
 import org.gdpstore.client.RecordListener;
 import org.gdpstore.client.Subscription;
 import org.gdpstore.wire.GdpEnvelope;
+import org.gdpstore.wire.GdpName;
 import org.gdpstore.wire.MsgCode;
 import org.gdpstore.wire.proto.CmdSubscribeByRecno;
 import org.gdpstore.wire.proto.GdpDatum;
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * at most about two chunks are ever buffered, even behind a slow consumer. Delivery runs one record
  * at a time on the callback executor, where each record is decoded and verified.
  */
-final class SubscriptionImpl extends Request implements Subscription {
+final class SubscriptionImpl implements Subscription {
   private static final Logger logger = LoggerFactory.getLogger(SubscriptionImpl.class);
   static final int CHUNK = 1024;
   static final int LOW_WATER = CHUNK / 4;
@@ -50,7 +49,11 @@ final class SubscriptionImpl extends Request implements Subscription {
     boolean cancelOnThrow();
   }
 
-  private final LogHandle log;
+  private final Outbound client;
+  private final ReaderHandle log;
+  private final GdpName dst;
+  /** The SUBSCRIBE in the client's table (one rid for the subscription's life). */
+  private final SubscribeRequest req;
   private final long from;
   private final Sink sink;
   private final RecordCodec codec;
@@ -64,7 +67,7 @@ final class SubscriptionImpl extends Request implements Subscription {
   private boolean gapRefreshPending;
   /** Records received beyond a gap, waiting for it to be filled (at most {@link #CHUNK}). */
   private final java.util.TreeMap<Long, GdpDatum> ahead = new java.util.TreeMap<>();
-  private ScheduledFuture<?> refreshTimer;
+  private Scheduler.Cancellable refreshTimer;
 
   // --- shared with the delivery side ---
   private final ConcurrentLinkedQueue<GdpDatum> queue = new ConcurrentLinkedQueue<>();
@@ -76,9 +79,11 @@ final class SubscriptionImpl extends Request implements Subscription {
   private volatile Throwable terminalError;
   private volatile long lastDelivered;
 
-  SubscriptionImpl(NettyGdpClient client, LogHandle log, long from, Sink sink) {
-    super(client, log.name());
+  SubscriptionImpl(Outbound client, ReaderHandle log, long from, Sink sink) {
+    this.client = client;
     this.log = log;
+    this.dst = log.name();
+    this.req = new SubscribeRequest();
     this.from = from;
     this.sink = sink;
     this.codec = log.newCodec();
@@ -145,6 +150,54 @@ final class SubscriptionImpl extends Request implements Subscription {
     };
   }
 
+  /** The SUBSCRIBE request as the client's table sees it. */
+  SubscribeRequest request() {
+    return req;
+  }
+
+  /**
+   * SUBSCRIBE_BY_RECNO in the client's table: what it sends and where its answers go. The
+   * subscription owns it; the table sees a request like any other.
+   */
+  final class SubscribeRequest extends Request {
+    SubscribeRequest() {
+      super(SubscriptionImpl.this.client, SubscriptionImpl.this.dst);
+    }
+
+    @Override
+    GdpMessage message(int rid) {
+      return subscribeMessage(rid);
+    }
+
+    @Override
+    boolean resendable() {
+      return awaitingAck;
+    }
+
+    @Override
+    boolean matchesRidless() {
+      return false; // subscription data always carries the rid
+    }
+
+    @Override
+    void onNoRoute() {
+      if (!acknowledged) {
+        super.onNoRoute();
+      }
+      // an established subscription outlives a log server restart: it is re-sent once the route is back
+    }
+
+    @Override
+    void onResponse(GdpEnvelope env) {
+      onAnswer(env);
+    }
+
+    @Override
+    void onFailure(GdpStatus status) {
+      onFailed(status);
+    }
+  }
+
   /** Listener subscriptions have unbounded demand; Flow subscribers signal theirs. */
   private boolean unboundedDemand() {
     return sink.endOnClose();
@@ -193,22 +246,22 @@ final class SubscriptionImpl extends Request implements Subscription {
       // client gone: nothing to tell the server
     }
     if (sink.endOnClose()) {
-      Futures.run(client.config.callbackExecutor(), this::signalEndOnce);
+      Futures.run(client.config().callbackExecutor(), this::signalEndOnce);
     }
   }
 
   /** Network thread: leave the table and tell the server. Data still arriving for the rid is discarded. */
   void closeQuietly() {
-    if (!finished) {
-      client.finish(this);
+    if (!req.finished) {
+      client.finish(req);
       cancelRefresh();
       log.removeSubscription(this);
-      client.sendUntracked(dst, GdpMessage.newBuilder().setCmd(MsgCode.CMD_UNSUBSCRIBE).setRid(rid).build());
+      client.sendUntracked(dst, GdpMessage.newBuilder().setCmd(MsgCode.CMD_UNSUBSCRIBE).setRid(req.rid).build());
     }
     if (!terminated) {
       terminated = true;
       if (sink.endOnClose()) {
-        Futures.run(client.config.callbackExecutor(), this::signalEndOnce);
+        Futures.run(client.config().callbackExecutor(), this::signalEndOnce);
       }
     }
   }
@@ -249,8 +302,7 @@ final class SubscriptionImpl extends Request implements Subscription {
     lastDelivered = start - 1;
   }
 
-  @Override
-  GdpMessage message(int rid) {
+  private GdpMessage subscribeMessage(int rid) {
     awaitingAck = true; // every SUBSCRIBE sent (first, refresh, resume) is re-sent if no answer comes
     CmdSubscribeByRecno.Builder b = CmdSubscribeByRecno.newBuilder();
     long start = lastReceived >= 0 ? lastReceived + 1 : from;
@@ -261,33 +313,19 @@ final class SubscriptionImpl extends Request implements Subscription {
     return GdpMessage.newBuilder().setCmd(MsgCode.CMD_SUBSCRIBE_BY_RECNO).setRid(rid).setCmdSubscribeByRecno(b).build();
   }
 
-  @Override
-  boolean resendable() {
-    return awaitingAck;
-  }
-
-  @Override
-  void onNoRoute() {
-    if (!acknowledged) {
-      super.onNoRoute();
-    }
-    // an established subscription outlives a log server restart: the next refresh re-creates it
-  }
-
-  @Override
-  void onResponse(GdpEnvelope env) {
+  private void onAnswer(GdpEnvelope env) {
     int code = env.cmd();
     if (MsgCode.isNak(code)) {
-      client.fail(this, nakStatus(env));
+      client.fail(req, Request.nakStatus(env));
       return;
     }
     if (code == MsgCode.ACK_END_OF_RESULTS) {
       // spec 8.9: any 191, whatever its body, means the server ended this subscription: our chunk
       // is used up. Continue from the next record once the consumer has caught up.
       markAcknowledged();
-      logger.debug("{} subscription {} chunk ended after {} ({} queued)", client.logPrefix(), rid, lastReceived,
+      logger.debug("{} subscription {} chunk ended after {} ({} queued)", client.logPrefix(), req.rid, lastReceived,
           queued.get());
-      parked = true;
+      req.parked = true;
       paused = true;
       if (queued.get() <= LOW_WATER) {
         resume();
@@ -304,32 +342,28 @@ final class SubscriptionImpl extends Request implements Subscription {
 
   private void markAcknowledged() {
     awaitingAck = false;
-    if (resendTimer != null) {
-      resendTimer.cancel(false);
-      resendTimer = null;
-    }
+    RequestTable.cancelResend(req);
     if (!acknowledged) {
       acknowledged = true;
-      client.cancelDeadline(this);
+      client.cancelDeadline(req);
     }
-    if (refreshTimer == null && !finished) {
-      long every = client.config.subscriptionRefresh().toNanos();
-      refreshTimer = client.loop.scheduleAtFixedRate(this::refresh, every, every, TimeUnit.NANOSECONDS);
+    if (refreshTimer == null && !req.finished) {
+      refreshTimer = client.scheduler().every(this::refresh, client.config().subscriptionRefresh().toNanos());
     }
   }
 
   /** Re-sends SUBSCRIBE with the same rid (spec 3.5.7: the server replaces it and replays from start). */
   private void refresh() {
     // not while the consumer is behind: a refresh restarts the server's chunk and would pile up more
-    if (!finished && !parked && queued.get() <= LOW_WATER) {
+    if (!req.finished && !req.parked && queued.get() <= LOW_WATER) {
       gapRefreshPending = false;
-      client.send(this);
+      client.send(req);
     }
   }
 
   private void cancelRefresh() {
     if (refreshTimer != null) {
-      refreshTimer.cancel(false);
+      refreshTimer.cancel();
       refreshTimer = null;
     }
   }
@@ -343,13 +377,13 @@ final class SubscriptionImpl extends Request implements Subscription {
       if (r > lastReceived + 1) {
         // a gap: never deliver out of order. Keep the record (bounded) and ask again from the
         // first missing one; the replay fills the gap and the kept records follow.
-        logger.debug("{} subscription {} gap: got {} after {}", client.logPrefix(), rid, r, lastReceived);
+        logger.debug("{} subscription {} gap: got {} after {}", client.logPrefix(), req.rid, r, lastReceived);
         if (ahead.size() < CHUNK) {
           ahead.putIfAbsent(r, d);
         }
-        if (!gapRefreshPending && !parked) {
+        if (!gapRefreshPending && !req.parked) {
           gapRefreshPending = true;
-          client.send(this);
+          client.send(req);
         }
         return;
       }
@@ -373,19 +407,35 @@ final class SubscriptionImpl extends Request implements Subscription {
     queued.incrementAndGet();
   }
 
-  /** Subscribes again from the next record after a chunk ended. Network thread. */
-  private void resume() {
-    if (parked && !finished) {
-      logger.debug("{} subscription {} resumes from {}", client.logPrefix(), rid, lastReceived + 1);
-      parked = false;
-      paused = false;
-      awaitingAck = true;
-      client.send(this);
+  /** Acknowledged by the server and not between chunks: the server should hold it now. */
+  boolean isEstablished() {
+    return acknowledged && !req.parked && !req.finished && !req.routeLost && !awaitingAck;
+  }
+
+  /**
+   * The server forgot this subscription (a restart): subscribe again, same rid, from the record
+   * after the last one received; duplicates are dropped and gaps refilled as usual. Network thread.
+   */
+  void resubscribe() {
+    if (acknowledged && !req.parked && !req.finished && !req.routeLost) {
+      logger.info("{} subscription {} to {} lost on the server; resuming from {}", client.logPrefix(), req.rid, dst,
+          lastReceived + 1);
+      client.send(req);
     }
   }
 
-  @Override
-  void onFailure(GdpStatus status) {
+  /** Subscribes again from the next record after a chunk ended. Network thread. */
+  private void resume() {
+    if (req.parked && !req.finished) {
+      logger.debug("{} subscription {} resumes from {}", client.logPrefix(), req.rid, lastReceived + 1);
+      req.parked = false;
+      paused = false;
+      awaitingAck = true;
+      client.send(req);
+    }
+  }
+
+  private void onFailed(GdpStatus status) {
     cancelRefresh();
     log.removeSubscription(this);
     terminalError = status.asException();
@@ -403,7 +453,7 @@ final class SubscriptionImpl extends Request implements Subscription {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // client gone
     }
-    Futures.run(client.config.callbackExecutor(), () -> signalErrorOnce(t));
+    Futures.run(client.config().callbackExecutor(), () -> signalErrorOnce(t));
   }
 
   // ------------------------------------------------------------------ delivery (callback executor)
@@ -412,7 +462,7 @@ final class SubscriptionImpl extends Request implements Subscription {
     if (wip.getAndIncrement() != 0) {
       return;
     }
-    Futures.run(client.config.callbackExecutor(), this::drainLoop);
+    Futures.run(client.config().callbackExecutor(), this::drainLoop);
   }
 
   private void drainLoop() {

@@ -1,0 +1,319 @@
+package org.gdpstore.client.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+import org.gdpstore.client.GdpStatus;
+import org.gdpstore.wire.Ed25519Keys;
+import org.gdpstore.wire.GdpEnvelope;
+import org.gdpstore.wire.GdpName;
+import org.gdpstore.wire.LogMetadata;
+import org.gdpstore.wire.MsgCode;
+import org.gdpstore.wire.proto.GdpDatum;
+import org.gdpstore.wire.proto.GdpMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A writer's appends on their way to the server: numbering (the writer numbers records itself,
+ * spec 6.6), signing, the ops in flight by first record number, gap handling (an op the server
+ * saw before its predecessor is parked and re-sent after it), CONFLICT resolution by reading the
+ * record back, and re-synchronising the numbering with the server after an op failed with an
+ * unknown outcome. The caller-side prediction is guarded by a lock; everything else is confined to
+ * the network thread.
+ */
+final class AppendPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(AppendPipeline.class);
+  /** How many parked appends after the oldest one in flight are re-sent at a time. */
+  private static final int UNPARK_WINDOW = 32;
+
+  private final Outbound client;
+  private final GdpName name;
+  private final LogMetadata metadata;
+  private final Ed25519Keys keys;
+  private final boolean signs;
+  private final LongConsumer observe;
+  private final BooleanSupplier handleClosed;
+
+  /** Where callers should continue numbering after the network thread re-synchronised (spec 6.6). */
+  private record Prediction(long generation, long next) {}
+
+  private volatile Prediction prediction;
+
+  // --- callers, under predictLock ---
+  private final Object predictLock = new Object();
+  private long predictedNext;
+  private long seenGeneration;
+  private RecordCodec callerCodec;
+
+  // --- network thread only ---
+  private RecordCodec writerCodec;
+  private long nextRecno;
+  private final ArrayDeque<AppendOp> waiting = new ArrayDeque<>();
+  private final TreeMap<Long, AppendOp> inflight = new TreeMap<>();
+  private boolean needResync;
+  private boolean resyncing;
+
+  /**
+   * @param nrecs the server's record count when the log was opened
+   * @param observe told each record number known to exist
+   * @param handleClosed whether the handle was closed (no more resyncs)
+   */
+  AppendPipeline(Outbound client, GdpName name, LogMetadata metadata, Ed25519Keys keys, long nrecs,
+                 LongConsumer observe, BooleanSupplier handleClosed) {
+    this.client = client;
+    this.name = name;
+    this.metadata = metadata;
+    this.keys = keys;
+    this.observe = observe;
+    this.handleClosed = handleClosed;
+    this.nextRecno = nrecs + 1;
+    this.predictedNext = nrecs + 1;
+    this.prediction = new Prediction(0, nrecs + 1);
+    this.signs = new RecordCodec(name, metadata).canVerify();
+  }
+
+  GdpName name() {
+    return name;
+  }
+
+  /**
+   * Caller side: signs the op with the record number the writer will most likely give it and
+   * hands it to the network thread, which checks the guess and re-signs only if it was wrong.
+   */
+  void submit(AppendOp op) {
+    synchronized (predictLock) {
+      presign(op);
+      client.executeOrFail(op, () -> enqueue(op));
+    }
+  }
+
+  /** Caller side, under {@link #predictLock}: builds and signs the datums with the predicted numbers. */
+  private void presign(AppendOp op) {
+    Prediction reset = prediction;
+    if (reset.generation() != seenGeneration) {
+      seenGeneration = reset.generation();
+      predictedNext = reset.next();
+    }
+    if (callerCodec == null) {
+      callerCodec = new RecordCodec(name, metadata);
+    }
+    op.predictedFirst = predictedNext;
+    op.presigned = build(callerCodec, predictedNext, op.items);
+    predictedNext += op.items.size();
+  }
+
+  private List<GdpDatum> build(RecordCodec codec, long first, List<AppendOp.Item> items) {
+    // a log that names no writer key cannot have its signatures checked by anyone: do not sign
+    Ed25519Keys signer = signs ? keys : null;
+    List<GdpDatum> ds = new ArrayList<>(items.size());
+    long r = first;
+    for (AppendOp.Item it : items) {
+      ds.add(codec.build(r++, it.timestamp(), it.data(), signer));
+    }
+    return ds;
+  }
+
+  /** A new append from the caller. Network thread. */
+  private void enqueue(AppendOp op) {
+    if (handleClosed.getAsBoolean()) {
+      client.fail(op, GdpStatus.of(GdpStatus.Code.CLOSED, "log handle closed"));
+      return;
+    }
+    client.armDeadline(op);
+    if (needResync || resyncing || !waiting.isEmpty()) {
+      waiting.add(op);
+      maybeResync();
+      return;
+    }
+    release(op);
+  }
+
+  /** Numbers, signs and sends an op. Network thread. */
+  private void release(AppendOp op) {
+    if (writerCodec == null) {
+      writerCodec = new RecordCodec(name, metadata);
+    }
+    op.firstRecno = nextRecno;
+    long r = nextRecno + op.items.size();
+    if (op.presigned != null && op.predictedFirst == nextRecno) {
+      op.datums = op.presigned;
+    } else {
+      op.datums = build(writerCodec, nextRecno, op.items); // the guess was wrong (e.g. after a resync)
+    }
+    op.presigned = null;
+    GdpMessage probe = op.message(1);
+    if (probe.getSerializedSize() + 8 > NettyGdpClient.MAX_PAYLOAD) {
+      op.datums = null;
+      client.fail(op, GdpStatus.of(GdpStatus.Code.INVALID_ARGUMENT, "APPEND of " + probe.getSerializedSize()
+          + " bytes does not fit one PDU"));
+      return;
+    }
+    nextRecno = r;
+    inflight.put(op.firstRecno, op);
+    client.submit(op);
+  }
+
+  void onResponse(AppendOp op, GdpEnvelope env) {
+    int code = env.cmd();
+    if (MsgCode.isAck(code) && code != MsgCode.ACK_CONTENT && code != MsgCode.ACK_END_OF_RESULTS) {
+      succeeded(op);
+      return;
+    }
+    if (code == MsgCode.NAK_C_FORBIDDEN || code == MsgCode.NAK_C_REC_MISSING) {
+      // a gap: a predecessor has not been stored yet (reordered or lost on the way)
+      if (inflight.lowerKey(op.firstRecno) != null) {
+        LOG.debug("{} append {} parked behind {}", client.logPrefix(), op.firstRecno, inflight.firstKey());
+        op.parked = true; // re-sent when its predecessor is acknowledged
+        RequestTable.cancelResend(op);
+        // fast retransmit: the server saw this op without the first one in flight. If that one's
+        // latest copy went out before this op's, that copy was lost (or overtaken): send it again now.
+        AppendOp head = inflight.firstEntry().getValue();
+        if (head.parked || head.lastSentNanos - op.lastSentNanos < 0) {
+          head.parked = false;
+          client.send(head);
+        }
+        return;
+      }
+      if (op.gapRetries++ < 3) {
+        client.send(op);
+        return;
+      }
+    }
+    if (code == MsgCode.NAK_C_CONFLICT) {
+      verifyStored(op, env);
+      return;
+    }
+    client.fail(op, MsgCode.isNak(code) ? Request.nakStatus(env)
+        : GdpStatus.of(GdpStatus.Code.PROTOCOL_ERROR, "APPEND answered with " + MsgCode.name(code)));
+  }
+
+  /**
+   * A CONFLICT: something is stored at our record number. If it is exactly our record (an earlier
+   * attempt got through and only its answer was lost) the append succeeded.
+   */
+  private void verifyStored(AppendOp op, GdpEnvelope nak) {
+    client.detach(op);
+    List<CompletableFuture<List<GdpDatum>>> reads = new ArrayList<>();
+    for (GdpDatum d : op.datums) {
+      ReadRequest r = ReadRequest.byRecno(client, name, d.getRecno(), 0);
+      reads.add(r.result);
+      client.submit(r);
+    }
+    CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0])).whenComplete((v, t) -> {
+      if (op.finished) {
+        return;
+      }
+      boolean same = t == null;
+      for (int i = 0; same && i < reads.size(); i++) {
+        List<GdpDatum> got = reads.get(i).join();
+        same = !got.isEmpty() && writerCodec.sameRecord(op.datums.get(i), got.get(0));
+      }
+      if (same) {
+        succeeded(op);
+      } else {
+        client.fail(op, Request.nakStatus(nak).withDescription("record " + op.firstRecno
+            + " of " + name + " already holds different content"));
+      }
+    });
+  }
+
+  private void succeeded(AppendOp op) {
+    LOG.debug("{} append {} acknowledged", client.logPrefix(), op.firstRecno);
+    inflight.remove(op.firstRecno);
+    observe.accept(op.lastRecno());
+    client.finish(op);
+    op.result.complete(op.recnos());
+    unparkAll();
+    maybeResync();
+  }
+
+  void onNoRoute(AppendOp op) {
+    client.fail(op, GdpStatus.fromNak(MsgCode.NAK_R_NOROUTE, "no route to log " + name));
+  }
+
+  /** Called once when an op fails (it is already out of the client's table). */
+  void onFailed(AppendOp op, GdpStatus status) {
+    if (op.datums == null) {
+      waiting.remove(op);
+    } else if (inflight.remove(op.firstRecno) != null) {
+      // the server's count is now uncertain: ask it before numbering more
+      needResync = true;
+    }
+    op.result.completeExceptionally(status.asException());
+    unparkAll();
+    maybeResync();
+  }
+
+  /**
+   * Re-sends parked appends near the head of the pipeline (a sliding window): after a loss only a
+   * window's worth is re-sent at once, and each acknowledgement lets the window slide on.
+   */
+  private void unparkAll() {
+    boolean any = false;
+    int index = 0;
+    for (AppendOp p : inflight.values()) {
+      if (index++ >= UNPARK_WINDOW) {
+        break;
+      }
+      if (p.parked) {
+        p.parked = false;
+        client.write(p);
+        any = true;
+      }
+    }
+    if (any) {
+      client.flush();
+    }
+  }
+
+  /** Once nothing is in flight, re-reads the server's record count and releases the waiting appends. */
+  private void maybeResync() {
+    if (!needResync || resyncing || !inflight.isEmpty() || handleClosed.getAsBoolean()) {
+      if (!needResync && !resyncing && inflight.isEmpty()) {
+        drainWaiting();
+      }
+      return;
+    }
+    resyncing = true;
+    OpenRequest o = new OpenRequest(client, name, MsgCode.CMD_OPEN_AO);
+    o.result.whenComplete((opened, t) -> {
+      resyncing = false;
+      if (t == null) {
+        needResync = false;
+        nextRecno = opened.recno() + 1;
+        prediction = new Prediction(prediction.generation() + 1, nextRecno + waitingRecords());
+        observe.accept(opened.recno());
+        drainWaiting();
+      } else if (!waiting.isEmpty() && !handleClosed.getAsBoolean() && !client.isClosed()) {
+        client.scheduler().schedule(this::maybeResync, client.config().resendInterval().toNanos());
+      }
+    });
+    client.submit(o);
+  }
+
+  private long waitingRecords() {
+    long n = 0;
+    for (AppendOp op : waiting) {
+      n += op.items.size();
+    }
+    return n;
+  }
+
+  private void drainWaiting() {
+    while (!waiting.isEmpty() && !needResync && !resyncing) {
+      release(waiting.poll());
+    }
+  }
+
+  /** Fails the appends not yet numbered (the handle or client is closing). Network thread. */
+  void failWaiting(GdpStatus status) {
+    for (AppendOp op : new ArrayList<>(waiting)) {
+      client.fail(op, status);
+    }
+  }
+}

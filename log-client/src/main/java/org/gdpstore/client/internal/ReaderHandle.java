@@ -1,0 +1,366 @@
+package org.gdpstore.client.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.gdpstore.client.GdpStatus;
+import org.gdpstore.client.LogReader;
+import org.gdpstore.client.LogRecord;
+import org.gdpstore.client.RecordListener;
+import org.gdpstore.client.ServerMode;
+import org.gdpstore.client.Subscription;
+import org.gdpstore.wire.GdpName;
+import org.gdpstore.wire.LogMetadata;
+import org.gdpstore.wire.MsgCode;
+import org.gdpstore.wire.proto.GdpDatum;
+import org.gdpstore.wire.proto.GdpMessage;
+
+/**
+ * An open log, for reading: reads, subscriptions and the handle's lifecycle. Public methods run on
+ * any thread; the subscriptions are confined to the client's network thread. {@link WriterHandle}
+ * adds appends; a reader handle is never a {@link org.gdpstore.client.LogWriter}.
+ */
+class ReaderHandle implements LogReader {
+  /** Results at least this long are verified in parallel, in chunks of {@link #DECODE_CHUNK}. */
+  private static final int PARALLEL_DECODE = 64;
+  private static final int DECODE_CHUNK = 32;
+
+  final Outbound client;
+  private final GdpName name;
+  private final LogMetadata metadata;
+  private final boolean verify;
+  private final AtomicLong nrecs;
+  private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
+  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+  private volatile boolean closed;
+
+  // --- network thread only ---
+  private final Set<SubscriptionImpl> subs = new LinkedHashSet<>();
+  /** Asks the server now and then whether it still knows our subscriptions (GDPSTORE mode). */
+  private Scheduler.Cancellable subscriptionCheck;
+
+  ReaderHandle(Outbound client, GdpName name, LogMetadata metadata, long nrecs, boolean verify) {
+    this.client = client;
+    this.name = name;
+    this.metadata = metadata;
+    this.verify = verify;
+    this.nrecs = new AtomicLong(nrecs);
+  }
+
+  @Override
+  public GdpName name() {
+    return name;
+  }
+
+  @Override
+  public LogMetadata metadata() {
+    return metadata;
+  }
+
+  @Override
+  public long nrecs() {
+    return nrecs.get();
+  }
+
+  @Override
+  public boolean verifies() {
+    return verify;
+  }
+
+  /** A record number known to exist (acknowledged, received or counted by the server). */
+  void observe(long recno) {
+    nrecs.accumulateAndGet(recno, Math::max);
+  }
+
+  RecordCodec newCodec() {
+    return new RecordCodec(name, metadata);
+  }
+
+  /** The OPEN a reconnect sends for this handle. */
+  int openCommand() {
+    return MsgCode.CMD_OPEN_RO;
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  @Override
+  public CompletableFuture<Long> lastRecnoAsync() {
+    if (closed) {
+      return closedFuture();
+    }
+    OpenRequest r = new OpenRequest(client, name, MsgCode.CMD_OPEN_RO);
+    return track(client.submitExternal(r, r.result, o -> {
+      observe(o.recno());
+      return o.recno();
+    }));
+  }
+
+  @Override
+  public CompletableFuture<LogRecord> readAsync(long recno) {
+    if (recno == 0) {
+      return Futures.failed(GdpStatus.of(GdpStatus.Code.INVALID_ARGUMENT, "record number 0 is not a record (spec 8.16)"));
+    }
+    if (closed) {
+      return closedFuture();
+    }
+    ReadRequest r = ReadRequest.byRecno(client, name, recno, 0);
+    return track(client.submitExternal(r, r.result, list -> {
+      if (list.isEmpty()) {
+        throw GdpStatus.of(GdpStatus.Code.NOT_FOUND, "no record " + recno + " in " + name).asException();
+      }
+      return decode(list).get(0);
+    }));
+  }
+
+  @Override
+  public CompletableFuture<List<LogRecord>> readRangeAsync(long from, int count) {
+    if (from == 0 || count < 1) {
+      return Futures.failed(GdpStatus.of(GdpStatus.Code.INVALID_ARGUMENT,
+          "need from != 0 and count >= 1, got from=" + from + " count=" + count));
+    }
+    if (closed) {
+      return closedFuture();
+    }
+    ReadRequest r = ReadRequest.byRecno(client, name, from, count);
+    return track(client.submitExternal(r, r.result, this::decode));
+  }
+
+  @Override
+  public CompletableFuture<List<LogRecord>> readByTimestampAsync(Instant from, int count) {
+    Objects.requireNonNull(from, "from");
+    if (count < 1) {
+      return Futures.failed(GdpStatus.of(GdpStatus.Code.INVALID_ARGUMENT, "count must be >= 1, got " + count));
+    }
+    if (closed) {
+      return closedFuture();
+    }
+    ReadRequest r = ReadRequest.byTimestamp(client, name, from, count);
+    return track(client.submitExternal(r, r.result, this::decode));
+  }
+
+  @Override
+  public CompletableFuture<LogRecord> readByHashAsync(byte[] recordHash) {
+    Objects.requireNonNull(recordHash, "recordHash");
+    if (closed) {
+      return closedFuture();
+    }
+    ReadRequest r = ReadRequest.byHash(client, name, recordHash);
+    return track(client.submitExternal(r, r.result, list -> {
+      if (list.isEmpty()) {
+        throw GdpStatus.of(GdpStatus.Code.NOT_FOUND, "no record with that hash in " + name).asException();
+      }
+      return decode(list).get(0);
+    }));
+  }
+
+  /**
+   * Decodes and verifies (runs on the callback executor). Long results are verified in parallel
+   * chunks on the common fork-join pool (signature checks dominate reading); a record that fails
+   * fails the whole call with INTEGRITY.
+   */
+  private List<LogRecord> decode(List<GdpDatum> datums) {
+    int n = datums.size();
+    LogRecord[] out = new LogRecord[n];
+    if (n < PARALLEL_DECODE || !verify) {
+      RecordCodec codec = newCodec();
+      for (int i = 0; i < n; i++) {
+        out[i] = codec.decode(datums.get(i), verify);
+      }
+    } else {
+      int chunks = (n + DECODE_CHUNK - 1) / DECODE_CHUNK;
+      java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+        RecordCodec codec = newCodec(); // one per chunk: a codec is not thread-safe
+        for (int i = c * DECODE_CHUNK; i < Math.min(n, (c + 1) * DECODE_CHUNK); i++) {
+          out[i] = codec.decode(datums.get(i), true);
+        }
+      });
+    }
+    return List.of(out);
+  }
+
+  // ------------------------------------------------------------------ subscriptions
+
+  @Override
+  public Subscription subscribe(long from, RecordListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    SubscriptionImpl s = new SubscriptionImpl(client, this, from, SubscriptionImpl.sinkOf(listener));
+    start(s);
+    return s;
+  }
+
+  @Override
+  public Flow.Publisher<LogRecord> publisher(long from) {
+    return subscriber -> {
+      Objects.requireNonNull(subscriber, "subscriber");
+      SubscriptionImpl s = new SubscriptionImpl(client, this, from, SubscriptionImpl.sinkOf(subscriber));
+      subscriber.onSubscribe(s.flowSubscription());
+      start(s);
+    };
+  }
+
+  private void start(SubscriptionImpl s) {
+    SubscriptionImpl.SubscribeRequest req = s.request();
+    client.executeOrFail(req, () -> {
+      if (closed) {
+        client.fail(req, GdpStatus.of(GdpStatus.Code.CLOSED, "log handle closed"));
+        return;
+      }
+      subs.add(s);
+      startSubscriptionCheck();
+      if (!s.hasAbsoluteStart()) {
+        // resolve a relative start against the server's count first, so that a re-subscribe
+        // after a reconnect continues exactly where this subscription began
+        OpenRequest o = new OpenRequest(client, name, MsgCode.CMD_OPEN_RO);
+        o.result.whenComplete((opened, t) -> {
+          if (req.finished) {
+            return;
+          }
+          if (t != null) {
+            client.fail(req, Futures.toGdp(t).status());
+          } else {
+            observe(opened.recno());
+            s.resolveStart(opened.recno());
+            client.submit(req);
+          }
+        });
+        client.submit(o);
+        return;
+      }
+      client.submit(req);
+    });
+  }
+
+  void removeSubscription(SubscriptionImpl s) {
+    subs.remove(s);
+    if (subs.isEmpty() && subscriptionCheck != null) {
+      subscriptionCheck.cancel();
+      subscriptionCheck = null;
+    }
+  }
+
+  /**
+   * Starts the periodic PING that finds out, within seconds, that a restarted log server forgot our
+   * subscriptions. Never in REFERENCE mode: PING crashes gdplogd.
+   */
+  private void startSubscriptionCheck() {
+    if (subscriptionCheck != null || client.config().serverMode() == ServerMode.REFERENCE) {
+      return;
+    }
+    subscriptionCheck = client.scheduler().every(this::checkSubscriptions,
+        client.config().subscriptionCheck().toNanos());
+  }
+
+  private void checkSubscriptions() {
+    if (closed || client.isClosed()) {
+      return;
+    }
+    for (SubscriptionImpl s : subs) {
+      if (s.isEstablished()) {
+        client.submit(new PingRequest(client, name, this::onSubscriptionsLost));
+        return;
+      }
+    }
+  }
+
+  /** The server answered PING with LOST_SUBSCR: subscribe again from the last record received. */
+  private void onSubscriptionsLost() {
+    for (SubscriptionImpl s : new ArrayList<>(subs)) {
+      s.resubscribe();
+    }
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /** After a reconnect: re-open the log (spec 2.5); subscriptions and appends are re-sent by the client. */
+  void onReconnected() {
+    OpenRequest o = new OpenRequest(client, name, openCommand());
+    o.result.whenComplete((opened, t) -> {
+      if (t == null) {
+        observe(opened.recno());
+      }
+    });
+    client.submit(o);
+  }
+
+  /** The handle is closing: fail what it still holds that the client's table does not. Network thread. */
+  void onClosing(GdpStatus status) {}
+
+  /** The client is closing: its table has already failed the requests in flight. Network thread. */
+  void onClientClosed() {
+    closed = true;
+    GdpStatus st = GdpStatus.of(GdpStatus.Code.CLOSED, "client closed");
+    onClosing(st);
+    for (SubscriptionImpl s : new ArrayList<>(subs)) {
+      client.fail(s.request(), st);
+    }
+    subs.clear();
+    removeSubscription(null);
+    Futures.run(client.config().callbackExecutor(), () -> closeFuture.complete(null));
+  }
+
+  @Override
+  public CompletableFuture<Void> closeAsync() {
+    synchronized (closeFuture) {
+      if (closed) {
+        return closeFuture.thenApply(v -> v);
+      }
+      closed = true;
+    }
+    try {
+      client.execute(() -> {
+        for (SubscriptionImpl s : new ArrayList<>(subs)) {
+          s.closeQuietly();
+        }
+        subs.clear();
+        removeSubscription(null);
+        onClosing(GdpStatus.of(GdpStatus.Code.CLOSED, "log handle closed"));
+      });
+    } catch (RejectedExecutionException e) {
+      closeFuture.complete(null);
+      return closeFuture.thenApply(v -> v);
+    }
+    // let calls in flight finish (an append may already be stored), then tell the server
+    CompletableFuture.allOf(outstanding.toArray(new CompletableFuture<?>[0])).handle((v, t) -> {
+      try {
+        client.execute(() -> {
+          if (client.unregister(this)) {
+            // the simulator ends all of this client's subscriptions on CLOSE: only when the last handle goes
+            client.sendUntracked(name, GdpMessage.newBuilder().setCmd(MsgCode.CMD_CLOSE).setRid(client.untrackedRid()).build());
+          }
+          Futures.run(client.config().callbackExecutor(), () -> closeFuture.complete(null));
+        });
+      } catch (RejectedExecutionException e) {
+        closeFuture.complete(null);
+      }
+      return null;
+    });
+    return closeFuture.thenApply(v -> v);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  <T> CompletableFuture<T> track(CompletableFuture<T> f) {
+    outstanding.add(f);
+    f.whenComplete((v, t) -> outstanding.remove(f));
+    return f;
+  }
+
+  static <T> CompletableFuture<T> closedFuture() {
+    return Futures.failed(GdpStatus.of(GdpStatus.Code.CLOSED, "log handle closed"));
+  }
+
+  @Override
+  public String toString() {
+    return "LogReader[" + name + ", nrecs=" + nrecs.get() + "]";
+  }
+}
