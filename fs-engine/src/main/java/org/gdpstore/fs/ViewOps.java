@@ -96,6 +96,17 @@ abstract class ViewOps implements ReadOps {
   }
 
   @Override
+  public EntryInfo entryInfo(String path) throws FsException {
+    String p = core.path(path);
+    return withView(v -> {
+      Entry e = FsCore.lookup(v, p);
+      boolean staged = v.overlay != null && v.overlay.containsKey(p);
+      long recno = staged || p.equals("/") ? 0 : core.index.versionOf(p, v.at);
+      return new EntryInfo(e.isDir(), e.isDir() ? 0 : e.size, e.mtimeNanos, e.sha256(), e.log, recno);
+    });
+  }
+
+  @Override
   public long getFileSize(String path) throws FsException {
     String p = core.path(path);
     return withView(v -> FsCore.lookupFile(v, p)).size;
