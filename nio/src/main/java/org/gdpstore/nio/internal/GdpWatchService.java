@@ -60,8 +60,10 @@ final class GdpWatchService implements WatchService {
     }
     String ep = dir.enginePath();
     Key key = keys.compute(ep, (p, old) -> old != null && old.isValid() ? old : new Key(dir.withTxn(null), p, wanted));
-    key.kinds.clear();
-    key.kinds.addAll(wanted);
+    if (key.kinds != wanted) { // registering again replaces the kinds
+      key.kinds.retainAll(wanted);
+      key.kinds.addAll(wanted);
+    }
     return key;
   }
 
