@@ -105,6 +105,9 @@ final class GdpChannel extends FileChannel {
           "is being created by another open channel; its content is published when that channel is closed");
     }
     Ops.Kind kind = fs.ops().kind(path);
+    if (kind != Ops.Kind.MISSING && write && options.contains(StandardOpenOption.CREATE_NEW)) {
+      throw new FileAlreadyExistsException(path.toString());
+    }
     if (kind == Ops.Kind.DIR) {
       throw new FileSystemException(path.toString(), null, "is a directory");
     }

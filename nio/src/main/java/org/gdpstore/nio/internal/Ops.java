@@ -248,11 +248,12 @@ final class Ops {
     if (s.equals("/")) {
       throw new FileSystemException(src.toString(), dst.toString(), "cannot move the root directory");
     }
+    busy(dst);
+    // ATOMIC_MOVE: a rename is always one commit; an existing target is replaced as by REPLACE_EXISTING
+    requireParentDir(dst);
     if (d.startsWith(s + "/")) {
       throw new FileSystemException(src.toString(), dst.toString(), "cannot move a directory into itself");
     }
-    busy(dst);
-    // ATOMIC_MOVE: a rename is always one commit; an existing target is replaced as by REPLACE_EXISTING
     Kind dk = prepareTarget(dst, replace || atomic);
     boolean replaceTarget = dk != Kind.MISSING;
     run(dst, src, ops -> {
