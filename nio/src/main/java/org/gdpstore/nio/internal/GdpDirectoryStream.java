@@ -42,7 +42,7 @@ final class GdpDirectoryStream implements DirectoryStream<Path> {
       @Override
       public boolean hasNext() {
         while (next == null && !closed && i < names.size()) {
-          Path p = dir.resolve(names.get(i++));
+          Path p = dir.child(names.get(i++));
           try {
             if (filter == null || filter.accept(p)) {
               next = p;

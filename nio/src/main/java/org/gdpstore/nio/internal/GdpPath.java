@@ -64,6 +64,16 @@ public final class GdpPath implements Path {
     return new GdpPath(fs, txn, abs, parts.toArray(new String[0]));
   }
 
+  /** This directory's entry {@code name} (a single name, as listed): no parsing. */
+  GdpPath child(String name) {
+    if (isEmptyPath()) {
+      return new GdpPath(fs, txn, false, new String[] {name});
+    }
+    String[] r = Arrays.copyOf(names, names.length + 1);
+    r[names.length] = name;
+    return new GdpPath(fs, txn, absolute, r);
+  }
+
   TxnContext txn() {
     return txn;
   }

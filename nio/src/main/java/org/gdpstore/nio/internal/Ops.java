@@ -150,9 +150,9 @@ final class Ops {
   /** Names in a directory, sorted, with files being created here. */
   List<String> children(GdpPath dir) throws IOException {
     String ep = dir.enginePath();
-    TreeSet<String> names = new TreeSet<>();
+    List<String> listed;
     try {
-      names.addAll(fs.view(dir).getChildren(ep));
+      listed = fs.view(dir).getChildren(ep);
     } catch (FsException e) {
       if (e.code() == FsCode.FAILED_PRECONDITION && kind(dir) == Kind.FILE) {
         throw new NotDirectoryException(dir.toString());
@@ -162,12 +162,16 @@ final class Ops {
       }
       throw Errors.map(e, dir.toString());
     }
+    TreeSet<String> names = null;
     for (String c : fs.creating.keySet()) {
       if (FsPaths.dirname(c).equals(ep)) {
+        if (names == null) {
+          names = new TreeSet<>(listed);
+        }
         names.add(FsPaths.basename(c));
       }
     }
-    return new ArrayList<>(names);
+    return names == null ? listed : new ArrayList<>(names);
   }
 
   DirectoryStream<Path> newDirectoryStream(GdpPath dir, DirectoryStream.Filter<? super Path> filter)
