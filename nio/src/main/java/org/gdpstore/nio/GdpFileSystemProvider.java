@@ -1,6 +1,7 @@
 package org.gdpstore.nio;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -65,6 +66,12 @@ public final class GdpFileSystemProvider extends FileSystemProvider {
   public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
       throws IOException {
     return provision.newChannel(path, options, attrs);
+  }
+
+  /** A stream over a read channel that reads in large blocks (few engine reads per copy). */
+  @Override
+  public InputStream newInputStream(Path path, OpenOption... options) throws IOException {
+    return provision.newInputStream(path, options);
   }
 
   @Override

@@ -261,6 +261,39 @@ class NioProviderTest {
   }
 
   @Test
+  void seekingBackAfterSequentialWritesKeepsEverything() throws Exception {
+    try (FileSystem fs = sim.newFs()) {
+      for (int size : new int[] {100, 5000, 200_000}) {
+        Path f = fs.getPath("/s" + size);
+        byte[] data = new byte[size];
+        new Random(size).nextBytes(data);
+        for (int round = 0; round < 2; round++) { // a new file, then an existing one truncated
+          try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(data));
+            ch.position(10);
+            ch.write(ByteBuffer.wrap(new byte[] {9, 9, 9}));
+            ch.write(ByteBuffer.wrap(new byte[] {7}), size); // at the end again, positional
+          }
+          byte[] expect = java.util.Arrays.copyOf(data, size + 1);
+          expect[10] = expect[11] = expect[12] = 9;
+          expect[size] = 7;
+          assertThat(Files.readAllBytes(f)).as("size %d round %d", size, round).isEqualTo(expect);
+        }
+        // appending, then shrinking: the appended content moves to the scratch file
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.APPEND)) {
+          ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
+          ch.truncate(size + 3);
+          ch.write(ByteBuffer.wrap(new byte[] {5}));
+        }
+        byte[] all = Files.readAllBytes(f);
+        assertThat(all).hasSize(size + 4);
+        assertThat(java.util.Arrays.copyOfRange(all, size, size + 4)).containsExactly(7, 1, 2, 5);
+      }
+    }
+  }
+
+  @Test
   void anOpenChannelKeepsReadingItsVersion() throws Exception {
     try (FileSystem fs = sim.newFs()) {
       Path f = fs.getPath("/v");

@@ -17,6 +17,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
 import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -173,6 +174,17 @@ public final class Provision {
     Ops.rejectAttributes(attrs);
     GdpPath p = path(path);
     return GdpChannel.open(p.getFileSystem(), p, options);
+  }
+
+  public java.io.InputStream newInputStream(Path path, OpenOption... options) throws IOException {
+    for (OpenOption o : options) {
+      if (o == java.nio.file.StandardOpenOption.APPEND || o == java.nio.file.StandardOpenOption.WRITE) {
+        throw new UnsupportedOperationException("'" + o + "' not allowed for an input stream");
+      }
+    }
+    Set<OpenOption> opts = new java.util.HashSet<>(Arrays.asList(options));
+    opts.add(java.nio.file.StandardOpenOption.READ);
+    return new ChannelInputStream(newChannel(path, opts));
   }
 
   public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
