@@ -11,6 +11,8 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +91,17 @@ class CliInteropTest {
       }
       assertThat(gdpfs(home, "--router", router, "cat", "gdp://team/from-nio/y.txt").out())
           .isEqualTo("NIO wrote this");
+
+      // a read-only NIO filesystem follows the writer's commits made by another process (the CLI)
+      try (FileSystem ro = FileSystems.newFileSystem(URI.create("gdp://team"),
+          Map.of(GdpNio.HOME, home, GdpNio.ROUTER, router, GdpNio.READ_ONLY, true));
+          WatchService ws = ro.newWatchService()) {
+        ro.getPath("/from-nio").register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+        gdpfs(home, "--router", router, "put", local.toString(), "gdp://team/from-nio/z.bin");
+        gdpfs(home, "--router", router, "rm", "gdp://team/from-nio/y.txt");
+        assertThat(NioProviderTest.drain(ws, 2)).containsExactly("ENTRY_CREATE z.bin", "ENTRY_DELETE y.txt");
+        assertThat(Files.readString(ro.getPath("/from-nio/z.bin"))).isEqualTo("bytes from the CLI");
+      }
     }
   }
 }
