@@ -294,6 +294,33 @@ class NioProviderTest {
   }
 
   @Test
+  void copiesAndMovesBetweenTwoGdpFilesystemsStreamTheBytes() throws Exception {
+    try (FileSystem a = sim.newFs(); FileSystem b = sim.newFs()) {
+      byte[] data = new byte[100_000];
+      new Random(11).nextBytes(data);
+      Path src = Files.write(a.getPath("/src.bin"), data);
+      Path dst = b.getPath("/dst.bin");
+      Files.copy(src, dst);
+      assertThat(Files.readAllBytes(dst)).isEqualTo(data);
+      assertThat(Files.readAttributes(dst, GdpFileAttributes.class).fileLog())
+          .isNotEqualTo(Files.readAttributes(src, GdpFileAttributes.class).fileLog());
+      assertThatThrownBy(() -> Files.move(src, b.getPath("/m.bin"), StandardCopyOption.ATOMIC_MOVE))
+          .isInstanceOf(java.nio.file.AtomicMoveNotSupportedException.class);
+      Files.move(src, b.getPath("/m.bin"));
+      assertThat(Files.exists(src)).isFalse();
+      assertThat(Files.readAllBytes(b.getPath("/m.bin"))).isEqualTo(data);
+      // FileChannel.transferTo into a local file
+      Path local = Files.createTempFile("nio-transfer", ".bin");
+      try (FileChannel in = FileChannel.open(dst); FileChannel out = FileChannel.open(local, StandardOpenOption.WRITE)) {
+        assertThat(in.transferTo(0, in.size(), out)).isEqualTo(data.length);
+      } finally {
+        assertThat(Files.readAllBytes(local)).isEqualTo(data);
+        Files.delete(local);
+      }
+    }
+  }
+
+  @Test
   void anOpenChannelKeepsReadingItsVersion() throws Exception {
     try (FileSystem fs = sim.newFs()) {
       Path f = fs.getPath("/v");
