@@ -73,6 +73,11 @@ public final class FsSnapshot implements ReadableFileSystem {
   }
 
   @Override
+  public EntryInfo entryInfo(String path) throws FsException {
+    return calls.entryInfo(path);
+  }
+
+  @Override
   public long getFileSize(String path) throws FsException {
     return calls.getFileSize(path);
   }

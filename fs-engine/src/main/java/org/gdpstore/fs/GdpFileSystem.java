@@ -391,6 +391,11 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
   }
 
   @Override
+  public EntryInfo entryInfo(String path) throws FsException {
+    return calls.entryInfo(path);
+  }
+
+  @Override
   public long getFileSize(String path) throws FsException {
     return calls.getFileSize(path);
   }

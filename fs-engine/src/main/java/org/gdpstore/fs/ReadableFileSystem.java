@@ -31,6 +31,9 @@ public interface ReadableFileSystem {
 
   FileStatistics stat(String path) throws FsException;
 
+  /** The directory's record of a path (content hash, file log, commit); errors as {@link #stat}. */
+  EntryInfo entryInfo(String path) throws FsException;
+
   /** FAILED_PRECONDITION for a directory. */
   long getFileSize(String path) throws FsException;
 

@@ -89,6 +89,11 @@ public final class Transaction implements WritableFileSystem, AutoCloseable {
   }
 
   @Override
+  public EntryInfo entryInfo(String path) throws FsException {
+    return calls.entryInfo(path);
+  }
+
+  @Override
   public long getFileSize(String path) throws FsException {
     return calls.getFileSize(path);
   }

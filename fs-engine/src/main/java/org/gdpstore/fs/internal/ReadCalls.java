@@ -3,6 +3,7 @@ package org.gdpstore.fs.internal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.gdpstore.fs.EntryInfo;
 import org.gdpstore.fs.FileStatistics;
 import org.gdpstore.fs.FsCode;
 import org.gdpstore.fs.FsException;
@@ -121,6 +122,16 @@ public class ReadCalls implements ReadableFileSystem {
     String p = engine.path(path);
     DirEntry e = withView(v -> PathChecks.lookup(v, p));
     return new FileStatistics(e.isDir() ? 0 : e.size, e.mtimeNanos, e.isDir());
+  }
+
+  @Override
+  public EntryInfo entryInfo(String path) throws FsException {
+    String p = engine.path(path);
+    return withView(v -> {
+      DirEntry e = PathChecks.lookup(v, p);
+      long recno = p.equals("/") ? 0 : v.commitOf(EntryKey.path(p));
+      return new EntryInfo(e.isDir(), e.isDir() ? 0 : e.size, e.mtimeNanos, e.sha256(), e.log, recno);
+    });
   }
 
   @Override

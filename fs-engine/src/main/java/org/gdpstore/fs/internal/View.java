@@ -18,6 +18,11 @@ public final class View {
   private final long at;
   private final TreeMap<EntryKey, DirEntry> overlay;
 
+  /** The directory record number of the commit that wrote {@code key}'s version in this view, 0 if only staged. */
+  long commitOf(EntryKey key) {
+    return overlay != null && overlay.containsKey(key) ? 0 : index.versionOf(key, at);
+  }
+
   public View(NamespaceIndex index, long at, TreeMap<EntryKey, DirEntry> overlay) {
     this.index = index;
     this.at = at;
