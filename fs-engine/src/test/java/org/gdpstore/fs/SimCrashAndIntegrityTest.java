@@ -1,21 +1,19 @@
 package org.gdpstore.fs;
 
+import org.gdpstore.sim.junit.StorageTamper;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.gdpstore.client.Backoff;
 import org.gdpstore.client.GdpClient;
 import org.gdpstore.sim.FaultPlan;
@@ -192,65 +190,8 @@ class SimCrashAndIntegrityTest {
     }
   }
 
-  /**
-   * Flips one byte of {@code needle} in the stored log files, fixing the frame's checksums (storage
-   * format 2, docs/simulator.md: [magic 4][length 4][recno 8][payload CRC 4][header CRC 4][payload];
-   * format 1: [length 4][CRC 4][payload]); returns hits.
-   */
+  /** Flips a bit of {@code needle} in a stored record, resealing its frame (see {@link StorageTamper}). */
   int flipByteOf(byte[] needle) throws IOException {
-    int hits = 0;
-    List<Path> files;
-    try (Stream<Path> s = Files.walk(dataDir)) {
-      files = s.filter(p -> p.toString().endsWith(".glog")).toList();
-    }
-    for (Path f : files) {
-      byte[] all = Files.readAllBytes(f);
-      ByteBuffer b = ByteBuffer.wrap(all);
-      boolean v2 = all[7] == '2';
-      int head = v2 ? 24 : 8;
-      b.position(8);
-      int mdLen = b.getInt();
-      b.position(b.position() + mdLen + 4);
-      boolean changed = false;
-      while (b.remaining() >= head) {
-        int frame = b.position();
-        int len = b.getInt(v2 ? frame + 4 : frame);
-        int payload = frame + head;
-        int at = indexOf(all, needle, payload, payload + len);
-        if (at >= 0) {
-          all[at + needle.length / 2] ^= 0x01;
-          ByteBuffer.wrap(all).putInt(v2 ? frame + 16 : frame + 4, crc(all, payload, len));
-          if (v2) {
-            ByteBuffer.wrap(all).putInt(frame + 20, crc(all, frame, 20));
-          }
-          changed = true;
-          hits++;
-        }
-        b.position(payload + len);
-      }
-      if (changed) {
-        Files.write(f, all);
-      }
-    }
-    return hits;
-  }
-
-  private static int crc(byte[] b, int off, int len) {
-    CRC32C crc = new CRC32C();
-    crc.update(b, off, len);
-    return (int) crc.getValue();
-  }
-
-  static int indexOf(byte[] hay, byte[] needle, int from, int to) {
-    outer:
-    for (int i = from; i + needle.length <= to; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
+    return StorageTamper.flipInRecords(dataDir, needle);
   }
 }
