@@ -67,6 +67,9 @@ public final class GdpSimulator implements AutoCloseable {
   /** The reference's {@code swarm.gdp.subscr.timeout} (spec 3.5.7). */
   public static final Duration DEFAULT_SUBSCRIPTION_TIMEOUT = Duration.ofSeconds(180);
 
+  /** Default of {@link Builder#maxAnswersPerClient(int)} (gdpstore's client has at most 256 requests out). */
+  public static final int DEFAULT_MAX_ANSWERS_PER_CLIENT = 1024;
+
   private static final long QUIET_PERIOD_MS = 20;
 
   private final Builder config;
@@ -280,10 +283,8 @@ public final class GdpSimulator implements AutoCloseable {
   private void startLogServer() throws IOException {
     Channel previous = router.routeOf(serverName);
     LogServer ls = new LogServer(serverName, creationAlias, config.dataDir, config.maxRecordBytes, storageFaults,
-        this::crashAndRestartAsync, client -> {
-          Channel c = router.routeOf(client);
-          return c == null || router.isReady(c);
-        }, config.packContent, config.subscriptionTimeout);
+        this::crashAndRestartAsync, router.clientLinks(), config.packContent, config.subscriptionTimeout,
+        config.maxAnswersPerClient);
     Channel ch = new Bootstrap().group(logServerGroup != null ? logServerGroup : localGroup).channel(LocalChannel.class)
         // big read batches: more appends share one fsync
         .option(ChannelOption.RECVBUF_ALLOCATOR, new MessageBatches(1024))
@@ -382,6 +383,7 @@ public final class GdpSimulator implements AutoCloseable {
     private int maxRecordBytes = PduHeader.MAX_PAYLOAD_LENGTH;
     private boolean packContent;
     private Duration subscriptionTimeout = DEFAULT_SUBSCRIPTION_TIMEOUT;
+    private int maxAnswersPerClient = DEFAULT_MAX_ANSWERS_PER_CLIENT;
 
     private Builder() {}
 
@@ -396,6 +398,7 @@ public final class GdpSimulator implements AutoCloseable {
       b.maxRecordBytes = maxRecordBytes;
       b.packContent = packContent;
       b.subscriptionTimeout = subscriptionTimeout;
+      b.maxAnswersPerClient = maxAnswersPerClient;
       return b;
     }
 
@@ -475,6 +478,18 @@ public final class GdpSimulator implements AutoCloseable {
         throw new IllegalArgumentException("subscriptionTimeout must be >= 0, got " + timeout);
       }
       this.subscriptionTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Multi-record answers (range reads and subscription replays) one client may have in progress
+     * at the log server; more are refused with NAK 227 (service unavailable) until it reads them.
+     */
+    public Builder maxAnswersPerClient(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxAnswersPerClient must be >= 1, got " + max);
+      }
+      this.maxAnswersPerClient = max;
       return this;
     }
 

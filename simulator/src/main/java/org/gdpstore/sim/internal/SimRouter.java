@@ -100,6 +100,21 @@ public final class SimRouter {
     return queued == null || queued.get() < ch.config().getWriteBufferHighWaterMark();
   }
 
+  /** The connections of clients, as the log server sees them: a connection is its token. */
+  public ClientLinks clientLinks() {
+    return new ClientLinks() {
+      @Override
+      public Object connectionOf(GdpName client) {
+        return routes.get(client);
+      }
+
+      @Override
+      public boolean ready(Object connection) {
+        return isReady((Channel) connection);
+      }
+    };
+  }
+
   /** Number of names in the table. */
   public int routeCount() {
     return routes.size();
