@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.gdpstore.sim.internal.AcceptGuard;
 import org.gdpstore.sim.internal.LogServer;
 import org.gdpstore.sim.internal.MessageBatches;
 import org.gdpstore.sim.internal.SimRouter;
@@ -92,6 +93,7 @@ public final class GdpSimulator implements AutoCloseable {
 
   private GdpSimulator(Builder b) throws IOException {
     this.config = b;
+    AcceptGuard.preloadLogging();
     this.serverName = GdpName.parseOrHash(b.serverName);
     this.creationAlias = GdpName.sha256(CREATION_SERVICE_NAME);
     String id = UUID.randomUUID().toString();
@@ -115,6 +117,7 @@ public final class GdpSimulator implements AutoCloseable {
           .childHandler(router.childInitializer()).bind(routerAddress).syncUninterruptibly().channel();
       if (tcp) {
         ts = new ServerBootstrap().group(tcpGroup).channel(NioServerSocketChannel.class)
+            .handler(new AcceptGuard()) // EMFILE and other accept errors: pause, log a line, go on
             .childOption(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childHandler(router.childInitializer()).bind(b.bindAddress).syncUninterruptibly().channel();

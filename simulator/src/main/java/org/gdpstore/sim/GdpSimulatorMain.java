@@ -21,9 +21,14 @@ import java.util.concurrent.CountDownLatch;
  * connections, and exits cleanly on SIGTERM / SIGINT.
  */
 public final class GdpSimulatorMain {
+  private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
+
   private GdpSimulatorMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (System.getProperty(LOG_FORMAT) == null) {
+      System.setProperty(LOG_FORMAT, "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n"); // one line per record
+    }
     GdpSimulator.Builder b = GdpSimulator.builder();
     String listen = "127.0.0.1:8009";
     for (int i = 0; i < args.length; i++) {
