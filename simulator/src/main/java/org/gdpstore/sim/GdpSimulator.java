@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.gdpstore.sim.internal.AcceptGuard;
 import org.gdpstore.sim.internal.LogServer;
+import org.gdpstore.sim.internal.LogServerLink;
 import org.gdpstore.sim.internal.MessageBatches;
 import org.gdpstore.sim.internal.SimRouter;
 import org.gdpstore.sim.internal.StorageFaults;
@@ -71,6 +72,12 @@ public final class GdpSimulator implements AutoCloseable {
   /** Default of {@link Builder#maxAnswersPerClient(int)} (gdpstore's client has at most 256 requests out). */
   public static final int DEFAULT_MAX_ANSWERS_PER_CLIENT = 1024;
 
+  /** Default of {@link Builder#maxRequestsInFlightPerConnection(int)}. */
+  public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT = 1024;
+
+  /** Default of {@link Builder#maxAdvertisementsPerConnection(int)}. */
+  public static final int DEFAULT_MAX_ADVERTISEMENTS = 10_000;
+
   private static final long QUIET_PERIOD_MS = 20;
 
   private final Builder config;
@@ -100,7 +107,8 @@ public final class GdpSimulator implements AutoCloseable {
     this.routerAddress = new LocalAddress("gdp-sim-" + id);
     this.logServerAddress = new LocalAddress("gdp-sim-logd-" + id);
     this.faults = new FaultInjector(b.faults, this::crashAndRestart);
-    this.router = new SimRouter(WireLimits.DEFAULT, faults.hook(), logServerAddress::equals);
+    this.router = new SimRouter(WireLimits.DEFAULT, faults.hook(), logServerAddress::equals, b.maxAdvertisements,
+        b.maxRequestsInFlight);
     this.localGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gdp-sim-router", true),
         LocalIoHandler.newFactory());
     // in memory the log server shares the router's thread (no hand-off per PDU); in durable mode it
@@ -285,8 +293,9 @@ public final class GdpSimulator implements AutoCloseable {
 
   private void startLogServer() throws IOException {
     Channel previous = router.routeOf(serverName);
+    LogServerLink link = router.logServerLink();
     LogServer ls = new LogServer(serverName, creationAlias, config.dataDir, config.maxRecordBytes, storageFaults,
-        this::crashAndRestartAsync, router.clientLinks(), config.packContent, config.subscriptionTimeout,
+        this::crashAndRestartAsync, link, config.packContent, config.subscriptionTimeout,
         config.maxAnswersPerClient);
     Channel ch = new Bootstrap().group(logServerGroup != null ? logServerGroup : localGroup).channel(LocalChannel.class)
         // big read batches: more appends share one fsync
@@ -295,6 +304,7 @@ public final class GdpSimulator implements AutoCloseable {
           @Override
           protected void initChannel(Channel c) {
             // Pdu objects travel over this LocalChannel (the router's side has no framing codec either)
+            c.pipeline().addLast("gdp-link-meter", link.meter());
             c.pipeline().addLast(GdpPipeline.MESSAGE_CODEC, GdpMessageCodec.INSTANCE);
             c.pipeline().addLast("gdp-logd", ls);
           }
@@ -387,6 +397,8 @@ public final class GdpSimulator implements AutoCloseable {
     private boolean packContent;
     private Duration subscriptionTimeout = DEFAULT_SUBSCRIPTION_TIMEOUT;
     private int maxAnswersPerClient = DEFAULT_MAX_ANSWERS_PER_CLIENT;
+    private int maxAdvertisements = DEFAULT_MAX_ADVERTISEMENTS;
+    private int maxRequestsInFlight = DEFAULT_MAX_REQUESTS_IN_FLIGHT;
 
     private Builder() {}
 
@@ -402,6 +414,8 @@ public final class GdpSimulator implements AutoCloseable {
       b.packContent = packContent;
       b.subscriptionTimeout = subscriptionTimeout;
       b.maxAnswersPerClient = maxAnswersPerClient;
+      b.maxAdvertisements = maxAdvertisements;
+      b.maxRequestsInFlight = maxRequestsInFlight;
       return b;
     }
 
@@ -493,6 +507,30 @@ public final class GdpSimulator implements AutoCloseable {
         throw new IllegalArgumentException("maxAnswersPerClient must be >= 1, got " + max);
       }
       this.maxAnswersPerClient = max;
+      return this;
+    }
+
+    /**
+     * Names one client connection may advertise (held or waited for, see docs/simulator.md); the
+     * router closes a connection that advertises more. The log server's own link is not limited.
+     */
+    public Builder maxAdvertisementsPerConnection(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxAdvertisementsPerConnection must be >= 1, got " + max);
+      }
+      this.maxAdvertisements = max;
+      return this;
+    }
+
+    /**
+     * Unanswered commands one client connection may have; at this many the router stops reading
+     * from it until half of them are answered (see docs/simulator.md for how answers are counted).
+     */
+    public Builder maxRequestsInFlightPerConnection(int max) {
+      if (max < 2) {
+        throw new IllegalArgumentException("maxRequestsInFlightPerConnection must be >= 2, got " + max);
+      }
+      this.maxRequestsInFlight = max;
       return this;
     }
 

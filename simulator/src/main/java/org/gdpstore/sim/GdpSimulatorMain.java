@@ -11,7 +11,8 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -jar simulator/target/gdp-simulator.jar [--listen HOST:PORT] [--data DIR] [--server-name NAME]
  *                                             [--router-only] [--max-record-bytes N] [--pack-content]
- *                                             [--subscription-timeout SECONDS]
+ *                                             [--subscription-timeout SECONDS] [--max-advertisements N]
+ *                                             [--max-answers-per-client N] [--max-requests-in-flight N]
  * </pre>
  *
  * Defaults: {@code --listen 127.0.0.1:8009} (port 0 picks a free one), in memory, server name
@@ -41,6 +42,9 @@ public final class GdpSimulatorMain {
         case "--max-record-bytes" -> b.maxRecordBytes(Integer.parseInt(value(args, ++i, a)));
         case "--pack-content" -> b.packContent(true);
         case "--subscription-timeout" -> b.subscriptionTimeout(seconds(value(args, ++i, a), a));
+        case "--max-advertisements" -> b.maxAdvertisementsPerConnection(positive(value(args, ++i, a), a));
+        case "--max-answers-per-client" -> b.maxAnswersPerClient(positive(value(args, ++i, a), a));
+        case "--max-requests-in-flight" -> b.maxRequestsInFlightPerConnection(positive(value(args, ++i, a), a));
         case "-h", "--help" -> {
           System.out.println(usage());
           return;
@@ -110,6 +114,19 @@ public final class GdpSimulatorMain {
     return null; // not reached: fail exits
   }
 
+  private static int positive(String s, String option) {
+    try {
+      int n = Integer.parseInt(s);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    fail(option + " needs a whole number >= 1, got " + s);
+    return 0; // not reached: fail exits
+  }
+
   private static void fail(String msg) {
     System.err.println("gdp-simulator: " + msg);
     System.err.println(usage());
@@ -118,6 +135,7 @@ public final class GdpSimulatorMain {
 
   private static String usage() {
     return "usage: java -jar gdp-simulator.jar [--listen HOST:PORT] [--data DIR] [--server-name NAME]"
-        + " [--router-only] [--max-record-bytes N] [--pack-content] [--subscription-timeout SECONDS]";
+        + " [--router-only] [--max-record-bytes N] [--pack-content] [--subscription-timeout SECONDS]"
+        + " [--max-advertisements N] [--max-answers-per-client N] [--max-requests-in-flight N]";
   }
 }

@@ -30,6 +30,8 @@ final class ResponseStreams {
   static final int CHUNK = 64;
   /** Records sent per event-loop turn, over all answers (then other work gets its turn). */
   static final int TURN = 512;
+  /** Bytes of records sent per event-loop turn, over all answers: large records make short turns. */
+  static final long TURN_BYTES = 1 << 20;
   /** Largest datum list an ACK_CONTENT may carry so that the whole message fits one PDU. */
   static final int PACK_LIMIT = PduHeader.MAX_PAYLOAD_LENGTH - 32;
 
@@ -42,6 +44,9 @@ final class ResponseStreams {
   private final Map<GdpName, ClientQueue> byClient = new HashMap<>();
   private final ArrayDeque<ClientQueue> ring = new ArrayDeque<>();
   private int size;
+  /** Output entries of this turn counted so far, and their bytes ({@link #turnFull}). */
+  private int counted;
+  private long turnBytes;
 
   ResponseStreams(Map<GdpName, SimLog> logs, boolean packContent, List<Outgoing> out, Subscriptions subs,
                   ClientLinks links, int maxPerClient) {
@@ -118,7 +123,9 @@ final class ResponseStreams {
     int budget = TURN;
     int waited = 0;
     boolean any = size > 0;
-    while (budget > 0 && !ring.isEmpty() && waited < ring.size()) {
+    counted = out.size();
+    turnBytes = 0;
+    while (budget > 0 && !turnFull() && !ring.isEmpty() && waited < ring.size()) {
       ClientQueue q = ring.pollFirst();
       Object conn = links.connectionOf(q.client);
       while (!q.streams.isEmpty() && (conn == null || q.streams.peekFirst().connection() != conn)) {
@@ -159,6 +166,19 @@ final class ResponseStreams {
       }
     }
     return any && budget == TURN;
+  }
+
+  /** True once this turn's records add up to {@link #TURN_BYTES}. */
+  private boolean turnFull() {
+    while (counted < out.size()) {
+      Outgoing o = out.get(counted++);
+      if (o instanceof Outgoing.Content c) {
+        turnBytes += c.datum().length;
+      } else if (o instanceof Outgoing.Message m) {
+        turnBytes += m.envelope().message().getSerializedSize();
+      }
+    }
+    return turnBytes >= TURN_BYTES;
   }
 
   private void drop(Stream st) {
@@ -272,7 +292,7 @@ final class ResponseStreams {
       }
       if (packContent) {
         Pack pack = new Pack(cmd.src(), cmd.dst(), cmd.message());
-        for (int pdus = 0; pdus < max && next <= end; ) {
+        for (int pdus = 0; pdus < max && next <= end && !turnFull(); ) {
           GdpDatum d = log.get(order == null ? next : order.get((int) next));
           if (!pack.fits(d)) {
             pack.flush();
@@ -285,7 +305,7 @@ final class ResponseStreams {
         }
         pack.flush();
       } else {
-        for (int i = 0; i < max && next <= end; i++, next++) {
+        for (int i = 0; i < max && next <= end && !turnFull(); i++, next++) {
           long r = order == null ? next : order.get((int) next);
           out.add(new Outgoing.Content(cmd.src(), cmd.dst(), cmd.message(), log.bytes(r)));
           sent++;
@@ -342,7 +362,7 @@ final class ResponseStreams {
       Pack pack = packContent ? new Pack(sub.client, log.name, sub.command) : null;
       int pdus = 0;
       try {
-        while (pdus < max) {
+        while (pdus < max && !turnFull()) {
           long r;
           if (sub.replay != null && sub.replayIndex < sub.replay.size()) {
             r = sub.replay.get(sub.replayIndex);

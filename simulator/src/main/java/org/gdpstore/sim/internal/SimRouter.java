@@ -16,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -33,12 +32,16 @@ import org.gdpstore.wire.WireLimits;
 import org.gdpstore.wire.proto.GdpMessage;
 
 /**
- * A GDP router at Layer 4 (spec 2.6): it learns {@code name -> connection} from ADVERTISE (last
- * advertiser wins), forgets a name on WITHDRAW by its owner and every name of a connection when it
- * closes, forwards REGULAR PDUs unchanged but for the TTL (decremented; a PDU arriving with TTL 0
- * is dropped), answers an unknown destination with a NOROUTE PDU, and never answers
- * ADVERTISE/WITHDRAW. Other PDU types are dropped. A connection whose framing breaks is closed by
- * the decoder; other connections are not affected.
+ * A GDP router at Layer 4 (spec 2.6): it learns {@code name -> connection} from ADVERTISE under the
+ * rules of {@link RouteTable} (the log server's names are its own; otherwise the first advertiser
+ * holds a name while connected and later ones wait for it), forgets a claim on WITHDRAW and every
+ * claim of a connection when it closes, forwards REGULAR PDUs unchanged but for the TTL
+ * (decremented; a PDU arriving with TTL 0 is dropped), answers an unknown destination with a
+ * NOROUTE PDU, and never answers ADVERTISE/WITHDRAW. Other PDU types are dropped. A connection whose
+ * framing breaks is closed by the decoder; one that advertises a log server's name, or more than
+ * {@code maxAdvertisements} names, is closed with a log line; other connections are not affected.
+ * A client connection whose answers are not being read (not writable) is not read from until it
+ * drains (backpressure).
  *
  * <p>Thread-safe: the route table is concurrent and each connection's state is confined to its
  * event loop. Faults ({@link FaultHook}) apply to connections that are not internal.
@@ -46,20 +49,33 @@ import org.gdpstore.wire.proto.GdpMessage;
 public final class SimRouter {
   private static final Logger LOG = Logger.getLogger(SimRouter.class.getName());
 
-  private final Map<GdpName, Channel> routes = new ConcurrentHashMap<>();
+  private final RouteTable routes = new RouteTable();
   private final ChannelGroup channels = new DefaultChannelGroup("gdp-sim-router", GlobalEventExecutor.INSTANCE);
   private final WireLimits limits;
   private final FaultHook faults;
   private final Predicate<SocketAddress> internalPeer;
+  private final int maxAdvertisements;
+  private final int maxInFlight;
+  /** A pause for answers during which not one answer arrives ends after this long (the count is stale). */
+  static final long STALE_PAUSE_MILLIS = 1000;
+  /** The current log server's link (null in router-only mode). */
+  private volatile LogServerLink logServerLink;
 
   /**
    * @param internalPeer true for the remote address of the in-process log server's link: it carries {@link Pdu}
-   *     objects rather than bytes (no framing codec) and faults never touch it
+   *     objects rather than bytes (no framing codec), faults never touch it, and the names it advertises are
+   *     the log server's
+   * @param maxAdvertisements names one client connection may claim (held or waited for); one more closes it
+   * @param maxInFlight unanswered commands one client connection may have; at this many it is not read
+   *     until half are answered
    */
-  public SimRouter(WireLimits limits, FaultHook faults, Predicate<SocketAddress> internalPeer) {
+  public SimRouter(WireLimits limits, FaultHook faults, Predicate<SocketAddress> internalPeer, int maxAdvertisements,
+                   int maxInFlight) {
+    this.maxInFlight = maxInFlight;
     this.limits = limits;
     this.faults = faults;
     this.internalPeer = internalPeer;
+    this.maxAdvertisements = maxAdvertisements;
   }
 
   /** The initializer for accepted connections, TCP or local. */
@@ -81,7 +97,7 @@ public final class SimRouter {
 
   /** The connection that currently owns a name, if any. */
   public Channel routeOf(GdpName name) {
-    return routes.get(name);
+    return routes.holder(name);
   }
 
   /** Bytes of PDUs handed over to a connection's event loop and not yet written to it. */
@@ -100,19 +116,14 @@ public final class SimRouter {
     return queued == null || queued.get() < ch.config().getWriteBufferHighWaterMark();
   }
 
-  /** The connections of clients, as the log server sees them: a connection is its token. */
-  public ClientLinks clientLinks() {
-    return new ClientLinks() {
-      @Override
-      public Object connectionOf(GdpName client) {
-        return routes.get(client);
-      }
-
-      @Override
-      public boolean ready(Object connection) {
-        return isReady((Channel) connection);
-      }
-    };
+  /**
+   * The link for a log server that is about to start: its view of client connections, and the
+   * meter of what it has written to the router that the router has not taken in yet.
+   */
+  public LogServerLink logServerLink() {
+    LogServerLink l = new LogServerLink(this);
+    logServerLink = l;
+    return l;
   }
 
   /** Number of names in the table. */
@@ -122,7 +133,7 @@ public final class SimRouter {
 
   /** Closes the connection that advertised {@code name}; true if there was one. */
   public boolean disconnect(GdpName name) {
-    Channel ch = routes.get(name);
+    Channel ch = routes.holder(name);
     if (ch == null) {
       return false;
     }
@@ -162,6 +173,16 @@ public final class SimRouter {
     private final Map<FaultPlan.Rule, Integer> faultCounters = new HashMap<>();
     private final List<Pdu> heldIn = new ArrayList<>(1);
     private final List<Pdu> heldOut = new ArrayList<>(1);
+    /** Set when the connection broke a routing rule and is being closed; it is not read from any more. */
+    private boolean refused;
+    /** Commands this client sent that have not been answered yet (approximately: see {@link #answered}). */
+    private int unanswered;
+    /** Answers delivered so far (a stalled pause is one during which this does not move). */
+    private long answers;
+    /** Not reading: {@code maxInFlight} commands are unanswered. */
+    private boolean pausedForAnswers;
+    /** Commands read in the same read batch after the pause began; routed when it ends. */
+    private final java.util.ArrayDeque<Pdu> parked = new java.util.ArrayDeque<>();
     /** PDUs waiting out a DELAY fault; released on disconnect if their timer has not fired. */
     private final java.util.Map<io.netty.util.concurrent.Future<?>, Pdu> delayed = new java.util.HashMap<>();
     private ChannelHandlerContext ctx;
@@ -178,23 +199,121 @@ public final class SimRouter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (!(msg instanceof Pdu pdu)) {
+      if (!(msg instanceof Pdu pdu) || refused) {
         io.netty.util.ReferenceCountUtil.release(msg);
         return;
       }
+      if (internal && logServerLink != null) {
+        logServerLink.taken(pdu);
+      }
       switch (pdu.type()) {
         case ADVERTISE -> {
-          routes.put(pdu.dst(), ctx.channel());
-          owned.add(pdu.dst());
+          GdpName name = pdu.dst();
           pdu.release();
+          advertise(ctx, name);
         }
         case WITHDRAW -> {
-          routes.remove(pdu.dst(), ctx.channel());
+          routes.withdraw(pdu.dst(), ctx.channel(), internal);
           owned.remove(pdu.dst());
           pdu.release();
         }
-        case REGULAR -> inbound(pdu);
+        case REGULAR -> {
+          if (internal) {
+            inbound(pdu);
+          } else if (pausedForAnswers) {
+            parked.addLast(pdu);
+          } else {
+            countCommand(pdu);
+            inbound(pdu);
+          }
+        }
         default -> pdu.release(); // FORWARD is not supported; router-to-router types are never valid here
+      }
+    }
+
+    private void advertise(ChannelHandlerContext ctx, GdpName name) {
+      if (refused) {
+        return; // closing already
+      }
+      if (!internal && !owned.contains(name) && owned.size() >= maxAdvertisements) {
+        refuse(ctx, "advertised more than " + maxAdvertisements + " names");
+        return;
+      }
+      if (routes.advertise(name, ctx.channel(), internal) == RouteTable.Claim.REFUSED) {
+        refuse(ctx, "advertised " + name + ", a name of the log server");
+        return;
+      }
+      owned.add(name);
+    }
+
+    /** Closes a connection that broke a routing rule; one log line says why. */
+    private void refuse(ChannelHandlerContext ctx, String why) {
+      refused = true;
+      LOG.warning("closing connection from " + ctx.channel().remoteAddress() + ": it " + why);
+      ctx.close();
+    }
+
+    /**
+     * Bounds a client's unanswered commands: at {@code maxInFlight} its connection is not read
+     * until half of them are answered. Counting is approximate (an answer is any non-content
+     * response or NOROUTE written to the client; faults and log-server crashes can lose commands),
+     * so a pause during which no answer at all arrives ends after {@link #STALE_PAUSE_MILLIS} with
+     * the count reset: a lost count can slow a client down, never stop it.
+     */
+    private void countCommand(Pdu pdu) {
+      int code = peekCode(pdu.content());
+      if (code >= 64 && code < 128 && ++unanswered >= maxInFlight) {
+        pausedForAnswers = true;
+        ctx.channel().config().setAutoRead(false);
+        checkPause(answers);
+      }
+    }
+
+    private void checkPause(long answersAtLastCheck) {
+      ctx.executor().schedule(() -> {
+        if (!pausedForAnswers || !ctx.channel().isActive()) {
+          return;
+        }
+        if (answers == answersAtLastCheck) {
+          unanswered = 0; // nothing came back for a while: the count has gone stale
+          resume();
+        } else {
+          checkPause(answers);
+        }
+      }, STALE_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Notes an answer written to this client; resumes reading when enough have come back. */
+    private void answered(Object msg) {
+      if (!(msg instanceof Pdu p)) {
+        return;
+      }
+      boolean answer = p.type() == PduType.NAK_NOROUTE;
+      if (p.type() == PduType.REGULAR) {
+        int code = peekCode(p.content());
+        answer = code >= 128 && code != org.gdpstore.wire.MsgCode.ACK_CONTENT;
+      }
+      if (answer) {
+        answers++;
+        if (unanswered > 0) {
+          unanswered--;
+        }
+        if (pausedForAnswers && unanswered <= maxInFlight / 2) {
+          resume();
+        }
+      }
+    }
+
+    private void resume() {
+      pausedForAnswers = false;
+      while (!parked.isEmpty() && !pausedForAnswers) {
+        Pdu p = parked.pollFirst();
+        countCommand(p);
+        inbound(p);
+      }
+      flushTargets();
+      if (!pausedForAnswers) {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
       }
     }
 
@@ -293,7 +412,7 @@ public final class SimRouter {
         pdu.release();
         return;
       }
-      Channel target = routes.get(h.dst());
+      Channel target = routes.holder(h.dst());
       if (target == null) {
         GdpName sender = h.src();
         GdpName unroutable = h.dst();
@@ -362,8 +481,23 @@ public final class SimRouter {
       ctx.fireChannelReadComplete();
     }
 
+    /**
+     * Backpressure: while a client's answers pile up unread (its connection is not writable) its
+     * requests are not read either, so it cannot make the log server produce more for it.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (!internal) {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !pausedForAnswers);
+      }
+      ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (!internal) {
+        answered(msg);
+      }
       if (internal || (faults.isEmpty() && heldOut.isEmpty()) || !(msg instanceof Pdu pdu)
           || pdu.type() != PduType.REGULAR) {
         ctx.write(msg, promise);
@@ -429,11 +563,11 @@ public final class SimRouter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       flushTargets(); // what this connection already routed still goes out
-      for (GdpName n : owned) {
-        routes.remove(n, ctx.channel());
-      }
+      routes.forget(owned, ctx.channel());
       owned.clear();
       releaseAll(heldIn);
+      parked.forEach(Pdu::release);
+      parked.clear();
       releaseAll(heldOut);
       // a simulator closing before a DELAY fires would otherwise leak the held PDU
       delayed.forEach((timer, pdu) -> {
