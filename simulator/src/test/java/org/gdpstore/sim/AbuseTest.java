@@ -173,4 +173,40 @@ class AbuseTest {
       }
     }
   }
+
+  @Test
+  @Timeout(120)
+  void routeHijackAndAdvertisementFloodAreRefusedOverTcp() throws Exception {
+    try (SimProcess sim = SimProcess.start(List.of("-Xmx128m"), List.of("--max-advertisements", "1000"), 0)) {
+      LogMetadata md = Cmds.metadata("hijacked");
+      GdpName log = md.logName();
+      try (TestClient writer = TestClient.connect(sim.address, GdpName.sha256("hijack-writer"), false, true)) {
+        assertThat(writer.call(sim.serverName, Cmds.create(md)).getCmd()).isEqualTo(MsgCode.ACK_CREATED);
+        // a thief advertises the log's name: the router closes it, the log server keeps answering
+        try (TestClient thief = TestClient.connect(sim.address, GdpName.sha256("hijack-thief"), false, true)) {
+          thief.sendPdu(Pdu.advertise(log, thief.name));
+          Thread.sleep(300);
+          assertThat(writer.call(log, Cmds.append(1, Cmds.datum(1, "mine"))).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
+          assertThat(thief.channel.closeFuture().await(5, TimeUnit.SECONDS)).as("thief closed").isTrue();
+        }
+        // a flood of advertisements on one connection: closed at the limit, memory stays flat
+        long rss0 = sim.statusKb("VmRSS") / 1024;
+        try (TestClient flood = TestClient.connect(sim.address, GdpName.sha256("ad-flood"), false, true)) {
+          for (int i = 0; i < 100_000 && flood.isActive(); i++) {
+            flood.channel.write(Pdu.advertise(GdpName.sha256("flood-" + i), flood.name));
+            if (i % 1000 == 0) {
+              flood.channel.flush();
+            }
+          }
+          flood.channel.flush();
+          assertThat(flood.channel.closeFuture().await(10, TimeUnit.SECONDS)).as("flooder closed").isTrue();
+        }
+        long rss1 = sim.statusKb("VmRSS") / 1024;
+        System.out.println("advertisement flood: RSS " + rss0 + " -> " + rss1 + " MB");
+        assertThat(writer.call(log, Cmds.append(2, Cmds.datum(2, "still mine"))).getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
+        wellBehaved(sim, "after-flood");
+        assertThat(sim.outputText()).contains("a name of the log server").contains("advertised more than 1000 names");
+      }
+    }
+  }
 }
