@@ -356,6 +356,7 @@ public final class SimRouter {
           Pdu nak = nakFor(pdu, d.nakCode(), true);
           pdu.release();
           if (nak != null) {
+            answered(nak);
             ctx.write(nak, ctx.voidPromise());
             ctx.flush();
           }
@@ -417,7 +418,11 @@ public final class SimRouter {
         GdpName sender = h.src();
         GdpName unroutable = h.dst();
         pdu.release();
-        ctx.write(Pdu.noRoute(sender, unroutable), ctx.voidPromise());
+        Pdu noRoute = Pdu.noRoute(sender, unroutable);
+        if (!internal) {
+          answered(noRoute); // written below this handler, so write() does not see it
+        }
+        ctx.write(noRoute, ctx.voidPromise());
         toFlush.add(ctx.channel());
         return;
       }

@@ -149,6 +149,27 @@ class LogServiceTest {
   }
 
   @Test
+  void largeRecordsMakeShortTurns() {
+    String big = "x".repeat(60_000);
+    for (int i = 1; i <= 40; i++) {
+      assertThat(code(append(200 + i, i, big))).isEqualTo(MsgCode.ACK_SUCCESS);
+    }
+    call(new GdpEnvelope(log, ALICE, read(1, 1, 0)));
+    service.pump();
+    List<Outgoing> out = new ArrayList<>();
+    service.drainOutput(out::add);
+    assertThat(out).as("about 1 MiB per turn, not 40 x 60 KB").hasSize(18);
+    int turns = 1;
+    while (service.hasStreams()) {
+      service.pump();
+      service.drainOutput(out::add);
+      turns++;
+    }
+    assertThat(out).hasSize(41);
+    assertThat(turns).isEqualTo(3);
+  }
+
+  @Test
   void subscriptionReplaysThenGoesLiveThenEndsWithItsBudget() {
     appendMany(2);
     List<Outgoing> ack = call(new GdpEnvelope(log, BOB, subscribe(9, 3)));
