@@ -56,8 +56,6 @@ public final class SimRouter {
   private final Predicate<SocketAddress> internalPeer;
   private final int maxAdvertisements;
   private final int maxInFlight;
-  /** A pause for answers during which not one answer arrives ends after this long (the count is stale). */
-  static final long STALE_PAUSE_MILLIS = 1000;
   /** The current log server's link (null in router-only mode). */
   private volatile LogServerLink logServerLink;
 
@@ -175,14 +173,8 @@ public final class SimRouter {
     private final List<Pdu> heldOut = new ArrayList<>(1);
     /** Set when the connection broke a routing rule and is being closed; it is not read from any more. */
     private boolean refused;
-    /** Commands this client sent that have not been answered yet (approximately: see {@link #answered}). */
-    private int unanswered;
-    /** Answers delivered so far (a stalled pause is one during which this does not move). */
-    private long answers;
-    /** Not reading: {@code maxInFlight} commands are unanswered. */
-    private boolean pausedForAnswers;
-    /** Commands read in the same read batch after the pause began; routed when it ends. */
-    private final java.util.ArrayDeque<Pdu> parked = new java.util.ArrayDeque<>();
+    /** Backpressure on a client connection (null on the log server's link). */
+    private ClientPacing pacing;
     /** PDUs waiting out a DELAY fault; released on disconnect if their timer has not fired. */
     private final java.util.Map<io.netty.util.concurrent.Future<?>, Pdu> delayed = new java.util.HashMap<>();
     private ChannelHandlerContext ctx;
@@ -194,6 +186,9 @@ public final class SimRouter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
       this.ctx = ctx;
+      if (!internal) {
+        pacing = new ClientPacing(ctx, maxInFlight, this::inbound, this::flushTargets);
+      }
       channels.add(ctx.channel());
     }
 
@@ -220,11 +215,8 @@ public final class SimRouter {
         case REGULAR -> {
           if (internal) {
             inbound(pdu);
-          } else if (pausedForAnswers) {
-            parked.addLast(pdu);
           } else {
-            countCommand(pdu);
-            inbound(pdu);
+            pacing.inbound(pdu);
           }
         }
         default -> pdu.release(); // FORWARD is not supported; router-to-router types are never valid here
@@ -251,70 +243,6 @@ public final class SimRouter {
       refused = true;
       LOG.warning("closing connection from " + ctx.channel().remoteAddress() + ": it " + why);
       ctx.close();
-    }
-
-    /**
-     * Bounds a client's unanswered commands: at {@code maxInFlight} its connection is not read
-     * until half of them are answered. Counting is approximate (an answer is any non-content
-     * response or NOROUTE written to the client; faults and log-server crashes can lose commands),
-     * so a pause during which no answer at all arrives ends after {@link #STALE_PAUSE_MILLIS} with
-     * the count reset: a lost count can slow a client down, never stop it.
-     */
-    private void countCommand(Pdu pdu) {
-      int code = peekCode(pdu.content());
-      if (code >= 64 && code < 128 && ++unanswered >= maxInFlight) {
-        pausedForAnswers = true;
-        ctx.channel().config().setAutoRead(false);
-        checkPause(answers);
-      }
-    }
-
-    private void checkPause(long answersAtLastCheck) {
-      ctx.executor().schedule(() -> {
-        if (!pausedForAnswers || !ctx.channel().isActive()) {
-          return;
-        }
-        if (answers == answersAtLastCheck) {
-          unanswered = 0; // nothing came back for a while: the count has gone stale
-          resume();
-        } else {
-          checkPause(answers);
-        }
-      }, STALE_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    /** Notes an answer written to this client; resumes reading when enough have come back. */
-    private void answered(Object msg) {
-      if (!(msg instanceof Pdu p)) {
-        return;
-      }
-      boolean answer = p.type() == PduType.NAK_NOROUTE;
-      if (p.type() == PduType.REGULAR) {
-        int code = peekCode(p.content());
-        answer = code >= 128 && code != org.gdpstore.wire.MsgCode.ACK_CONTENT;
-      }
-      if (answer) {
-        answers++;
-        if (unanswered > 0) {
-          unanswered--;
-        }
-        if (pausedForAnswers && unanswered <= maxInFlight / 2) {
-          resume();
-        }
-      }
-    }
-
-    private void resume() {
-      pausedForAnswers = false;
-      while (!parked.isEmpty() && !pausedForAnswers) {
-        Pdu p = parked.pollFirst();
-        countCommand(p);
-        inbound(p);
-      }
-      flushTargets();
-      if (!pausedForAnswers) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-      }
     }
 
     private void inbound(Pdu pdu) {
@@ -356,7 +284,7 @@ public final class SimRouter {
           Pdu nak = nakFor(pdu, d.nakCode(), true);
           pdu.release();
           if (nak != null) {
-            answered(nak);
+            pacing.answered(nak);
             ctx.write(nak, ctx.voidPromise());
             ctx.flush();
           }
@@ -420,7 +348,7 @@ public final class SimRouter {
         pdu.release();
         Pdu noRoute = Pdu.noRoute(sender, unroutable);
         if (!internal) {
-          answered(noRoute); // written below this handler, so write() does not see it
+          pacing.answered(noRoute); // written below this handler, so write() does not see it
         }
         ctx.write(noRoute, ctx.voidPromise());
         toFlush.add(ctx.channel());
@@ -486,14 +414,11 @@ public final class SimRouter {
       ctx.fireChannelReadComplete();
     }
 
-    /**
-     * Backpressure: while a client's answers pile up unread (its connection is not writable) its
-     * requests are not read either, so it cannot make the log server produce more for it.
-     */
+    /** Backpressure: see {@link ClientPacing}. */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
       if (!internal) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !pausedForAnswers);
+        pacing.writabilityChanged();
       }
       ctx.fireChannelWritabilityChanged();
     }
@@ -501,7 +426,7 @@ public final class SimRouter {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
       if (!internal) {
-        answered(msg);
+        pacing.answered(msg);
       }
       if (internal || (faults.isEmpty() && heldOut.isEmpty()) || !(msg instanceof Pdu pdu)
           || pdu.type() != PduType.REGULAR) {
@@ -571,8 +496,9 @@ public final class SimRouter {
       routes.forget(owned, ctx.channel());
       owned.clear();
       releaseAll(heldIn);
-      parked.forEach(Pdu::release);
-      parked.clear();
+      if (pacing != null) {
+        pacing.release();
+      }
       releaseAll(heldOut);
       // a simulator closing before a DELAY fires would otherwise leak the held PDU
       delayed.forEach((timer, pdu) -> {
