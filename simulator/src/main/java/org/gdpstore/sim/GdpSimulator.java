@@ -29,8 +29,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.gdpstore.sim.internal.AcceptGuard;
 import org.gdpstore.sim.internal.DataDirLock;
 import org.gdpstore.sim.internal.LogServer;
+import org.gdpstore.sim.internal.LogServerLink;
 import org.gdpstore.sim.internal.MessageBatches;
 import org.gdpstore.sim.internal.SimRouter;
 import org.gdpstore.sim.internal.StorageFaults;
@@ -68,6 +70,15 @@ public final class GdpSimulator implements AutoCloseable {
   /** The reference's {@code swarm.gdp.subscr.timeout} (spec 3.5.7). */
   public static final Duration DEFAULT_SUBSCRIPTION_TIMEOUT = Duration.ofSeconds(180);
 
+  /** Default of {@link Builder#maxAnswersPerClient(int)} (gdpstore's client has at most 256 requests out). */
+  public static final int DEFAULT_MAX_ANSWERS_PER_CLIENT = 1024;
+
+  /** Default of {@link Builder#maxRequestsInFlightPerConnection(int)}. */
+  public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT = 1024;
+
+  /** Default of {@link Builder#maxAdvertisementsPerConnection(int)}. */
+  public static final int DEFAULT_MAX_ADVERTISEMENTS = 10_000;
+
   private static final long QUIET_PERIOD_MS = 20;
 
   private final Builder config;
@@ -94,13 +105,15 @@ public final class GdpSimulator implements AutoCloseable {
     this.config = b;
     // first, so a second simulator on the directory fails before it touches anything
     this.dataDirLock = b.dataDir != null && !b.routerOnly ? DataDirLock.acquire(b.dataDir) : null;
+    AcceptGuard.preloadLogging();
     this.serverName = GdpName.parseOrHash(b.serverName);
     this.creationAlias = GdpName.sha256(CREATION_SERVICE_NAME);
     String id = UUID.randomUUID().toString();
     this.routerAddress = new LocalAddress("gdp-sim-" + id);
     this.logServerAddress = new LocalAddress("gdp-sim-logd-" + id);
     this.faults = new FaultInjector(b.faults, this::crashAndRestart);
-    this.router = new SimRouter(WireLimits.DEFAULT, faults.hook(), logServerAddress::equals);
+    this.router = new SimRouter(WireLimits.DEFAULT, faults.hook(), logServerAddress::equals, b.maxAdvertisements,
+        b.maxRequestsInFlight);
     this.localGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gdp-sim-router", true),
         LocalIoHandler.newFactory());
     // in memory the log server shares the router's thread (no hand-off per PDU); in durable mode it
@@ -117,6 +130,7 @@ public final class GdpSimulator implements AutoCloseable {
           .childHandler(router.childInitializer()).bind(routerAddress).syncUninterruptibly().channel();
       if (tcp) {
         ts = new ServerBootstrap().group(tcpGroup).channel(NioServerSocketChannel.class)
+            .handler(new AcceptGuard()) // EMFILE and other accept errors: pause, log a line, go on
             .childOption(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childHandler(router.childInitializer()).bind(b.bindAddress).syncUninterruptibly().channel();
@@ -285,11 +299,10 @@ public final class GdpSimulator implements AutoCloseable {
 
   private void startLogServer() throws IOException {
     Channel previous = router.routeOf(serverName);
+    LogServerLink link = router.logServerLink();
     LogServer ls = new LogServer(serverName, creationAlias, config.dataDir, config.maxRecordBytes, storageFaults,
-        this::crashAndRestartAsync, client -> {
-          Channel c = router.routeOf(client);
-          return c == null || router.isReady(c);
-        }, config.packContent, config.subscriptionTimeout);
+        this::crashAndRestartAsync, link, config.packContent, config.subscriptionTimeout,
+        config.maxAnswersPerClient);
     Channel ch = new Bootstrap().group(logServerGroup != null ? logServerGroup : localGroup).channel(LocalChannel.class)
         // big read batches: more appends share one fsync
         .option(ChannelOption.RECVBUF_ALLOCATOR, new MessageBatches(1024))
@@ -297,6 +310,7 @@ public final class GdpSimulator implements AutoCloseable {
           @Override
           protected void initChannel(Channel c) {
             // Pdu objects travel over this LocalChannel (the router's side has no framing codec either)
+            c.pipeline().addLast("gdp-link-meter", link.meter());
             c.pipeline().addLast(GdpPipeline.MESSAGE_CODEC, GdpMessageCodec.INSTANCE);
             c.pipeline().addLast("gdp-logd", ls);
           }
@@ -399,6 +413,9 @@ public final class GdpSimulator implements AutoCloseable {
     private int maxRecordBytes = PduHeader.MAX_PAYLOAD_LENGTH;
     private boolean packContent;
     private Duration subscriptionTimeout = DEFAULT_SUBSCRIPTION_TIMEOUT;
+    private int maxAnswersPerClient = DEFAULT_MAX_ANSWERS_PER_CLIENT;
+    private int maxAdvertisements = DEFAULT_MAX_ADVERTISEMENTS;
+    private int maxRequestsInFlight = DEFAULT_MAX_REQUESTS_IN_FLIGHT;
 
     private Builder() {}
 
@@ -413,6 +430,9 @@ public final class GdpSimulator implements AutoCloseable {
       b.maxRecordBytes = maxRecordBytes;
       b.packContent = packContent;
       b.subscriptionTimeout = subscriptionTimeout;
+      b.maxAnswersPerClient = maxAnswersPerClient;
+      b.maxAdvertisements = maxAdvertisements;
+      b.maxRequestsInFlight = maxRequestsInFlight;
       return b;
     }
 
@@ -492,6 +512,42 @@ public final class GdpSimulator implements AutoCloseable {
         throw new IllegalArgumentException("subscriptionTimeout must be >= 0, got " + timeout);
       }
       this.subscriptionTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Multi-record answers (range reads and subscription replays) one client may have in progress
+     * at the log server; more are refused with NAK 227 (service unavailable) until it reads them.
+     */
+    public Builder maxAnswersPerClient(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxAnswersPerClient must be >= 1, got " + max);
+      }
+      this.maxAnswersPerClient = max;
+      return this;
+    }
+
+    /**
+     * Names one client connection may advertise (held or waited for, see docs/simulator.md); the
+     * router closes a connection that advertises more. The log server's own link is not limited.
+     */
+    public Builder maxAdvertisementsPerConnection(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxAdvertisementsPerConnection must be >= 1, got " + max);
+      }
+      this.maxAdvertisements = max;
+      return this;
+    }
+
+    /**
+     * Unanswered commands one client connection may have; at this many the router stops reading
+     * from it until half of them are answered (see docs/simulator.md for how answers are counted).
+     */
+    public Builder maxRequestsInFlightPerConnection(int max) {
+      if (max < 2) {
+        throw new IllegalArgumentException("maxRequestsInFlightPerConnection must be >= 2, got " + max);
+      }
+      this.maxRequestsInFlight = max;
       return this;
     }
 

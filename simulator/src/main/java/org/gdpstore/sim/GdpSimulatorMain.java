@@ -11,7 +11,8 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -jar simulator/target/gdp-simulator.jar [--listen HOST:PORT] [--data DIR] [--server-name NAME]
  *                                             [--router-only] [--max-record-bytes N] [--pack-content]
- *                                             [--subscription-timeout SECONDS]
+ *                                             [--subscription-timeout SECONDS] [--max-advertisements N]
+ *                                             [--max-answers-per-client N] [--max-requests-in-flight N]
  * java -jar simulator/target/gdp-simulator.jar --data DIR --salvage
  * </pre>
  *
@@ -25,10 +26,14 @@ import java.util.concurrent.CountDownLatch;
 public final class GdpSimulatorMain {
   /** Exit status when the data directory is held by another simulator. */
   static final int EXIT_LOCKED = 3;
+  private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
 
   private GdpSimulatorMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (System.getProperty(LOG_FORMAT) == null) {
+      System.setProperty(LOG_FORMAT, "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n"); // one line per record
+    }
     GdpSimulator.Builder b = GdpSimulator.builder();
     String listen = "127.0.0.1:8009";
     boolean salvage = false;
@@ -47,6 +52,9 @@ public final class GdpSimulatorMain {
         case "--max-record-bytes" -> b.maxRecordBytes(Integer.parseInt(value(args, ++i, a)));
         case "--pack-content" -> b.packContent(true);
         case "--subscription-timeout" -> b.subscriptionTimeout(seconds(value(args, ++i, a), a));
+        case "--max-advertisements" -> b.maxAdvertisementsPerConnection(positive(value(args, ++i, a), a));
+        case "--max-answers-per-client" -> b.maxAnswersPerClient(positive(value(args, ++i, a), a));
+        case "--max-requests-in-flight" -> b.maxRequestsInFlightPerConnection(positive(value(args, ++i, a), a));
         case "-h", "--help" -> {
           System.out.println(usage());
           return;
@@ -144,6 +152,19 @@ public final class GdpSimulatorMain {
     return null; // not reached: fail exits
   }
 
+  private static int positive(String s, String option) {
+    try {
+      int n = Integer.parseInt(s);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    fail(option + " needs a whole number >= 1, got " + s);
+    return 0; // not reached: fail exits
+  }
+
   private static void fail(String msg) {
     System.err.println("gdp-simulator: " + msg);
     System.err.println(usage());
@@ -153,6 +174,7 @@ public final class GdpSimulatorMain {
   private static String usage() {
     return "usage: java -jar gdp-simulator.jar [--listen HOST:PORT] [--data DIR] [--server-name NAME]"
         + " [--router-only] [--max-record-bytes N] [--pack-content] [--subscription-timeout SECONDS]"
+        + " [--max-advertisements N] [--max-answers-per-client N] [--max-requests-in-flight N]"
         + "\n       java -jar gdp-simulator.jar --data DIR --salvage   (rewrite damaged logs, keeping copies)";
   }
 }

@@ -134,7 +134,7 @@ class RouterTest {
   }
 
   @Test
-  void lastAdvertiserWinsAndWithdrawNeedsOwnership() {
+  void firstAdvertiserHoldsLaterOnesWaitAndWithdrawNeedsOwnership() {
     TestClient a = local("own-a");
     TestClient b = l4("own-b");
     TestClient c = l4("own-c");
@@ -142,14 +142,21 @@ class RouterTest {
     b.sendPdu(Pdu.advertise(shared, b.name));
     awaitRoute(a, shared, b);
     c.sendPdu(Pdu.advertise(shared, c.name));
-    awaitRoute(a, shared, c, b);
-    // c now owns it; b's withdraw must not remove c's route
+    barrier(c); // c's advertisement is processed: it waits, b keeps the name
+    a.sendPdu(regular(shared, a.name, 15, "to-b"));
+    assertThat(b.next().dst()).isEqualTo(shared);
+    barrier(c);
+    assertThat(c.poll(0)).isNull();
+    // b withdraws: the name passes to c, the next claimant (no NOROUTE in between)
     b.sendPdu(Pdu.withdraw(shared, b.name));
     barrier(b); // processed after the withdraw (same connection)
     a.sendPdu(regular(shared, a.name, 15, "to-c"));
     assertThat(c.next().dst()).isEqualTo(shared);
+    // a withdraw by a connection that does not hold the name changes nothing
+    b.sendPdu(Pdu.withdraw(shared, b.name));
     barrier(b);
-    assertThat(b.poll(0)).isNull();
+    a.sendPdu(regular(shared, a.name, 15, "to-c"));
+    assertThat(c.next().dst()).isEqualTo(shared);
     // c withdraws: gone
     c.sendPdu(Pdu.withdraw(shared, c.name));
     barrier(c);

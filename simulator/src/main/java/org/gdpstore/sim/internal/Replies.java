@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import org.gdpstore.wire.EpStat;
 import org.gdpstore.wire.MsgCode;
 import org.gdpstore.wire.PduHeader;
+import org.gdpstore.wire.proto.AckEndOfResults;
 import org.gdpstore.wire.proto.AckSuccess;
 import org.gdpstore.wire.proto.GdpMessage;
 import org.gdpstore.wire.proto.NakGeneric;
@@ -44,6 +45,12 @@ public final class Replies {
   /** An ACK with an empty ack_success body. */
   public static GdpMessage ack(GdpMessage cmd, int code) {
     return to(cmd, code).setAckSuccess(AckSuccess.getDefaultInstance()).build();
+  }
+
+  /** The 191 that ends a range read or a subscription's budget, counting {@code n} records. */
+  public static GdpMessage endOfResults(GdpMessage cmd, long n) {
+    return to(cmd, MsgCode.ACK_END_OF_RESULTS).setAckEndOfResults(
+        AckEndOfResults.newBuilder().setEpStat(EpStat.END_OF_RESULTS.value()).setNresults(n)).build();
   }
 
   /** Field number of {@code ack_content} in GdpMessage. */

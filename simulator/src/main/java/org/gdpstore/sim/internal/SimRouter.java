@@ -16,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -33,12 +32,16 @@ import org.gdpstore.wire.WireLimits;
 import org.gdpstore.wire.proto.GdpMessage;
 
 /**
- * A GDP router at Layer 4 (spec 2.6): it learns {@code name -> connection} from ADVERTISE (last
- * advertiser wins), forgets a name on WITHDRAW by its owner and every name of a connection when it
- * closes, forwards REGULAR PDUs unchanged but for the TTL (decremented; a PDU arriving with TTL 0
- * is dropped), answers an unknown destination with a NOROUTE PDU, and never answers
- * ADVERTISE/WITHDRAW. Other PDU types are dropped. A connection whose framing breaks is closed by
- * the decoder; other connections are not affected.
+ * A GDP router at Layer 4 (spec 2.6): it learns {@code name -> connection} from ADVERTISE under the
+ * rules of {@link RouteTable} (the log server's names are its own; otherwise the first advertiser
+ * holds a name while connected and later ones wait for it), forgets a claim on WITHDRAW and every
+ * claim of a connection when it closes, forwards REGULAR PDUs unchanged but for the TTL
+ * (decremented; a PDU arriving with TTL 0 is dropped), answers an unknown destination with a
+ * NOROUTE PDU, and never answers ADVERTISE/WITHDRAW. Other PDU types are dropped. A connection whose
+ * framing breaks is closed by the decoder; one that advertises a log server's name, or more than
+ * {@code maxAdvertisements} names, is closed with a log line; other connections are not affected.
+ * A client connection whose answers are not being read (not writable) is not read from until it
+ * drains (backpressure).
  *
  * <p>Thread-safe: the route table is concurrent and each connection's state is confined to its
  * event loop. Faults ({@link FaultHook}) apply to connections that are not internal.
@@ -46,20 +49,31 @@ import org.gdpstore.wire.proto.GdpMessage;
 public final class SimRouter {
   private static final Logger LOG = Logger.getLogger(SimRouter.class.getName());
 
-  private final Map<GdpName, Channel> routes = new ConcurrentHashMap<>();
+  private final RouteTable routes = new RouteTable();
   private final ChannelGroup channels = new DefaultChannelGroup("gdp-sim-router", GlobalEventExecutor.INSTANCE);
   private final WireLimits limits;
   private final FaultHook faults;
   private final Predicate<SocketAddress> internalPeer;
+  private final int maxAdvertisements;
+  private final int maxInFlight;
+  /** The current log server's link (null in router-only mode). */
+  private volatile LogServerLink logServerLink;
 
   /**
    * @param internalPeer true for the remote address of the in-process log server's link: it carries {@link Pdu}
-   *     objects rather than bytes (no framing codec) and faults never touch it
+   *     objects rather than bytes (no framing codec), faults never touch it, and the names it advertises are
+   *     the log server's
+   * @param maxAdvertisements names one client connection may claim (held or waited for); one more closes it
+   * @param maxInFlight unanswered commands one client connection may have; at this many it is not read
+   *     until half are answered
    */
-  public SimRouter(WireLimits limits, FaultHook faults, Predicate<SocketAddress> internalPeer) {
+  public SimRouter(WireLimits limits, FaultHook faults, Predicate<SocketAddress> internalPeer, int maxAdvertisements,
+                   int maxInFlight) {
+    this.maxInFlight = maxInFlight;
     this.limits = limits;
     this.faults = faults;
     this.internalPeer = internalPeer;
+    this.maxAdvertisements = maxAdvertisements;
   }
 
   /** The initializer for accepted connections, TCP or local. */
@@ -81,7 +95,7 @@ public final class SimRouter {
 
   /** The connection that currently owns a name, if any. */
   public Channel routeOf(GdpName name) {
-    return routes.get(name);
+    return routes.holder(name);
   }
 
   /** Bytes of PDUs handed over to a connection's event loop and not yet written to it. */
@@ -100,6 +114,16 @@ public final class SimRouter {
     return queued == null || queued.get() < ch.config().getWriteBufferHighWaterMark();
   }
 
+  /**
+   * The link for a log server that is about to start: its view of client connections, and the
+   * meter of what it has written to the router that the router has not taken in yet.
+   */
+  public LogServerLink logServerLink() {
+    LogServerLink l = new LogServerLink(this);
+    logServerLink = l;
+    return l;
+  }
+
   /** Number of names in the table. */
   public int routeCount() {
     return routes.size();
@@ -107,7 +131,7 @@ public final class SimRouter {
 
   /** Closes the connection that advertised {@code name}; true if there was one. */
   public boolean disconnect(GdpName name) {
-    Channel ch = routes.get(name);
+    Channel ch = routes.holder(name);
     if (ch == null) {
       return false;
     }
@@ -147,6 +171,10 @@ public final class SimRouter {
     private final Map<FaultPlan.Rule, Integer> faultCounters = new HashMap<>();
     private final List<Pdu> heldIn = new ArrayList<>(1);
     private final List<Pdu> heldOut = new ArrayList<>(1);
+    /** Set when the connection broke a routing rule and is being closed; it is not read from any more. */
+    private boolean refused;
+    /** Backpressure on a client connection (null on the log server's link). */
+    private ClientPacing pacing;
     /** PDUs waiting out a DELAY fault; released on disconnect if their timer has not fired. */
     private final java.util.Map<io.netty.util.concurrent.Future<?>, Pdu> delayed = new java.util.HashMap<>();
     private ChannelHandlerContext ctx;
@@ -158,29 +186,63 @@ public final class SimRouter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
       this.ctx = ctx;
+      if (!internal) {
+        pacing = new ClientPacing(ctx, maxInFlight, this::inbound, this::flushTargets);
+      }
       channels.add(ctx.channel());
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (!(msg instanceof Pdu pdu)) {
+      if (!(msg instanceof Pdu pdu) || refused) {
         io.netty.util.ReferenceCountUtil.release(msg);
         return;
       }
+      if (internal && logServerLink != null) {
+        logServerLink.taken(pdu);
+      }
       switch (pdu.type()) {
         case ADVERTISE -> {
-          routes.put(pdu.dst(), ctx.channel());
-          owned.add(pdu.dst());
+          GdpName name = pdu.dst();
           pdu.release();
+          advertise(ctx, name);
         }
         case WITHDRAW -> {
-          routes.remove(pdu.dst(), ctx.channel());
+          routes.withdraw(pdu.dst(), ctx.channel(), internal);
           owned.remove(pdu.dst());
           pdu.release();
         }
-        case REGULAR -> inbound(pdu);
+        case REGULAR -> {
+          if (internal) {
+            inbound(pdu);
+          } else {
+            pacing.inbound(pdu);
+          }
+        }
         default -> pdu.release(); // FORWARD is not supported; router-to-router types are never valid here
       }
+    }
+
+    private void advertise(ChannelHandlerContext ctx, GdpName name) {
+      if (refused) {
+        return; // closing already
+      }
+      if (!internal && !owned.contains(name) && owned.size() >= maxAdvertisements) {
+        refuse(ctx, "advertised more than " + maxAdvertisements + " names");
+        return;
+      }
+      if (routes.advertise(name, ctx.channel(), internal) == RouteTable.Claim.REFUSED) {
+        refuse(ctx, "advertised " + name + ", a name of the log server");
+        return;
+      }
+      owned.add(name);
+    }
+
+    /** Closes a connection that broke a routing rule; one log line says why. */
+    private void refuse(ChannelHandlerContext ctx, String why) {
+      refused = true;
+      LOG.warning("closing connection from " + ctx.channel().remoteAddress() + ": it " + why);
+      ctx.close();
     }
 
     private void inbound(Pdu pdu) {
@@ -222,6 +284,7 @@ public final class SimRouter {
           Pdu nak = nakFor(pdu, d.nakCode(), true);
           pdu.release();
           if (nak != null) {
+            pacing.answered(nak);
             ctx.write(nak, ctx.voidPromise());
             ctx.flush();
           }
@@ -278,12 +341,16 @@ public final class SimRouter {
         pdu.release();
         return;
       }
-      Channel target = routes.get(h.dst());
+      Channel target = routes.holder(h.dst());
       if (target == null) {
         GdpName sender = h.src();
         GdpName unroutable = h.dst();
         pdu.release();
-        ctx.write(Pdu.noRoute(sender, unroutable), ctx.voidPromise());
+        Pdu noRoute = Pdu.noRoute(sender, unroutable);
+        if (!internal) {
+          pacing.answered(noRoute); // written below this handler, so write() does not see it
+        }
+        ctx.write(noRoute, ctx.voidPromise());
         toFlush.add(ctx.channel());
         return;
       }
@@ -347,8 +414,20 @@ public final class SimRouter {
       ctx.fireChannelReadComplete();
     }
 
+    /** Backpressure: see {@link ClientPacing}. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (!internal) {
+        pacing.writabilityChanged();
+      }
+      ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (!internal) {
+        pacing.answered(msg);
+      }
       if (internal || (faults.isEmpty() && heldOut.isEmpty()) || !(msg instanceof Pdu pdu)
           || pdu.type() != PduType.REGULAR) {
         ctx.write(msg, promise);
@@ -414,11 +493,12 @@ public final class SimRouter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       flushTargets(); // what this connection already routed still goes out
-      for (GdpName n : owned) {
-        routes.remove(n, ctx.channel());
-      }
+      routes.forget(owned, ctx.channel());
       owned.clear();
       releaseAll(heldIn);
+      if (pacing != null) {
+        pacing.release();
+      }
       releaseAll(heldOut);
       // a simulator closing before a DELAY fires would otherwise leak the held PDU
       delayed.forEach((timer, pdu) -> {
