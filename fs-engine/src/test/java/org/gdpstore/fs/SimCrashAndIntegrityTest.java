@@ -93,7 +93,7 @@ class SimCrashAndIntegrityTest {
     for (int k = 0; ; k++) {
       boolean crashed = false;
       GdpName root;
-      try (GdpClient writerClient = client(Duration.ofMillis(400))) {
+      try (GdpClient writerClient = client(Duration.ofMillis(1000))) {
         GdpFileSystem fs = GdpFileSystem.mkfs(writerClient, LogBackend.KEYS, OPTS);
         root = fs.rootName();
         setup.run(fs);
