@@ -33,6 +33,11 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
   private final WriteCalls calls;
   private final KeyValueStore kv;
 
+  /** The engine (for tests of this package). */
+  FsEngine engine() {
+    return engine;
+  }
+
   private GdpFileSystem(FsEngine engine) {
     this.engine = engine;
     this.calls = WriteCalls.atHead(engine);
@@ -183,7 +188,7 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
 
   /** Directory record numbers of all commits, oldest first. */
   public List<Long> commits() throws FsException {
-    return engine.history().commitRecnos();
+    return engine.commitRecnos();
   }
 
   /** A read-only view pinned at the current head. */
@@ -289,7 +294,7 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
    * signatures, chunk layout, content hash), like an fsck. Failures are collected, not thrown.
    */
   public VerifyReport verifyAll() {
-    return engine.history().verifyAll(head());
+    return engine.currentState().verifyAll(head());
   }
 
   // ---------------------------------------------------------------- history and verification of a path

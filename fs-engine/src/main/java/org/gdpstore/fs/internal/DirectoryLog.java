@@ -304,14 +304,26 @@ public final class DirectoryLog implements AutoCloseable {
       }
       if (checkpointEveryCommits > 0 && commitsSinceCheckpoint >= checkpointEveryCommits
           || checkpointEveryBytes > 0 && bytesSinceCheckpoint >= checkpointEveryBytes) {
-        // the commit is durable already; a failed checkpoint only breaks the writer (reopen continues)
-        List<ByteBuffer> ckpt = Checkpoints.encode(replay.takeTxnId(), index, replay.latestCheckpoint());
-        replay.appended(appendRecords(ckpt), true);
-        commitsSinceCheckpoint = 0;
-        bytesSinceCheckpoint = 0;
+        writeCheckpoint();
       }
       return new CommitResult(last, nanos, paths);
     }
+  }
+
+  /**
+   * Appends a checkpoint of the state at the head. The commit before it is durable already, so a
+   * failure is not the caller's: it only breaks the writer (a reopen replays past the unfinished
+   * checkpoint and writes a complete one later). Caller holds replayLock.
+   */
+  private void writeCheckpoint() {
+    List<ByteBuffer> ckpt = Checkpoints.encode(replay.takeTxnId(), index, replay.latestCheckpoint());
+    try {
+      replay.appended(appendRecords(ckpt), true);
+    } catch (FsException e) {
+      return; // writerBroken is set: later commits fail UNAVAILABLE until the filesystem is reopened
+    }
+    commitsSinceCheckpoint = 0;
+    bytesSinceCheckpoint = 0;
   }
 
   /** Appends records after the last one replayed; returns the last recno. Caller holds replayLock. */

@@ -112,6 +112,16 @@ public final class FsEngine implements AutoCloseable {
     return new PathHistory(dirLog.loadFull(index.head()), dirLog, content);
   }
 
+  /** Verification of the current snapshot (needs no history: the live index). */
+  public PathHistory currentState() {
+    return history;
+  }
+
+  /** Recnos of every commit, oldest first (a filesystem opened from a checkpoint replays for them). */
+  public List<Long> commitRecnos() throws FsException {
+    return index.base() <= 1 ? index.commitRecnos() : dirLog.loadFull(index.head()).commitRecnos();
+  }
+
   /**
    * The index answering snapshot {@code at}: this one if {@code at} is at or after its base, else
    * one loaded from the nearest checkpoint at or before {@code at}.

@@ -42,6 +42,9 @@ public final class InMemoryLogStore implements LogStore {
   }
 
   /** A store whose record timestamps come from {@code clockNanos} (ns since the epoch). */
+  private final AtomicLong recordsRead = new AtomicLong();
+  private final AtomicLong recordsVerified = new AtomicLong();
+
   public InMemoryLogStore(LongSupplier clockNanos) {
     this.clockNanos = clockNanos;
   }
@@ -59,6 +62,21 @@ public final class InMemoryLogStore implements LogStore {
   /** Cancels a planned crash. */
   public void heal() {
     appendsLeft.set(-1);
+  }
+
+  /** Records returned by reads (single and range) since this store was made or {@link #resetReads}. */
+  public long recordsRead() {
+    return recordsRead.get();
+  }
+
+  /** Of {@link #recordsRead()}, those checked against their stored hash (the verified ones). */
+  public long recordsVerified() {
+    return recordsVerified.get();
+  }
+
+  public void resetReads() {
+    recordsRead.set(0);
+    recordsVerified.set(0);
   }
 
   /** Appends acknowledged since this store was made. */
@@ -228,6 +246,10 @@ public final class InMemoryLogStore implements LogStore {
     }
 
     private StoredRecord toRecord(Stored s) {
+      recordsRead.incrementAndGet();
+      if (verify) {
+        recordsVerified.incrementAndGet();
+      }
       if (verify && !Arrays.equals(s.hash, sha256(s.payload))) {
         throw new LogStoreException(Kind.INTEGRITY,
             "record " + s.recno + " of log " + log.name + " failed verification");
