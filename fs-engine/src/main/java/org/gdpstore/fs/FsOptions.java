@@ -19,9 +19,16 @@ import java.util.Objects;
  * @param logPool file logs created ahead of need, so a new file does not wait for log creation
  *     (0 = create each log when the file is opened)
  * @param clock the writer's clock (modification and commit times)
+ * @param checkpointEveryCommits the writer appends a checkpoint of the live namespace after this
+ *     many commits since the last one (default 1,000; 0 = never by count); format version 3 only
+ * @param checkpointEveryBytes ... or once the commit records since the last one pass this many
+ *     bytes (default 4 MiB; 0 = never by size)
+ * @param readCheckpoints an open starts from the latest checkpoint (default); false replays the
+ *     whole directory log (for checks and tests)
  */
 public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boolean verify,
-    int inlineLimit, int inlineFileBytes, int appendWindow, int logPool, Clock clock) {
+    int inlineLimit, int inlineFileBytes, int appendWindow, int logPool, Clock clock,
+    int checkpointEveryCommits, long checkpointEveryBytes, boolean readCheckpoints) {
 
   /** Largest chunk: 65,535-byte PDU minus GDP headers, signature, record framing. */
   public static final int MAX_CHUNK_SIZE = 61_440;
@@ -51,6 +58,12 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
       throw new IllegalArgumentException("logPool must be in [0, 64], got " + logPool);
     }
     Objects.requireNonNull(clock, "clock");
+    if (checkpointEveryCommits < 0) {
+      throw new IllegalArgumentException("checkpointEveryCommits must be >= 0, got " + checkpointEveryCommits);
+    }
+    if (checkpointEveryBytes < 0) {
+      throw new IllegalArgumentException("checkpointEveryBytes must be >= 0, got " + checkpointEveryBytes);
+    }
   }
 
   public static Builder builder() {
@@ -65,6 +78,9 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
     b.verify = verify;
     b.inlineLimit = inlineLimit;
     b.inlineFileBytes = inlineFileBytes;
+    b.checkpointEveryCommits = checkpointEveryCommits;
+    b.checkpointEveryBytes = checkpointEveryBytes;
+    b.readCheckpoints = readCheckpoints;
     b.appendWindow = appendWindow;
     b.logPool = logPool;
     b.clock = clock;
@@ -79,6 +95,9 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
     private boolean verify = true;
     private int inlineLimit = 1024;
     private int inlineFileBytes = 1024;
+    private int checkpointEveryCommits = 1000;
+    private long checkpointEveryBytes = 4L << 20;
+    private boolean readCheckpoints = true;
     private int appendWindow = 32;
     private int logPool = 4;
     private Clock clock = Clock.systemUTC();
@@ -126,6 +145,24 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
       return this;
     }
 
+    /** A checkpoint after this many commits since the last one (0: never by count). */
+    public Builder checkpointEveryCommits(int v) {
+      checkpointEveryCommits = v;
+      return this;
+    }
+
+    /** A checkpoint once the commit records since the last one exceed this many bytes (0: never by size). */
+    public Builder checkpointEveryBytes(long v) {
+      checkpointEveryBytes = v;
+      return this;
+    }
+
+    /** Whether an open starts from the latest checkpoint (false: replays the whole log). */
+    public Builder readCheckpoints(boolean v) {
+      readCheckpoints = v;
+      return this;
+    }
+
     public Builder clock(Clock v) {
       clock = Objects.requireNonNull(v, "clock");
       return this;
@@ -133,7 +170,7 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
 
     public FsOptions build() {
       return new FsOptions(chunkSize, cacheBytes, readAheadChunks, verify, inlineLimit, inlineFileBytes, appendWindow,
-          logPool, clock);
+          logPool, clock, checkpointEveryCommits, checkpointEveryBytes, readCheckpoints);
     }
   }
 }

@@ -3,6 +3,7 @@ package org.gdpstore.fs;
 import java.util.List;
 import java.util.Optional;
 import org.gdpstore.fs.internal.FsEngine;
+import org.gdpstore.fs.internal.NamespaceIndex;
 import org.gdpstore.fs.internal.ReadCalls;
 
 /**
@@ -14,12 +15,14 @@ import org.gdpstore.fs.internal.ReadCalls;
 public final class FsSnapshot implements ReadableFileSystem {
   private final FsEngine engine;
   private final long recno;
+  private final NamespaceIndex index;
   private final ReadCalls calls;
 
-  FsSnapshot(FsEngine engine, long recno) {
+  FsSnapshot(FsEngine engine, NamespaceIndex index, long recno) {
     this.engine = engine;
+    this.index = index;
     this.recno = recno;
-    this.calls = ReadCalls.atSnapshot(engine, recno);
+    this.calls = ReadCalls.atSnapshot(engine, index, recno);
   }
 
   /** The directory record number this snapshot is pinned at. */
@@ -29,7 +32,7 @@ public final class FsSnapshot implements ReadableFileSystem {
 
   /** The value of a key-value key in this snapshot. */
   public Optional<byte[]> kvGet(String key) throws FsException {
-    return KeyValueStore.get(engine, recno, key);
+    return KeyValueStore.get(engine, index, recno, key);
   }
 
   @Override

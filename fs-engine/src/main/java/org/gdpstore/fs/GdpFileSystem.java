@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.gdpstore.client.GdpClient;
 import org.gdpstore.fs.internal.ClientLogStore;
 import org.gdpstore.fs.internal.FsEngine;
+import org.gdpstore.fs.internal.NamespaceIndex;
 import org.gdpstore.fs.internal.Glob;
 import org.gdpstore.fs.internal.LogStore;
 import org.gdpstore.fs.internal.WriteCalls;
@@ -31,6 +32,11 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
   private final FsEngine engine;
   private final WriteCalls calls;
   private final KeyValueStore kv;
+
+  /** The engine (for tests of this package). */
+  FsEngine engine() {
+    return engine;
+  }
 
   private GdpFileSystem(FsEngine engine) {
     this.engine = engine;
@@ -181,13 +187,13 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
   }
 
   /** Directory record numbers of all commits, oldest first. */
-  public List<Long> commits() {
-    return engine.index().commitRecnos();
+  public List<Long> commits() throws FsException {
+    return engine.commitRecnos();
   }
 
   /** A read-only view pinned at the current head. */
   public FsSnapshot snapshot() {
-    return new FsSnapshot(engine, head());
+    return new FsSnapshot(engine, engine.index(), head());
   }
 
   /**
@@ -198,13 +204,16 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
     if (recno < 1 || recno > head()) {
       throw new FsException(FsCode.OUT_OF_RANGE, "/", "record " + recno + " is outside 1.." + head());
     }
-    return new FsSnapshot(engine, engine.index().commitAtOrBefore(recno));
+    NamespaceIndex idx = engine.indexFor(recno); // older than the checkpoint opened from: loaded
+    return new FsSnapshot(engine, idx, idx.commitAtOrBefore(recno));
   }
 
   /** The filesystem as of an instant: the last commit whose commit time is not after it. */
-  public FsSnapshot at(Instant time) {
+  public FsSnapshot at(Instant time) throws FsException {
     long nanos = time.getEpochSecond() * 1_000_000_000L + time.getNano();
-    return new FsSnapshot(engine, engine.index().recnoAtTime(nanos));
+    long recno = engine.recordAtTime(nanos);
+    NamespaceIndex idx = engine.indexFor(recno);
+    return new FsSnapshot(engine, idx, idx.commitAtOrBefore(recno));
   }
 
   /** The key-value namespace of this filesystem. */
@@ -285,7 +294,7 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
    * signatures, chunk layout, content hash), like an fsck. Failures are collected, not thrown.
    */
   public VerifyReport verifyAll() {
-    return engine.history().verifyAll(head());
+    return engine.currentState().verifyAll(head());
   }
 
   // ---------------------------------------------------------------- history and verification of a path

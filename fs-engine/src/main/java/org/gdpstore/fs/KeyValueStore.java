@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import org.gdpstore.fs.internal.DirEntry;
 import org.gdpstore.fs.internal.EntryKey;
 import org.gdpstore.fs.internal.FsEngine;
+import org.gdpstore.fs.internal.NamespaceIndex;
 import org.gdpstore.fs.internal.Hashes;
 import org.gdpstore.fs.internal.View;
 import org.gdpstore.fs.internal.WriterClock;
@@ -60,13 +61,13 @@ public final class KeyValueStore {
 
   /** The value, or empty if the key is absent. */
   public Optional<byte[]> get(String key) throws FsException {
-    return get(engine, engine.index().head(), key);
+    return get(engine, engine.index(), engine.index().head(), key);
   }
 
   /** The value of {@code key} in the snapshot at directory record {@code at}. */
-  static Optional<byte[]> get(FsEngine engine, long at, String key) throws FsException {
+  static Optional<byte[]> get(FsEngine engine, NamespaceIndex index, long at, String key) throws FsException {
     EntryKey k = checkKey(key);
-    DirEntry e = new View(engine.index(), at, null).get(k);
+    DirEntry e = new View(index, at, null).get(k);
     return e == null ? Optional.empty() : Optional.of(engine.content().readAll(e, "kv:" + key));
   }
 

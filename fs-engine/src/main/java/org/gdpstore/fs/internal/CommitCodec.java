@@ -26,11 +26,17 @@ public final class CommitCodec {
   public record Part(long txnId, int part, boolean last, long commitNanos,
       Map<EntryKey, DirEntry> changes) {}
 
-  /** The records of one commit of {@code changes} (parts 0..n, the last one marked last). */
+  /** As {@link #encode(long, long, Map, long)} for a log without checkpoints. */
   public static List<ByteBuffer> encode(long txnId, long commitNanos, Map<EntryKey, DirEntry> changes) {
+    return encode(txnId, commitNanos, changes, 0);
+  }
+
+  /** The records of one commit of {@code changes} (parts 0..n, the last one marked last). */
+  public static List<ByteBuffer> encode(long txnId, long commitNanos, Map<EntryKey, DirEntry> changes,
+      long checkpointRecno) {
     List<ByteBuffer> parts = new ArrayList<>();
     DirectoryCommit.Builder cur = DirectoryCommit.newBuilder().setTxnId(txnId).setPart(0)
-        .setCommitUnixNanos(commitNanos);
+        .setCommitUnixNanos(commitNanos).setCheckpointRecno(checkpointRecno);
     int curSize = 0;
     for (Map.Entry<EntryKey, DirEntry> e : changes.entrySet()) {
       EntryKey key = e.getKey();
@@ -46,7 +52,8 @@ public final class CommitCodec {
       int sz = c.getSerializedSize() + 8;
       if (curSize > 0 && curSize + sz > MAX_COMMIT_PART_BYTES) {
         parts.add(ByteBuffer.wrap(FsRecord.newBuilder().setCommit(cur).build().toByteArray()));
-        cur = DirectoryCommit.newBuilder().setTxnId(txnId).setPart(parts.size()).setCommitUnixNanos(commitNanos);
+        cur = DirectoryCommit.newBuilder().setTxnId(txnId).setPart(parts.size()).setCommitUnixNanos(commitNanos)
+            .setCheckpointRecno(checkpointRecno);
         curSize = 0;
       }
       cur.addChanges(c);
@@ -63,7 +70,11 @@ public final class CommitCodec {
    * @throws IllegalArgumentException if it is not a well-formed directory commit
    */
   public static Part decode(ByteBuffer payload, int formatVersion) {
-    FsRecord fr = Records.parse(payload);
+    return decode(Records.parse(payload), formatVersion);
+  }
+
+  /** As {@link #decode(ByteBuffer, int)} for a parsed record. */
+  public static Part decode(FsRecord fr, int formatVersion) {
     if (!fr.hasCommit()) {
       throw new IllegalArgumentException("not a directory commit");
     }
@@ -82,7 +93,12 @@ public final class CommitCodec {
     return new Part(c.getTxnId(), c.getPart(), c.getLast(), c.getCommitUnixNanos(), changes);
   }
 
-  private static EntryKey keyOf(Namespace ns, String path) {
+  static Change.Builder change(EntryKey key) {
+    return Change.newBuilder().setNamespace(key.kv() ? Namespace.KV : Namespace.FS)
+        .setPath(key.kv() ? key.name() : key.name().substring(1));
+  }
+
+  static EntryKey keyOf(Namespace ns, String path) {
     if (ns == Namespace.KV) {
       return EntryKey.kv(path);
     }

@@ -2,7 +2,6 @@ package org.gdpstore.fs.internal;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,6 +14,7 @@ import org.gdpstore.fs.CommitListener;
 import org.gdpstore.fs.CommitResult;
 import org.gdpstore.fs.FsCode;
 import org.gdpstore.fs.FsException;
+import org.gdpstore.fs.FsOptions;
 import org.gdpstore.fs.IntegrityException;
 import org.gdpstore.fs.internal.proto.LogHeader;
 import org.gdpstore.fs.internal.proto.LogKind;
@@ -36,33 +36,39 @@ public final class DirectoryLog implements AutoCloseable {
 
   // Replay state (guarded by replayLock).
   private final Object replayLock = new Object();
-  private long replayedUpTo = 1;
-  private long pendingTxn = -1;
-  private int pendingPart;
-  private long pendingFirst;
-  private Map<EntryKey, DirEntry> pending;
-  private long nextTxnId = 1;
-  /** Commits applied by the running refresh, for the listeners (guarded by replayLock). */
-  private List<CommitResult> replayed;
+  private final DirectoryReplay replay;
+  private final boolean readCheckpoints;
+  private boolean started;
+  // Checkpoint policy of this writer (0: never) and what was committed since the last one.
+  private final int checkpointEveryCommits;
+  private final long checkpointEveryBytes;
+  private int commitsSinceCheckpoint;
+  private long bytesSinceCheckpoint;
   private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
   private volatile String writerBroken;
 
   private DirectoryLog(GdpName root, LogStore.Source source, LogStore.Appender appender,
-      LogHeader header, NamespaceIndex index) {
+      LogHeader header, NamespaceIndex index, FsOptions opts) {
     this.root = root;
     this.source = source;
     this.appender = appender;
     this.header = header;
     this.index = index;
+    this.replay = new DirectoryReplay(root, header.getFormatVersion(), index);
+    boolean v3 = header.getFormatVersion() >= Records.CHECKPOINTS_VERSION;
+    this.readCheckpoints = v3 && opts.readCheckpoints();
+    // a writer continuing an older filesystem writes no checkpoints: its readers would not know them
+    this.checkpointEveryCommits = v3 ? opts.checkpointEveryCommits() : 0;
+    this.checkpointEveryBytes = v3 ? opts.checkpointEveryBytes() : 0;
   }
 
   /**
    * Opens directory log {@code root} (for appending too with the writer's {@code keys}; null =
    * read-only) and checks its header; nothing is replayed yet.
    */
-  static DirectoryLog open(LogStore store, GdpName root, boolean verify, Ed25519Keys keys,
+  static DirectoryLog open(LogStore store, GdpName root, FsOptions opts, Ed25519Keys keys,
       NamespaceIndex index) throws FsException {
-    LogStore.Source src = Await.await(store.openSource(root, verify), "/");
+    LogStore.Source src = Await.await(store.openSource(root, opts.verify()), "/");
     LogHeader h;
     try {
       if (Await.await(src.lastRecno(), "/") < 1) {
@@ -86,7 +92,7 @@ public final class DirectoryLog implements AutoCloseable {
         throw e;
       }
     }
-    return new DirectoryLog(root, src, app, h, index);
+    return new DirectoryLog(root, src, app, h, index, opts);
   }
 
   public LogHeader header() {
@@ -123,22 +129,26 @@ public final class DirectoryLog implements AutoCloseable {
     List<CommitResult> applied = new ArrayList<>();
     long head;
     synchronized (replayLock) {
-      replayed = applied;
-      try {
+      {
         long last = Await.await(source.lastRecno(), "/");
-        while (replayedUpTo < last) {
-          int n = (int) Math.min(256, last - replayedUpTo);
-          List<LogStore.StoredRecord> recs = Await.await(source.readRange(replayedUpTo + 1, n), "/");
+        if (!started) {
+          started = true;
+          startFromCheckpoint(last);
+        }
+        while (replay.upTo() < last) {
+          int n = (int) Math.min(256, last - replay.upTo());
+          List<LogStore.StoredRecord> recs = Await.await(source.readRange(replay.upTo() + 1, n), "/");
           if (recs.isEmpty()) {
             break;
           }
           for (LogStore.StoredRecord r : recs) {
-            replayOne(r);
+            CommitResult c = replay.accept(r);
+            if (c != null) {
+              applied.add(c);
+            }
           }
         }
         head = index.head();
-      } finally {
-        replayed = null;
       }
     }
     // listeners run outside the lock, in commit order
@@ -150,40 +160,70 @@ public final class DirectoryLog implements AutoCloseable {
     return head;
   }
 
-  private void replayOne(LogStore.StoredRecord r) throws FsException {
-    if (r.recno() != replayedUpTo + 1) {
-      throw new IntegrityException("/", "directory log returned record " + r.recno()
-          + " where " + (replayedUpTo + 1) + " was expected");
-    }
-    CommitCodec.Part c;
-    try {
-      c = CommitCodec.decode(r.payload(), header.getFormatVersion());
-    } catch (IllegalArgumentException e) {
-      throw new IntegrityException("/", "directory record " + r.recno() + " of " + root
-          + " is malformed: " + e.getMessage());
-    }
-    replayedUpTo = r.recno();
-    nextTxnId = Math.max(nextTxnId, c.txnId() + 1);
-    if (c.part() == 0) {
-      pending = new LinkedHashMap<>(); // an unfinished earlier run, if any, is discarded here
-      pendingTxn = c.txnId();
-      pendingPart = 0;
-      pendingFirst = r.recno();
-    } else if (pending == null || c.txnId() != pendingTxn || c.part() != pendingPart + 1) {
-      pending = null; // orphan continuation: part of a commit whose start we discarded
+  /** First refresh: loads the latest complete checkpoint, so only the records after it are replayed. */
+  private void startFromCheckpoint(long last) throws FsException {
+    if (!readCheckpoints || last < 2) {
       return;
-    } else {
-      pendingPart = c.part();
     }
-    pending.putAll(c.changes());
-    if (c.last()) {
-      index.apply(pendingFirst, r.recno(), c.commitNanos(), pending);
-      if (replayed != null) {
-        replayed.add(new CommitResult(r.recno(), c.commitNanos(),
-            pending.keySet().stream().map(EntryKey::display).sorted().toList()));
+    long ckpt = Checkpoints.locate(this::read, last);
+    if (ckpt > 0) {
+      Checkpoints.Part p = Checkpoints.load(this::read, ckpt, index);
+      replay.startAfterCheckpoint(ckpt, p.id() + 1);
+    }
+  }
+
+  /**
+   * A separate index holding the snapshot at {@code at} (older than this index's base): loaded
+   * from the latest checkpoint at or before {@code at}, then the commits after it up to {@code at}.
+   */
+  NamespaceIndex loadSnapshot(long at) throws FsException {
+    NamespaceIndex idx = new NamespaceIndex();
+    DirectoryReplay r = new DirectoryReplay(root, header.getFormatVersion(), idx);
+    long ckpt = readCheckpoints ? Checkpoints.locate(this::read, at) : 0;
+    if (ckpt > 0) {
+      Checkpoints.Part p = Checkpoints.load(this::read, ckpt, idx);
+      r.startAfterCheckpoint(ckpt, p.id() + 1);
+    }
+    replayInto(r, at);
+    return idx;
+  }
+
+  /** A separate index replayed from the first record to {@code upTo}, ignoring checkpoints (history). */
+  NamespaceIndex loadFull(long upTo) throws FsException {
+    NamespaceIndex idx = new NamespaceIndex();
+    replayInto(new DirectoryReplay(root, header.getFormatVersion(), idx), upTo);
+    return idx;
+  }
+
+  private void replayInto(DirectoryReplay r, long upTo) throws FsException {
+    while (r.upTo() < upTo) {
+      for (LogStore.StoredRecord rec : read(r.upTo() + 1, Math.min(upTo, r.upTo() + 256))) {
+        r.accept(rec);
       }
-      pending = null;
     }
+  }
+
+  /**
+   * The newest directory record whose commit time is at most {@code nanos}, searched in records
+   * {@code 2..hi} by bisection (commit times never decrease), or 1 if none.
+   */
+  long recordAtTime(long nanos, long hi) throws FsException {
+    long lo = 1;
+    while (lo < hi) {
+      long mid = lo + (hi - lo + 1) / 2;
+      long t;
+      try {
+        t = Checkpoints.recordTime(read(mid, mid).get(0));
+      } catch (IllegalArgumentException e) {
+        throw new IntegrityException("/", "directory record " + mid + " is malformed: " + e.getMessage());
+      }
+      if (t <= nanos) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
   }
 
   /** Follows the directory log: every appended record triggers a refresh on the watch's thread. */
@@ -215,7 +255,7 @@ public final class DirectoryLog implements AutoCloseable {
     AutoCloseable sub;
     long from;
     synchronized (replayLock) {
-      from = replayedUpTo + 1;
+      from = replay.upTo() + 1;
     }
     try {
       sub = source.subscribe(from, r -> trigger.run(),
@@ -243,7 +283,7 @@ public final class DirectoryLog implements AutoCloseable {
   /** A fresh transaction id for a commit (strictly increasing in this log). */
   long newTxnId() {
     synchronized (replayLock) {
-      return nextTxnId++;
+      return replay.takeTxnId();
     }
   }
 
@@ -252,10 +292,44 @@ public final class DirectoryLog implements AutoCloseable {
    * Any failure leaves the writer broken (the outcome is unknown until the log is replayed).
    */
   CommitResult append(long txnId, long nanos, Map<EntryKey, DirEntry> changes) throws FsException {
-    List<ByteBuffer> parts = CommitCodec.encode(txnId, nanos, changes);
     List<String> paths = changes.keySet().stream().map(EntryKey::display).sorted().toList();
-    List<Long> recnos;
     synchronized (replayLock) {
+      List<ByteBuffer> parts = CommitCodec.encode(txnId, nanos, changes, replay.latestCheckpoint());
+      long last = appendRecords(parts);
+      index.apply(last - parts.size() + 1, last, nanos, changes);
+      replay.appended(last, false);
+      commitsSinceCheckpoint++;
+      for (ByteBuffer b : parts) {
+        bytesSinceCheckpoint += b.remaining();
+      }
+      if (checkpointEveryCommits > 0 && commitsSinceCheckpoint >= checkpointEveryCommits
+          || checkpointEveryBytes > 0 && bytesSinceCheckpoint >= checkpointEveryBytes) {
+        writeCheckpoint();
+      }
+      return new CommitResult(last, nanos, paths);
+    }
+  }
+
+  /**
+   * Appends a checkpoint of the state at the head. The commit before it is durable already, so a
+   * failure is not the caller's: it only breaks the writer (a reopen replays past the unfinished
+   * checkpoint and writes a complete one later). Caller holds replayLock.
+   */
+  private void writeCheckpoint() {
+    List<ByteBuffer> ckpt = Checkpoints.encode(replay.takeTxnId(), index, replay.latestCheckpoint());
+    try {
+      replay.appended(appendRecords(ckpt), true);
+    } catch (FsException e) {
+      return; // writerBroken is set: later commits fail UNAVAILABLE until the filesystem is reopened
+    }
+    commitsSinceCheckpoint = 0;
+    bytesSinceCheckpoint = 0;
+  }
+
+  /** Appends records after the last one replayed; returns the last recno. Caller holds replayLock. */
+  private long appendRecords(List<ByteBuffer> parts) throws FsException {
+    List<Long> recnos;
+    {
       try {
         recnos = appender.appendBatch(parts).get();
       } catch (InterruptedException e) {
@@ -269,15 +343,12 @@ public final class DirectoryLog implements AutoCloseable {
             "/", "commit failed, its outcome is unknown until the filesystem is reopened: " + fe.getMessage(), fe);
       }
       long last = recnos.get(recnos.size() - 1);
-      if (last != replayedUpTo + parts.size()) {
+      if (last != replay.upTo() + parts.size()) {
         // someone else appended to our directory log: we are not the single writer any more
         writerBroken = "directory log has records this writer did not append";
         throw new FsException(FsCode.ABORTED, "/", "directory log was appended to by another writer");
       }
-      replayedUpTo = last;
-      index.apply(last - parts.size() + 1, last, nanos, changes);
-      pending = null;
-      return new CommitResult(last, nanos, paths);
+      return last;
     }
   }
 

@@ -66,7 +66,7 @@ public final class FsEngine implements AutoCloseable {
   public static FsEngine open(LogStore store, GdpName root, Ed25519Keys keys, FsOptions opts, boolean ownsStore)
       throws FsException {
     NamespaceIndex index = new NamespaceIndex();
-    DirectoryLog dirLog = DirectoryLog.open(store, root, opts.verify(), keys, index);
+    DirectoryLog dirLog = DirectoryLog.open(store, root, opts, keys, index);
     FsEngine engine = new FsEngine(store, opts, keys, index, dirLog, ownsStore);
     try {
       dirLog.refresh();
@@ -101,8 +101,42 @@ public final class FsEngine implements AutoCloseable {
     return content;
   }
 
-  public PathHistory history() {
+  /**
+   * History and verification of paths; they need every version, so a filesystem opened from a
+   * checkpoint replays its whole directory log for them (once per call).
+   */
+  public PathHistory history() throws FsException {
+    if (index.base() <= 1) {
+      return history;
+    }
+    return new PathHistory(dirLog.loadFull(index.head()), dirLog, content);
+  }
+
+  /** Verification of the current snapshot (needs no history: the live index). */
+  public PathHistory currentState() {
     return history;
+  }
+
+  /** Recnos of every commit, oldest first (a filesystem opened from a checkpoint replays for them). */
+  public List<Long> commitRecnos() throws FsException {
+    return index.base() <= 1 ? index.commitRecnos() : dirLog.loadFull(index.head()).commitRecnos();
+  }
+
+  /**
+   * The index answering snapshot {@code at}: this one if {@code at} is at or after its base, else
+   * one loaded from the nearest checkpoint at or before {@code at}.
+   */
+  public NamespaceIndex indexFor(long at) throws FsException {
+    return at >= index.base() ? index : dirLog.loadSnapshot(at);
+  }
+
+  /** The newest directory record whose commit time is at most {@code nanos} (1 if none). */
+  public long recordAtTime(long nanos) throws FsException {
+    long base = index.base();
+    if (base <= 1 || index.commitTime(base) <= nanos) {
+      return index.recnoAtTime(nanos);
+    }
+    return dirLog.recordAtTime(nanos, base - 1);
   }
 
   Mutations mutations() {

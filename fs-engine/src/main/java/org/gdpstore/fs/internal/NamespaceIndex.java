@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class NamespaceIndex {
   private final ConcurrentSkipListMap<EntryKey, Versions> map = new ConcurrentSkipListMap<>();
   private volatile long head = 1;
+  /** The oldest snapshot answered exactly: 1 after a full replay, a checkpoint's commit otherwise. */
+  private volatile long base = 1;
   /** (recno, commitNanos, first record) of every complete commit, in order. Guarded by itself. */
   private long[] commitRecnos = new long[16];
   private long[] commitTimes = new long[16];
@@ -29,6 +31,44 @@ public final class NamespaceIndex {
   /** The recno of the newest complete commit (1, the header, if none). */
   public long head() {
     return head;
+  }
+
+  /**
+   * The oldest snapshot this index answers: 1 if it was replayed from the start, else the commit
+   * of the checkpoint it was loaded from (older snapshots and versions are not in it).
+   */
+  public long base() {
+    return base;
+  }
+
+  /** Every key ever written (since the base), ascending. */
+  public Iterable<EntryKey> allKeys() {
+    return map.keySet();
+  }
+
+  /**
+   * Loads a checkpoint into this empty index: the state after commit {@code first..recno}, each
+   * key with the version (recno and entry) live then.
+   */
+  public void loadCheckpoint(long first, long recno, long commitNanos, List<EntryKey> keys,
+      List<Version> versions) {
+    if (head != 1 || !map.isEmpty()) {
+      throw new IllegalStateException("checkpoint loaded into a non-empty index");
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      if (map.put(keys.get(i), new Versions()) != null) {
+        throw new IllegalArgumentException("key " + keys.get(i).display() + " twice in a checkpoint");
+      }
+      map.get(keys.get(i)).add(versions.get(i).recno(), versions.get(i).entry());
+    }
+    synchronized (this) {
+      commitFirstRecnos[0] = first;
+      commitRecnos[0] = recno;
+      commitTimes[0] = commitNanos;
+      commits = 1;
+    }
+    base = recno;
+    head = recno;
   }
 
   /** The entry visible at snapshot {@code at}, or null. */

@@ -22,16 +22,23 @@ public class ReadCalls implements ReadableFileSystem {
   private final long pinnedAt;
   /** The transaction whose view is read, or 0. */
   final long txnId;
+  /** The index read: the engine's, or one loaded for a snapshot older than its base. */
+  private final NamespaceIndex index;
 
   ReadCalls(FsEngine engine, long pinnedAt, long txnId) {
+    this(engine, engine.index(), pinnedAt, txnId);
+  }
+
+  private ReadCalls(FsEngine engine, NamespaceIndex index, long pinnedAt, long txnId) {
     this.engine = engine;
+    this.index = index;
     this.pinnedAt = pinnedAt;
     this.txnId = txnId;
   }
 
-  /** TensorFlow's read calls on the snapshot at directory record {@code recno}. */
-  public static ReadCalls atSnapshot(FsEngine engine, long recno) {
-    return new ReadCalls(engine, recno, 0);
+  /** TensorFlow's read calls on the snapshot at directory record {@code recno} of {@code index}. */
+  public static ReadCalls atSnapshot(FsEngine engine, NamespaceIndex index, long recno) {
+    return new ReadCalls(engine, index, recno, 0);
   }
 
   /** Runs {@code op} on this object's view. */
@@ -39,7 +46,7 @@ public class ReadCalls implements ReadableFileSystem {
     if (txnId != 0) {
       return engine.transactions().read(txnId, op);
     }
-    return op.apply(new View(engine.index(), pinnedAt < 0 ? engine.index().head() : pinnedAt, null));
+    return op.apply(new View(index, pinnedAt < 0 ? index.head() : pinnedAt, null));
   }
 
   @Override

@@ -14,9 +14,13 @@ public final class Records {
   /**
    * The format version this code writes and the newest it reads. Version 2 adds files stored
    * inline in their directory entry (REGULAR_FILE entries with {@code inline_data}); a writer
-   * continuing a version-1 filesystem keeps writing every file into a file log.
+   * continuing a version-1 filesystem keeps writing every file into a file log. Version 3 adds
+   * directory checkpoints ({@code DirectoryCheckpoint} records, {@code checkpoint_recno} in commits);
+   * a writer continuing a version-1 or -2 filesystem writes none.
    */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
+  /** The first format version whose directory log may hold checkpoints. */
+  public static final int CHECKPOINTS_VERSION = 3;
   /** The first format version whose directory log may hold inline files. */
   public static final int INLINE_FILES_VERSION = 2;
 

@@ -42,6 +42,9 @@ public final class InMemoryLogStore implements LogStore {
   }
 
   /** A store whose record timestamps come from {@code clockNanos} (ns since the epoch). */
+  private final AtomicLong recordsRead = new AtomicLong();
+  private final AtomicLong recordsVerified = new AtomicLong();
+
   public InMemoryLogStore(LongSupplier clockNanos) {
     this.clockNanos = clockNanos;
   }
@@ -59,6 +62,21 @@ public final class InMemoryLogStore implements LogStore {
   /** Cancels a planned crash. */
   public void heal() {
     appendsLeft.set(-1);
+  }
+
+  /** Records returned by reads (single and range) since this store was made or {@link #resetReads}. */
+  public long recordsRead() {
+    return recordsRead.get();
+  }
+
+  /** Of {@link #recordsRead()}, those checked against their stored hash (the verified ones). */
+  public long recordsVerified() {
+    return recordsVerified.get();
+  }
+
+  public void resetReads() {
+    recordsRead.set(0);
+    recordsVerified.set(0);
   }
 
   /** Appends acknowledged since this store was made. */
@@ -87,6 +105,51 @@ public final class InMemoryLogStore implements LogStore {
       p[byteIndex % p.length] ^= 0x5a;
       l.records.set((int) recno - 1, new Stored(s.recno, s.ts, p));
     }
+  }
+
+  /**
+   * Writes every log (name, writer key, records with their timestamps) to {@code out}, so a store
+   * written by one version of the code can be checked in and reopened by later versions.
+   */
+  public void save(java.io.OutputStream out) throws java.io.IOException {
+    java.io.DataOutputStream d = new java.io.DataOutputStream(out);
+    List<GdpName> names = new ArrayList<>(logs.keySet());
+    names.sort(java.util.Comparator.comparing(GdpName::printable));
+    d.writeInt(names.size());
+    for (GdpName n : names) {
+      MemLog l = logs.get(n);
+      synchronized (l) {
+        d.write(n.toBytes());
+        d.writeInt(l.writerKey.length);
+        d.write(l.writerKey);
+        d.writeInt(l.records.size());
+        for (Stored s : l.records) {
+          d.writeLong(s.ts);
+          d.writeInt(s.payload.length);
+          d.write(s.payload);
+        }
+      }
+    }
+    d.flush();
+  }
+
+  /** A store holding the logs {@link #save} wrote. */
+  public static InMemoryLogStore load(java.io.InputStream in) throws java.io.IOException {
+    java.io.DataInputStream d = new java.io.DataInputStream(in);
+    InMemoryLogStore store = new InMemoryLogStore();
+    int n = d.readInt();
+    for (int i = 0; i < n; i++) {
+      byte[] name = d.readNBytes(32);
+      byte[] key = d.readNBytes(d.readInt());
+      MemLog l = new MemLog(GdpName.of(name), key);
+      int recs = d.readInt();
+      for (int r = 1; r <= recs; r++) {
+        long ts = d.readLong();
+        l.records.add(new Stored(r, ts, d.readNBytes(d.readInt())));
+      }
+      store.logs.put(l.name, l);
+    }
+    return store;
   }
 
   /** Names of all logs. */
@@ -228,6 +291,10 @@ public final class InMemoryLogStore implements LogStore {
     }
 
     private StoredRecord toRecord(Stored s) {
+      recordsRead.incrementAndGet();
+      if (verify) {
+        recordsVerified.incrementAndGet();
+      }
       if (verify && !Arrays.equals(s.hash, sha256(s.payload))) {
         throw new LogStoreException(Kind.INTEGRITY,
             "record " + s.recno + " of log " + log.name + " failed verification");

@@ -1,0 +1,173 @@
+package org.gdpstore.fs.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.gdpstore.fs.FsException;
+import org.gdpstore.fs.IntegrityException;
+import org.gdpstore.fs.internal.proto.CheckpointEntry;
+import org.gdpstore.fs.internal.proto.DirectoryCheckpoint;
+import org.gdpstore.fs.internal.proto.FsRecord;
+
+/**
+ * Directory checkpoints (format version 3, docs/on-log-format.md 3.5): encoding the live
+ * namespace as checkpoint records, finding the latest complete checkpoint at or before a record,
+ * and loading one into an empty {@link NamespaceIndex}. Stateless.
+ */
+final class Checkpoints {
+  private Checkpoints() {}
+
+  /** Reads directory records {@code first..last} (verified as the log is). */
+  interface Reader {
+    List<LogStore.StoredRecord> read(long first, long last) throws FsException;
+  }
+
+  /** The head fields of one checkpoint record. */
+  record Part(long id, int part, boolean last, long commitRecno, long commitFirstRecno,
+      long commitNanos, long previous) {}
+
+  static Part decodeHead(DirectoryCheckpoint c) {
+    if (c.getCommitRecno() < 2 || c.getCommitFirstRecno() < 2 || c.getCommitFirstRecno() > c.getCommitRecno()) {
+      throw new IllegalArgumentException("checkpoint names no valid commit");
+    }
+    return new Part(c.getCheckpointId(), c.getPart(), c.getLast(), c.getCommitRecno(),
+        c.getCommitFirstRecno(), c.getCommitUnixNanos(), c.getPreviousCheckpointRecno());
+  }
+
+  /**
+   * The records of a checkpoint of {@code index} as of its head, the commit written as records
+   * {@code commitFirst..head}; split like commits into parts of at most
+   * {@link CommitCodec#MAX_COMMIT_PART_BYTES}.
+   */
+  static List<ByteBuffer> encode(long id, NamespaceIndex index, long previous) {
+    long at = index.head();
+    long first = index.commitFirstRecno(at);
+    long nanos = index.commitTime(at);
+    List<ByteBuffer> parts = new ArrayList<>();
+    DirectoryCheckpoint.Builder cur = newPart(id, 0, at, first, nanos, previous);
+    int curSize = 0;
+    for (EntryKey key : index.allKeys()) {
+      DirEntry e = index.get(key, at);
+      if (e == null) {
+        continue;
+      }
+      CheckpointEntry ce = CheckpointEntry.newBuilder()
+          .setNamespace(key.kv() ? org.gdpstore.fs.internal.proto.Namespace.KV
+              : org.gdpstore.fs.internal.proto.Namespace.FS)
+          .setPath(key.kv() ? key.name() : key.name().substring(1))
+          .setEntry(e.toProto())
+          .setVersionRecno(index.versionOf(key, at))
+          .build();
+      int sz = ce.getSerializedSize() + 8;
+      if (curSize > 0 && curSize + sz > CommitCodec.MAX_COMMIT_PART_BYTES) {
+        parts.add(ByteBuffer.wrap(FsRecord.newBuilder().setCheckpoint(cur).build().toByteArray()));
+        cur = newPart(id, parts.size(), at, first, nanos, previous);
+        curSize = 0;
+      }
+      cur.addEntries(ce);
+      curSize += sz;
+    }
+    cur.setLast(true);
+    parts.add(ByteBuffer.wrap(FsRecord.newBuilder().setCheckpoint(cur).build().toByteArray()));
+    return parts;
+  }
+
+  private static DirectoryCheckpoint.Builder newPart(long id, int part, long at, long first, long nanos,
+      long previous) {
+    return DirectoryCheckpoint.newBuilder().setCheckpointId(id).setPart(part).setCommitRecno(at)
+        .setCommitFirstRecno(first).setCommitUnixNanos(nanos).setPreviousCheckpointRecno(previous);
+  }
+
+  /**
+   * The last record of the latest complete checkpoint at or before record {@code recno}, read
+   * from that record alone (0: none). Only directory logs of format version 3 have checkpoints.
+   */
+  static long locate(Reader reader, long recno) throws FsException {
+    if (recno < 2) {
+      return 0;
+    }
+    LogStore.StoredRecord r = reader.read(recno, recno).get(0);
+    long found;
+    try {
+      FsRecord fr = Records.parse(r.payload());
+      if (fr.hasCheckpoint()) {
+        Part p = decodeHead(fr.getCheckpoint());
+        found = p.last() ? recno : p.previous();
+      } else if (fr.hasCommit()) {
+        found = fr.getCommit().getCheckpointRecno();
+      } else {
+        throw new IllegalArgumentException("not a directory record");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("/", "directory record " + recno + " is malformed: " + e.getMessage());
+    }
+    if (found > recno || found == 1) {
+      throw new IntegrityException("/", "directory record " + recno + " names checkpoint " + found
+          + ", which is not before it");
+    }
+    return found;
+  }
+
+  /**
+   * Loads the checkpoint whose last record is {@code last} into the empty {@code index}; returns
+   * its head fields. Every part must be present, consecutive and of the same checkpoint.
+   */
+  static Part load(Reader reader, long last, NamespaceIndex index) throws FsException {
+    LogStore.StoredRecord fin = reader.read(last, last).get(0);
+    Part head;
+    try {
+      FsRecord fr = Records.parse(fin.payload());
+      if (!fr.hasCheckpoint()) {
+        throw new IllegalArgumentException("it is not a checkpoint record");
+      }
+      head = decodeHead(fr.getCheckpoint());
+      if (!head.last() || head.part() >= last - 1 || head.commitRecno() >= last - head.part()) {
+        throw new IllegalArgumentException("it is not the final part of a checkpoint after its commit");
+      }
+      List<LogStore.StoredRecord> recs = head.part() == 0 ? List.of(fin)
+          : reader.read(last - head.part(), last);
+      List<NamespaceIndex.Version> entries = new ArrayList<>();
+      List<EntryKey> keys = new ArrayList<>();
+      for (int i = 0; i < recs.size(); i++) {
+        DirectoryCheckpoint c = i == recs.size() - 1 ? fr.getCheckpoint() : parseCheckpoint(recs.get(i));
+        Part p = decodeHead(c);
+        if (p.id() != head.id() || p.part() != i || p.last() != (i == recs.size() - 1)
+            || p.commitRecno() != head.commitRecno()) {
+          throw new IllegalArgumentException("record " + recs.get(i).recno() + " does not continue the checkpoint");
+        }
+        for (CheckpointEntry ce : c.getEntriesList()) {
+          if (!ce.hasEntry() || ce.getVersionRecno() < 2 || ce.getVersionRecno() > head.commitRecno()) {
+            throw new IllegalArgumentException("entry " + ce.getPath() + " has no valid version");
+          }
+          keys.add(CommitCodec.keyOf(ce.getNamespace(), ce.getPath()));
+          entries.add(new NamespaceIndex.Version(ce.getVersionRecno(), DirEntry.fromProto(ce.getEntry())));
+        }
+      }
+      index.loadCheckpoint(head.commitFirstRecno(), head.commitRecno(), head.commitNanos(), keys, entries);
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("/", "directory checkpoint ending at record " + last + " is malformed: "
+          + e.getMessage());
+    }
+    return head;
+  }
+
+  private static DirectoryCheckpoint parseCheckpoint(LogStore.StoredRecord r) {
+    FsRecord fr = Records.parse(r.payload());
+    if (!fr.hasCheckpoint()) {
+      throw new IllegalArgumentException("record " + r.recno() + " is not a checkpoint part");
+    }
+    return fr.getCheckpoint();
+  }
+
+  /** The commit time a directory record carries (a checkpoint: its commit's), or -1 for the header. */
+  static long recordTime(LogStore.StoredRecord r) {
+    FsRecord fr = Records.parse(r.payload());
+    if (fr.hasCommit()) {
+      return fr.getCommit().getCommitUnixNanos();
+    }
+    if (fr.hasCheckpoint()) {
+      return fr.getCheckpoint().getCommitUnixNanos();
+    }
+    return -1;
+  }
+}

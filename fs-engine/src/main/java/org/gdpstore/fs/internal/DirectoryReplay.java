@@ -1,0 +1,127 @@
+package org.gdpstore.fs.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.gdpstore.fs.CommitResult;
+import org.gdpstore.fs.FsException;
+import org.gdpstore.fs.IntegrityException;
+import org.gdpstore.fs.internal.proto.FsRecord;
+import org.gdpstore.wire.GdpName;
+
+/**
+ * The replay state machine of docs/on-log-format.md 3.1 over one {@link NamespaceIndex}: feeds
+ * directory records in recno order, applies each commit when its final part arrives, drops
+ * abandoned runs, and skips checkpoint records (noting the latest complete one). Not thread-safe:
+ * its owner serializes calls.
+ */
+final class DirectoryReplay {
+  private final GdpName root;
+  private final int formatVersion;
+  private final NamespaceIndex index;
+  private long upTo = 1;
+  private long pendingTxn = -1;
+  private int pendingPart;
+  private long pendingFirst;
+  private Map<EntryKey, DirEntry> pending;
+  private long nextTxnId = 1;
+  private long latestCheckpoint;
+  private long ckptRunId = -1;
+  private int ckptRunPart;
+
+  DirectoryReplay(GdpName root, int formatVersion, NamespaceIndex index) {
+    this.root = root;
+    this.formatVersion = formatVersion;
+    this.index = index;
+  }
+
+  /** The last record replayed (1: only the header). */
+  long upTo() {
+    return upTo;
+  }
+
+  long nextTxnId() {
+    return nextTxnId;
+  }
+
+  long takeTxnId() {
+    return nextTxnId++;
+  }
+
+  /** The last record of the latest complete checkpoint replayed or loaded (0: none). */
+  long latestCheckpoint() {
+    return latestCheckpoint;
+  }
+
+  /** Continues after a checkpoint loaded into the index: records after {@code ckptLast} follow. */
+  void startAfterCheckpoint(long ckptLast, long nextTxn) {
+    upTo = ckptLast;
+    latestCheckpoint = ckptLast;
+    nextTxnId = Math.max(nextTxnId, nextTxn);
+  }
+
+  /** Records appended by this process's writer (already applied to the index by it). */
+  void appended(long last, boolean checkpoint) {
+    upTo = last;
+    pending = null;
+    if (checkpoint) {
+      latestCheckpoint = last;
+    }
+  }
+
+  /** Replays one record; returns the commit it completed, or null. */
+  CommitResult accept(LogStore.StoredRecord r) throws FsException {
+    if (r.recno() != upTo + 1) {
+      throw new IntegrityException("/", "directory log returned record " + r.recno()
+          + " where " + (upTo + 1) + " was expected");
+    }
+    CommitCodec.Part c;
+    try {
+      FsRecord fr = Records.parse(r.payload());
+      if (fr.hasCheckpoint() && formatVersion >= Records.CHECKPOINTS_VERSION) {
+        upTo = r.recno();
+        pending = null; // a checkpoint ends an unfinished commit run, as a part 0 would
+        Checkpoints.Part p = Checkpoints.decodeHead(fr.getCheckpoint());
+        nextTxnId = Math.max(nextTxnId, p.id() + 1);
+        if (p.part() == 0) {
+          ckptRunId = p.id();
+          ckptRunPart = 0;
+        } else if (p.id() == ckptRunId && p.part() == ckptRunPart + 1) {
+          ckptRunPart = p.part();
+        } else {
+          ckptRunId = -1;
+        }
+        if (p.last() && ckptRunId == p.id()) {
+          latestCheckpoint = r.recno();
+        }
+        return null;
+      }
+      c = CommitCodec.decode(fr, formatVersion);
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("/", "directory record " + r.recno() + " of " + root
+          + " is malformed: " + e.getMessage());
+    }
+    upTo = r.recno();
+    ckptRunId = -1;
+    nextTxnId = Math.max(nextTxnId, c.txnId() + 1);
+    if (c.part() == 0) {
+      pending = new LinkedHashMap<>(); // an unfinished earlier run, if any, is discarded here
+      pendingTxn = c.txnId();
+      pendingPart = 0;
+      pendingFirst = r.recno();
+    } else if (pending == null || c.txnId() != pendingTxn || c.part() != pendingPart + 1) {
+      pending = null; // orphan continuation: part of a commit whose start we discarded
+      return null;
+    } else {
+      pendingPart = c.part();
+    }
+    pending.putAll(c.changes());
+    if (!c.last()) {
+      return null;
+    }
+    index.apply(pendingFirst, r.recno(), c.commitNanos(), pending);
+    CommitResult done = new CommitResult(r.recno(), c.commitNanos(),
+        pending.keySet().stream().map(EntryKey::display).sorted().toList());
+    pending = null;
+    return done;
+  }
+}

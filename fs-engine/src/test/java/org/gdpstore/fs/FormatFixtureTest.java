@@ -1,0 +1,136 @@
+package org.gdpstore.fs;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.gdpstore.fs.internal.Hashes;
+import org.gdpstore.fs.internal.InMemoryLogStore;
+import org.gdpstore.fs.internal.LogStore;
+import org.gdpstore.fs.internal.Records;
+import org.gdpstore.fs.internal.proto.FsRecord;
+import org.gdpstore.fs.internal.proto.LogKind;
+import org.gdpstore.wire.GdpName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Filesystems written by an older format version still open: {@code fixtures/v2-fs.*} is a store
+ * written by the format-version-2 code (commit 0b82e24, before checkpoints) with
+ * {@link #writeFixture}; its snapshots at every record, as that code read them, are in
+ * {@code v2-fs.dump}. Regenerate for a later bump with
+ * {@code -Dtest=FormatFixtureTest#writeFixture -Dgdpstore.writeFixture=DIR} on the old code.
+ */
+class FormatFixtureTest {
+  static final List<String> KV_KEYS = List.of("alpha", "beta", "big");
+
+  /** A fixed history: directories, inline and log-backed files, a rename, deletes, KV, a big commit. */
+  static void writeHistory(GdpFileSystem fs) throws Exception {
+    fs.recursivelyCreateDir("/ckpt/step-1");
+    fs.writeFile("/ckpt/step-1/model", InMemoryCrashAndIntegrityTest.content(5_000, 1));
+    fs.writeFile("/ckpt/step-1/meta", "small".getBytes(UTF_8));
+    fs.kv().put("alpha", "1".getBytes(UTF_8));
+    fs.kv().put("big", InMemoryCrashAndIntegrityTest.content(3_000, 2));
+    fs.renameFile("/ckpt/step-1", "/ckpt/step-2");
+    try (Transaction t = fs.newTransaction()) {
+      t.createDir("/many");
+      for (int i = 0; i < 60; i++) {
+        t.writeFile("/many/f" + i, InMemoryCrashAndIntegrityTest.content(1_000, 10 + i));
+      }
+      t.commit();
+    }
+    fs.kv().put("beta", "2".getBytes(UTF_8));
+    fs.kv().delete("alpha");
+    fs.deleteRecursively("/many");
+    fs.writeFile("/ckpt/step-2/meta", "changed".getBytes(UTF_8));
+  }
+
+  /** Every snapshot of the filesystem, one block per record: paths, sizes, content hashes, KV. */
+  static String dumpAll(GdpFileSystem fs) throws Exception {
+    StringBuilder out = new StringBuilder();
+    for (long r = 1; r <= fs.head(); r++) {
+      FsSnapshot s = fs.at(r);
+      out.append("@").append(r).append('\n');
+      walk(s, "/", out);
+      for (String key : KV_KEYS) {
+        Optional<byte[]> v = s.kvGet(key);
+        if (v.isPresent()) {
+          out.append("kv:").append(key).append(' ').append(HexFormat.of().formatHex(Hashes.sha256(v.get()))).append('\n');
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  private static void walk(FsSnapshot s, String dir, StringBuilder out) throws Exception {
+    for (String child : s.getChildren(dir)) {
+      String p = dir.equals("/") ? "/" + child : dir + "/" + child;
+      if (s.stat(p).isDirectory()) {
+        out.append(p).append(" D\n");
+        walk(s, p, out);
+      } else {
+        out.append(p).append(' ').append(s.getFileSize(p)).append(' ')
+            .append(HexFormat.of().formatHex(Hashes.sha256(s.readFile(p)))).append('\n');
+      }
+    }
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "gdpstore.writeFixture", matches = ".+")
+  void writeFixture() throws Exception {
+    Path dir = Path.of(System.getProperty("gdpstore.writeFixture"));
+    Files.createDirectories(dir);
+    InMemoryLogStore store = new InMemoryLogStore();
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, FsOptions.builder().chunkSize(1_000).build())) {
+      writeHistory(fs);
+      Files.writeString(dir.resolve("v2-fs.root"), fs.rootName().printable());
+      Files.writeString(dir.resolve("v2-fs.dump"), dumpAll(fs));
+    }
+    try (var out = Files.newOutputStream(dir.resolve("v2-fs.bin"))) {
+      store.save(out);
+    }
+  }
+
+  static String resource(String name) throws Exception {
+    try (InputStream in = FormatFixtureTest.class.getResourceAsStream("/fixtures/" + name)) {
+      return new String(in.readAllBytes(), UTF_8);
+    }
+  }
+
+  @Test
+  void aVersion2FilesystemOpensReadsAndKeepsItsFormat() throws Exception {
+    InMemoryLogStore store;
+    try (InputStream in = FormatFixtureTest.class.getResourceAsStream("/fixtures/v2-fs.bin")) {
+      store = InMemoryLogStore.load(in);
+    }
+    GdpName root = GdpName.parse(resource("v2-fs.root").trim());
+    LogStore.Source src = store.openSource(root, true).get();
+    assertThat(Records.parseHeader(src.read(1).get().payload(), LogKind.DIRECTORY).getFormatVersion()).isEqualTo(2);
+    String expected = resource("v2-fs.dump");
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
+      assertThat(dumpAll(fs)).isEqualTo(expected);
+    }
+    // a writer continuing it (checkpoints due every 2 commits) writes none: v2 readers would not know them
+    FsOptions every2 = FsOptions.builder().checkpointEveryCommits(2).checkpointEveryBytes(1).build();
+    long before = store.lastRecno(root);
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, LogBackend.KEYS, every2)) {
+      for (int i = 0; i < 5; i++) {
+        fs.kv().put("alpha", ("again" + i).getBytes(UTF_8));
+      }
+    }
+    for (long r = before + 1; r <= store.lastRecno(root); r++) {
+      FsRecord fr = FsRecord.parseFrom(src.read(r).get().payload().duplicate());
+      assertThat(fr.hasCommit()).as("record %d is a commit", r).isTrue();
+      assertThat(fr.getCommit().getCheckpointRecno()).isZero();
+    }
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
+      assertThat(dumpAll(fs)).startsWith(expected);
+      assertThat(new String(fs.kv().get("alpha").orElseThrow(), UTF_8)).isEqualTo("again4");
+    }
+  }
+}
