@@ -163,7 +163,7 @@ class InMemoryCrashAndIntegrityTest {
       fs.writeFile("/src/g", content(10, 7));
       fs.createDir("/dst");
     };
-    crashAtEveryStep(tree, fs -> fs.renameFile("/src", "/dst"));
+    crashAtEveryStep(tree, fs -> fs.renamePath("/src", "/dst"));
     crashAtEveryStep(tree, fs -> fs.deleteRecursively("/src"));
     crashAtEveryStep(tree, fs -> {
       try (WritableFile w = fs.newAppendableFile("/src/a/b/f")) {

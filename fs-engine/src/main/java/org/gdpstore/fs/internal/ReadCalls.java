@@ -38,7 +38,10 @@ public class ReadCalls implements ReadableFileSystem {
     if (txnId != 0) {
       return engine.transactions().read(txnId, op);
     }
-    return op.apply(new View(engine.index(), pinnedAt < 0 ? engine.index().head() : pinnedAt, null));
+    if (pinnedAt >= 0) {
+      return op.apply(new View(engine.index(), pinnedAt, null));
+    }
+    return op.apply(new View(engine.index(), engine.index().head(), null, engine.transactions().pending().of(0)));
   }
 
   @Override
