@@ -415,6 +415,7 @@ abstract class TfModularFileSystemTest {
 
   @Test
   void TestDeleteRecursivelyDoesNotExist() throws Exception {
+    // Difference: the NOT_FOUND status is an exception; TensorFlow's counts come with it
     assertThatThrownBy(() -> fs.deleteRecursively(uri("a_dir")))
         .isInstanceOfSatisfying(DeleteIncompleteException.class, e -> {
           assertThat(e.code()).isEqualTo(FsCode.NOT_FOUND);
@@ -832,7 +833,7 @@ abstract class TfModularFileSystemTest {
     writeClosed("a_file");
     try (GdpRandomAccessFile in = fs.newRandomAccessFile(uri("a_file"))) {
       expect(FsCode.OUT_OF_RANGE, () -> in.readFully(0, TEST_DATA.length + 1));
-      // the partial read TensorFlow returns with OUT_OF_RANGE
+      // Difference: TensorFlow's partial read with OUT_OF_RANGE is read()'s short count
       ByteBuffer dst = ByteBuffer.allocate(TEST_DATA.length + 1);
       assertThat(in.read(0, dst)).isEqualTo(TEST_DATA.length);
     }
