@@ -267,7 +267,7 @@ final class EngineFs implements RemoteFs {
   @Override
   public void rename(String from, String to) {
     run(() -> {
-      fs.renameFile(from, to);
+      fs.renamePath(from, to);
       return null;
     });
   }

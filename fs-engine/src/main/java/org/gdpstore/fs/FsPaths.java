@@ -60,8 +60,15 @@ public final class FsPaths {
     return out;
   }
 
-  /** TensorFlow's TranslateName: the path part of a {@code gdp://root/path} URI, cleaned. */
+  /**
+   * TensorFlow's TranslateName: the path part of a {@code gdp://root/path} URI, cleaned
+   * ({@code gdp://}, {@code gdp:///} and {@code gdp:////} are {@code /}); the empty string stays
+   * empty, as in TensorFlow.
+   */
   public static String translateName(String uri) throws FsException {
+    if (uri.isEmpty()) {
+      return "";
+    }
     return normalize(uri);
   }
 

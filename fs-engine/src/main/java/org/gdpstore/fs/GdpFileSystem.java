@@ -460,6 +460,11 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
   }
 
   @Override
+  public void renamePath(String src, String target) throws FsException {
+    calls.renamePath(src, target);
+  }
+
+  @Override
   public void copyFile(String src, String target) throws FsException {
     calls.copyFile(src, target);
   }

@@ -23,11 +23,23 @@ public interface WritableFileSystem extends ReadableFileSystem {
   /** FAILED_PRECONDITION if not empty. */
   void deleteDir(String path) throws FsException;
 
-  /** Deletes a directory tree (or a file) in one commit. */
+  /**
+   * Deletes a directory tree (or a file) in one commit. A missing path throws a
+   * {@link DeleteIncompleteException} (NOT_FOUND) with TensorFlow's counts: 0 files, 1 directory.
+   */
   DeleteResult deleteRecursively(String path) throws FsException;
 
-  /** Atomic rename of a file or directory tree, replacing a target file or empty directory. */
+  /**
+   * TensorFlow's RenameFile: atomic rename of a file (also one being written), replacing a target
+   * file; FAILED_PRECONDITION if the source or the target is a directory.
+   */
   void renameFile(String src, String target) throws FsException;
+
+  /**
+   * Atomic move of a file or a whole directory tree in one commit, replacing a target file (for a
+   * file) or an empty directory (for a directory). Not a TensorFlow call.
+   */
+  void renamePath(String src, String target) throws FsException;
 
   /** Copies a file (shares the immutable content log; O(1)). */
   void copyFile(String src, String target) throws FsException;

@@ -51,9 +51,9 @@ class ConcurrentReadersTest {
       started.await();
       for (int i = 1; i <= 100; i++) {
         if (i % 2 == 1) {
-          fs.renameFile("/x", "/y");
+          fs.renamePath("/x", "/y");
         } else {
-          fs.renameFile("/y", "/x");
+          fs.renamePath("/y", "/x");
         }
         try (Transaction tx = fs.newTransaction()) {
           tx.writeFile("/pair-a", String.valueOf(i).getBytes());

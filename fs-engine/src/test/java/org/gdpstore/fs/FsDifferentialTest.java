@@ -363,7 +363,7 @@ class FsDifferentialTest {
 
     @Override
     String onGdp(GdpFileSystem fs) throws Exception {
-      fs.renameFile(p, q);
+      fs.renamePath(p, q); // Jimfs's move moves trees, as renamePath does
       return "";
     }
 

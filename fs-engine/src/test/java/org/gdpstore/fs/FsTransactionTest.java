@@ -95,7 +95,7 @@ abstract class FsTransactionTest {
       WritableFile open = tx.newWritableFile("/ckpt/c");
       open.append(b("C")); // left open: the commit closes it
       assertThat(read(tx, "/ckpt/a")).isEqualTo("A");
-      assertThat(tx.getChildren("/ckpt")).containsExactly("a", "b");
+      assertThat(tx.getChildren("/ckpt")).containsExactly("a", "b", "c"); // c is being written in tx
       assertThat(fs.exists("/ckpt")).isFalse();
       assertThat(fs.exists("/ckpt/a")).isFalse();
       assertThat(fs.head()).isEqualTo(before);
@@ -184,7 +184,7 @@ abstract class FsTransactionTest {
     assertThat(read(fs, "/tree/new")).isEqualTo("created meanwhile");
 
     Transaction mover = fs.newTransaction();
-    mover.renameFile("/tree", "/elsewhere");
+    mover.renamePath("/tree", "/elsewhere");
     fs.writeFile("/tree/another", b("x"));
     assertThatThrownBy(mover::commit).isInstanceOf(TransactionConflictException.class);
     assertThat(fs.exists("/elsewhere")).isFalse();
@@ -236,7 +236,7 @@ abstract class FsTransactionTest {
       assertThat(read(reader, names.get(699))).isEqualTo("seed");
     }
     // a rename of the whole tree is atomic too
-    fs.renameFile(dir, "/moved");
+    fs.renamePath(dir, "/moved");
     assertThat(fs.getChildren("/moved")).hasSize(700);
     assertThat(fs.exists(dir)).isFalse();
   }

@@ -101,6 +101,36 @@ class InMemoryCrashAndIntegrityTest {
   }
 
   @Test
+  void fileCreatedAndNotClosedThenWriterKilledIsVisibleNowhere() throws Exception {
+    InMemoryLogStore store = new InMemoryLogStore();
+    GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, OPTS);
+    GdpName root = fs.rootName();
+    fs.createDir("/ckpt");
+    WritableFile small = fs.newWritableFile("/ckpt/small");
+    small.append("inline".getBytes(UTF_8));
+    WritableFile big = fs.newWritableFile("/ckpt/big");
+    big.append(new byte[5 * OPTS.chunkSize() + 7]); // past the inline limit: chunks in a file log
+    big.sync();
+    // the creating instance sees both; another process sees neither
+    assertThat(fs.getChildren("/ckpt")).containsExactly("big", "small");
+    try (GdpFileSystem other = GdpFileSystem.open(store, root, null, OPTS)) {
+      assertThat(other.getChildren("/ckpt")).isEmpty();
+    }
+    store.crashAfterAppends(0); // the writer dies: nothing it sends from now on arrives
+    try {
+      fs.close();
+    } catch (IllegalStateException expected) {
+      // the dead writer could not publish its open files
+    }
+    store.heal();
+    try (GdpFileSystem reopened = GdpFileSystem.open(store, root, null, OPTS)) {
+      assertThat(reopened.getChildren("/ckpt")).isEmpty();
+      assertThat(reopened.exists("/ckpt/small")).isFalse();
+      assertThat(reopened.exists("/ckpt/big")).isFalse();
+    }
+  }
+
+  @Test
   void multiFileCommit() throws Exception {
     int steps = crashAtEveryStep(fs -> {
       fs.createDir("/ckpt");
@@ -163,7 +193,7 @@ class InMemoryCrashAndIntegrityTest {
       fs.writeFile("/src/g", content(10, 7));
       fs.createDir("/dst");
     };
-    crashAtEveryStep(tree, fs -> fs.renameFile("/src", "/dst"));
+    crashAtEveryStep(tree, fs -> fs.renamePath("/src", "/dst"));
     crashAtEveryStep(tree, fs -> fs.deleteRecursively("/src"));
     crashAtEveryStep(tree, fs -> {
       try (WritableFile w = fs.newAppendableFile("/src/a/b/f")) {

@@ -84,7 +84,7 @@ class SimCrashAndIntegrityTest {
     };
     int steps = crashAtEveryAppend(setup, commit);
     assertThat(steps).isGreaterThanOrEqualTo(6);
-    crashAtEveryAppend(setup, fs -> fs.renameFile("/ckpt/src", "/ckpt/empty"));
+    crashAtEveryAppend(setup, fs -> fs.renamePath("/ckpt/src", "/ckpt/empty"));
   }
 
   int crashAtEveryAppend(Op setup, Op op) throws Exception {

@@ -28,8 +28,9 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
       int inlineFileLimit) {}
 
   private final Context cx;
-  private final String path;
-  private final EntryKey key;
+  /** Where the file is published; a rename of the file being written moves it. */
+  private volatile String path;
+  private volatile EntryKey key;
   private final DirEntry.Kind kind;
   /** The transaction this file is written in, or 0 (published by a commit of its own). */
   private final long txnId;
@@ -47,8 +48,12 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
   private MessageDigest sha;
   private final ArrayDeque<CompletableFuture<Long>> inflight = new ArrayDeque<>();
   private long lastRecno;
-  private boolean closed;
+  private volatile boolean closed;
   private FsException failure;
+  /** Deleted (or replaced by a rename) while being written: close publishes nothing. */
+  private volatile boolean detached;
+  /** The entry made by close, shown to this instance until it is published. */
+  private DirEntry finished;
 
   private FileVersionWriter(Context cx, EntryKey key, DirEntry.Kind kind, long txnId,
       LogStore.Appender appender, GdpName log, long startSize, long lastRecno) {
@@ -147,7 +152,7 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
   }
 
   @Override
-  public void append(ByteBuffer data) throws FsException {
+  public synchronized void append(ByteBuffer data) throws FsException {
     checkOpen();
     if (inline != null) {
       if (data.remaining() <= inlineLimit - inlineLen) {
@@ -213,7 +218,7 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
   }
 
   @Override
-  public long tell() throws FsException {
+  public synchronized long tell() throws FsException {
     checkOpen();
     return sent + bufLen + inlineLen;
   }
@@ -224,7 +229,7 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
   }
 
   @Override
-  public void sync() throws FsException {
+  public synchronized void sync() throws FsException {
     checkOpen();
     while (!inflight.isEmpty()) {
       waitOldest();
@@ -238,10 +243,62 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
       return;
     }
     try {
-      publish(finishContent());
+      DirEntry e;
+      synchronized (this) {
+        e = finishContent();
+        finished = e;
+      }
+      // not under this writer's monitor: publishing takes the transactions' lock, and readers
+      // holding that lock ask this writer for its entry
+      if (!detached) {
+        publish(e);
+      }
     } finally {
       release();
     }
+  }
+
+  /**
+   * The file as this instance sees it while it is written: every byte so far while inline; past
+   * the inline limit, the bytes of the chunks sent so far (waiting for their acknowledgements).
+   */
+  public synchronized DirEntry pendingEntry() throws FsException {
+    if (finished != null) {
+      return finished;
+    }
+    long now = WriterClock.nowNanos(cx.opts());
+    if (inline != null) {
+      byte[] content = Arrays.copyOf(inline, inlineLen);
+      return DirEntry.inline(kind, content, Hashes.sha256(content), now);
+    }
+    if (closed) {
+      throw new FsException(FsCode.FAILED_PRECONDITION, path, "file was closed without being published");
+    }
+    while (!inflight.isEmpty()) {
+      waitOldest();
+    }
+    byte[] sha256;
+    try {
+      sha256 = ((MessageDigest) sha.clone()).digest();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("SHA-256 digest cannot be cloned", e);
+    }
+    return DirEntry.file(kind, log, sent, sha256, now, lastRecno);
+  }
+
+  /** The file was deleted or replaced while being written: its close publishes nothing. */
+  void detach() {
+    detached = true;
+  }
+
+  /** The file being written was renamed: its close publishes it at {@code newKey}. */
+  void retarget(EntryKey newKey) {
+    key = newKey;
+    path = newKey.display();
+  }
+
+  EntryKey key() {
+    return key;
   }
 
   /** Appends the tail, waits for every acknowledgement and returns the entry, unpublished. */
@@ -253,7 +310,7 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
     }
   }
 
-  private DirEntry finishContent() throws FsException {
+  private synchronized DirEntry finishContent() throws FsException {
     checkOpen();
     if (inline != null) {
       byte[] content = Arrays.copyOf(inline, inlineLen);
@@ -290,6 +347,7 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
 
   private void release() {
     closed = true;
+    cx.transactions().pending().remove(txnId, key, this);
     cx.resources().unregister(this);
     if (log != null) {
       cx.resources().releaseAppend(log);

@@ -14,7 +14,7 @@ public final class GlobSearch {
   /** The paths matching {@code pattern} in {@code v}, sorted. */
   public static List<String> matchingPaths(View v, String pattern) throws FsException {
     if (pattern.isEmpty()) {
-      throw new FsException(FsCode.INVALID_ARGUMENT, pattern, "empty pattern");
+      return List.of(); // TensorFlow: OK, nothing matches the empty pattern
     }
     if (pattern.indexOf('\0') >= 0) {
       throw new FsException(FsCode.INVALID_ARGUMENT, pattern, "pattern contains NUL");

@@ -1,5 +1,6 @@
 package org.gdpstore.fs.internal;
 
+import org.gdpstore.fs.DeleteIncompleteException;
 import org.gdpstore.fs.DeleteResult;
 import org.gdpstore.fs.FsCode;
 import org.gdpstore.fs.FsException;
@@ -22,7 +23,15 @@ public final class Mutations {
     if (e.isDir()) {
       throw new FsException(FsCode.FAILED_PRECONDITION, path, "is a directory; use deleteDir");
     }
-    t.put(path, null);
+    removeFile(t, v, path);
+  }
+
+  /** Removes the file at {@code path}: the one being written there (if any) and the published one. */
+  private static void removeFile(Txn t, View v, String path) throws FsException {
+    t.detachPending(path);
+    if (v.committed(path) != null) {
+      t.put(path, null);
+    }
   }
 
   public void createDir(Txn t, String path) throws FsException {
@@ -70,19 +79,27 @@ public final class Mutations {
     t.put(path, null);
   }
 
+  /**
+   * Deletes a file or a directory tree. A missing path is NOT_FOUND with TensorFlow's counts (one
+   * undeleted directory) carried by the {@link DeleteIncompleteException}.
+   */
   public DeleteResult deleteRecursively(Txn t, String path) throws FsException {
     View v = t.view();
-    PathChecks.checkParents(v, path);
-    DirEntry e = v.get(path);
-    if (e == null) {
-      throw new FsException(FsCode.NOT_FOUND, path, "no such file or directory");
+    DirEntry e;
+    try {
+      e = PathChecks.lookup(v, path);
+    } catch (FsException ex) {
+      if (ex.code() != FsCode.NOT_FOUND) {
+        throw ex;
+      }
+      throw new DeleteIncompleteException(FsCode.NOT_FOUND, path, ex.getReason(), new DeleteResult(0, 1));
     }
     if (!e.isDir()) {
-      t.put(path, null);
+      removeFile(t, v, path);
       return new DeleteResult(0, 0);
     }
     for (String d : v.descendants(path)) {
-      t.put(d, null);
+      removeFile(t, v, d);
     }
     if (!path.equals("/")) {
       t.put(path, null);
@@ -90,7 +107,44 @@ public final class Mutations {
     return new DeleteResult(0, 0);
   }
 
+  /** TensorFlow's RenameFile: moves a file (also one being written), replacing a target file. */
   public void rename(Txn t, String src, String dst) throws FsException {
+    View v = t.view();
+    DirEntry s = PathChecks.lookup(v, src);
+    PathChecks.checkParents(v, dst);
+    if (s.isDir()) {
+      throw new FsException(FsCode.FAILED_PRECONDITION, src, "is a directory; renameFile moves files (renamePath moves trees)");
+    }
+    DirEntry d = v.get(dst);
+    if (dst.equals("/") || (d != null && d.isDir())) {
+      throw new FsException(FsCode.FAILED_PRECONDITION, dst, "target is a directory");
+    }
+    if (src.equals(dst)) {
+      return;
+    }
+    moveFile(t, v, src, dst, s);
+  }
+
+  private static void moveFile(Txn t, View v, String src, String dst, DirEntry s) throws FsException {
+    t.detachPending(dst);
+    if (t.pending(src) != null) {
+      // the file being written moves: it is published at dst when closed (a published dst stays
+      // until then); a published src it was replacing is gone now
+      if (v.committed(src) != null) {
+        t.put(src, null);
+      }
+      t.movePending(src, dst);
+      return;
+    }
+    t.put(src, null);
+    t.put(dst, s);
+  }
+
+  /**
+   * Moves a file or a whole directory tree in one commit (gdpstore's own call, used by
+   * {@code gdpfs mv}): a directory may replace an empty directory, a file a file.
+   */
+  public void moveTree(Txn t, String src, String dst) throws FsException {
     View v = t.view();
     DirEntry s = PathChecks.lookup(v, src);
     PathChecks.checkParents(v, dst);
@@ -118,11 +172,17 @@ public final class Mutations {
         throw new FsException(FsCode.FAILED_PRECONDITION, dst, "target directory not empty");
       }
     }
-    if (s.isDir()) {
-      for (String k : v.descendants(src)) {
-        DirEntry ke = v.get(k);
+    if (!s.isDir()) {
+      moveFile(t, v, src, dst, s);
+      return;
+    }
+    for (String k : v.descendants(src)) {
+      String moved = dst + k.substring(src.length());
+      DirEntry published = v.committed(k);
+      t.movePending(k, moved);
+      if (published != null) {
         t.put(k, null);
-        t.put(dst + k.substring(src.length()), ke);
+        t.put(moved, published);
       }
     }
     t.put(src, null);
@@ -140,6 +200,7 @@ public final class Mutations {
     if (src.equals(dst)) {
       return;
     }
+    t.detachPending(dst);
     t.put(dst, s.withMtime(WriterClock.nowNanos(opts)));
   }
 

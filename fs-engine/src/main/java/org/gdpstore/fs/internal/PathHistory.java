@@ -155,7 +155,7 @@ public final class PathHistory {
     long entries = 0;
     long bytes = 0;
     for (EntryKey key : keys) {
-      DirEntry e = v.get(key);
+      DirEntry e = v.committed(key);
       if (e == null || e.isDir()) {
         continue;
       }

@@ -46,7 +46,10 @@ public class ReadCalls implements ReadableFileSystem {
     if (txnId != 0) {
       return engine.transactions().read(txnId, op);
     }
-    return op.apply(new View(index, pinnedAt < 0 ? index.head() : pinnedAt, null));
+    if (pinnedAt >= 0) {
+      return op.apply(new View(index, pinnedAt, null));
+    }
+    return op.apply(new View(index, index.head(), null, engine.transactions().pending().of(0)));
   }
 
   @Override

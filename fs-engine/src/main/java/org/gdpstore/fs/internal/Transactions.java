@@ -26,6 +26,7 @@ public final class Transactions {
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<Long, Txn> txns = new HashMap<>(); // guarded by lock
   final Map<EntryKey, Txn> pathLocks = new HashMap<>(); // guarded by lock
+  final PendingFiles pending = new PendingFiles();
   private final AtomicLong ids = new AtomicLong();
 
   Transactions(NamespaceIndex index, DirectoryLog dirLog, FsOptions opts, Resources resources) {
@@ -33,6 +34,11 @@ public final class Transactions {
     this.dirLog = dirLog;
     this.opts = opts;
     this.resources = resources;
+  }
+
+  /** Files being written by this instance (visible to it before they are published). */
+  public PendingFiles pending() {
+    return pending;
   }
 
   /** A change staged in a transaction. */
@@ -278,6 +284,7 @@ public final class Transactions {
 
   private void finish(Txn t) {
     txns.remove(t.id);
+    pending.dropTxn(t.id);
     for (EntryKey k : t.locked) {
       pathLocks.remove(k, t);
     }

@@ -38,7 +38,38 @@ public final class Txn {
   }
 
   public View view() {
-    return new View(owner.index, base, overlay);
+    return new View(owner.index, base, overlay, owner.pending.of(id));
+  }
+
+  /** The writer of the file being written at {@code path} in this transaction, or null. */
+  public FileVersionWriter pending(String path) {
+    return owner.pending.get(id, EntryKey.path(path));
+  }
+
+  /** Makes {@code w} the file being written at {@code path} in this transaction. */
+  public void addPending(String path, FileVersionWriter w) {
+    owner.pending.put(id, EntryKey.path(path), w);
+  }
+
+  /** The file being written at {@code path} was deleted or replaced: its close publishes nothing. */
+  public void detachPending(String path) {
+    FileVersionWriter w = pending(path);
+    if (w != null) {
+      w.detach();
+      owner.pending.remove(id, EntryKey.path(path), w);
+    }
+  }
+
+  /** The file being written at {@code src} was renamed to {@code dst}: it is published there. */
+  public void movePending(String src, String dst) throws FsException {
+    FileVersionWriter w = pending(src);
+    if (w == null) {
+      return;
+    }
+    claim(dst);
+    owner.pending.remove(id, EntryKey.path(src), w);
+    w.retarget(EntryKey.path(dst));
+    owner.pending.put(id, EntryKey.path(dst), w);
   }
 
   /** Claims a path for this transaction (FAILED_PRECONDITION if another one holds it). */

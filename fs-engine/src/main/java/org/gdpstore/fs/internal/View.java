@@ -3,8 +3,10 @@ package org.gdpstore.fs.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.gdpstore.fs.FsException;
 
 /**
  * A consistent view of the namespace: the index at snapshot {@code at}, with an optional
@@ -17,16 +19,28 @@ public final class View {
   private final NamespaceIndex index;
   private final long at;
   private final TreeMap<EntryKey, DirEntry> overlay;
-
-  /** The directory record number of the commit that wrote {@code key}'s version in this view, 0 if only staged. */
-  long commitOf(EntryKey key) {
-    return overlay != null && overlay.containsKey(key) ? 0 : index.versionOf(key, at);
-  }
+  /** Files this instance is writing (shown with the bytes written so far), or null. */
+  private final NavigableMap<EntryKey, FileVersionWriter> pending;
 
   public View(NamespaceIndex index, long at, TreeMap<EntryKey, DirEntry> overlay) {
+    this(index, at, overlay, null);
+  }
+
+  public View(NamespaceIndex index, long at, TreeMap<EntryKey, DirEntry> overlay,
+      NavigableMap<EntryKey, FileVersionWriter> pending) {
     this.index = index;
     this.at = at;
     this.overlay = overlay;
+    this.pending = pending;
+  }
+
+  /**
+   * The directory record number of the commit that wrote {@code key}'s version in this view, 0 if
+   * it is only staged in a transaction or being written.
+   */
+  long commitOf(EntryKey key) {
+    boolean uncommitted = (overlay != null && overlay.containsKey(key)) || (pending != null && pending.containsKey(key));
+    return uncommitted ? 0 : index.versionOf(key, at);
   }
 
   /** The snapshot (directory record number) this view reads. */
@@ -34,7 +48,18 @@ public final class View {
     return at;
   }
 
-  public DirEntry get(EntryKey key) {
+  public DirEntry get(EntryKey key) throws FsException {
+    if (pending != null) {
+      FileVersionWriter w = pending.get(key);
+      if (w != null) {
+        return w.pendingEntry();
+      }
+    }
+    return committed(key);
+  }
+
+  /** The entry at {@code key} in the snapshot and overlay, ignoring files being written. */
+  public DirEntry committed(EntryKey key) {
     if (key.isRoot()) {
       return ROOT;
     }
@@ -45,8 +70,13 @@ public final class View {
   }
 
   /** The entry at a normalized path, or null. */
-  public DirEntry get(String path) {
+  public DirEntry get(String path) throws FsException {
     return get(EntryKey.path(path));
+  }
+
+  /** The published (or staged) entry at a normalized path, ignoring a file being written there. */
+  public DirEntry committed(String path) {
+    return committed(EntryKey.path(path));
   }
 
   /** Live direct children names of a directory, sorted, at most {@code limit}. */
@@ -59,7 +89,7 @@ public final class View {
       String rest = k.name().substring(prefix.length());
       int slash = rest.indexOf('/');
       if (slash < 0) {
-        if (get(k) != null) {
+        if (committed(k) != null) {
           out.add(rest);
         }
         k = index.ceilingKey(EntryKey.path(k.name() + "\0"), end);
@@ -80,9 +110,17 @@ public final class View {
           out.remove(rest);
         }
       }
-      while (out.size() > limit) {
-        out.pollLast();
+    }
+    if (pending != null) {
+      for (EntryKey pk : pending.subMap(EntryKey.path(prefix), end).keySet()) {
+        String rest = pk.name().substring(prefix.length());
+        if (!rest.isEmpty() && rest.indexOf('/') < 0) {
+          out.add(rest);
+        }
       }
+    }
+    while (out.size() > limit) {
+      out.pollLast();
     }
     return out;
   }
@@ -98,9 +136,12 @@ public final class View {
     if (overlay != null) {
       keys.addAll(overlay.subMap(start, end).keySet());
     }
+    if (pending != null) {
+      keys.addAll(pending.subMap(start, end).keySet());
+    }
     List<String> out = new ArrayList<>();
     for (EntryKey k : keys) {
-      if (get(k) != null) {
+      if ((pending != null && pending.containsKey(k)) || committed(k) != null) {
         out.add(k.name());
       }
     }
@@ -127,7 +168,7 @@ public final class View {
     }
     List<String> out = new ArrayList<>();
     for (EntryKey k : keys) {
-      if (get(k) != null) {
+      if (committed(k) != null) {
         out.add(k.name());
       }
     }

@@ -48,7 +48,10 @@ public final class WriteCalls extends ReadCalls implements WritableFileSystem {
     String p = engine.path(path);
     return engine.transactions().mutate(txnId, p, t -> {
       mutations().checkWritableTarget(t, p);
-      return FileVersionWriter.open(engine.writerContext(), EntryKey.path(p), DirEntry.Kind.FILE, txnId, null);
+      FileVersionWriter w = FileVersionWriter.open(engine.writerContext(), EntryKey.path(p), DirEntry.Kind.FILE,
+          txnId, null);
+      t.addPending(p, w); // the file exists (empty) in this instance from now on
+      return w;
     });
   }
 
@@ -57,8 +60,10 @@ public final class WriteCalls extends ReadCalls implements WritableFileSystem {
     String p = engine.path(path);
     return engine.transactions().mutate(txnId, p, t -> {
       mutations().checkWritableTarget(t, p);
-      return FileVersionWriter.open(engine.writerContext(), EntryKey.path(p), DirEntry.Kind.FILE, txnId,
-          t.view().get(p));
+      FileVersionWriter w = FileVersionWriter.open(engine.writerContext(), EntryKey.path(p), DirEntry.Kind.FILE,
+          txnId, t.view().get(p));
+      t.addPending(p, w);
+      return w;
     });
   }
 
@@ -94,6 +99,16 @@ public final class WriteCalls extends ReadCalls implements WritableFileSystem {
     String d = engine.path(target);
     engine.transactions().mutate(txnId, s, t -> {
       mutations().rename(t, s, d);
+      return null;
+    });
+  }
+
+  @Override
+  public void renamePath(String src, String target) throws FsException {
+    String s = engine.path(src);
+    String d = engine.path(target);
+    engine.transactions().mutate(txnId, s, t -> {
+      mutations().moveTree(t, s, d);
       return null;
     });
   }

@@ -264,7 +264,7 @@ final class Ops {
       if (replaceTarget) {
         deleteIn(ops, d, dk);
       }
-      ops.renameFile(s, d);
+      ops.renamePath(s, d); // files and whole trees (renameFile is TensorFlow's, files only)
       return null;
     });
   }
