@@ -72,6 +72,14 @@ public final class FsSnapshot implements ReadableFileSystem {
     return calls.stat(path);
   }
 
+  /**
+   * Kind, size, the directory record of the last change, content SHA-256 and signer of
+   * {@code path} in this snapshot; answered from memory, no log is read.
+   */
+  public EntryInfo entryInfo(String path) throws FsException {
+    return calls.entryInfo(path);
+  }
+
   @Override
   public long getFileSize(String path) throws FsException {
     return calls.getFileSize(path);

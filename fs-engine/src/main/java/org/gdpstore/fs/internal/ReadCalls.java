@@ -2,7 +2,9 @@ package org.gdpstore.fs.internal;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import org.gdpstore.fs.EntryInfo;
 import org.gdpstore.fs.FileStatistics;
 import org.gdpstore.fs.FsCode;
 import org.gdpstore.fs.FsException;
@@ -121,6 +123,17 @@ public class ReadCalls implements ReadableFileSystem {
     String p = engine.path(path);
     DirEntry e = withView(v -> PathChecks.lookup(v, p));
     return new FileStatistics(e.isDir() ? 0 : e.size, e.mtimeNanos, e.isDir());
+  }
+
+  /** Kind, size, last change, content hash and signer of {@code path}, from the in-memory index only. */
+  public EntryInfo entryInfo(String path) throws FsException {
+    String p = engine.path(path);
+    return withView(v -> {
+      DirEntry e = PathChecks.lookup(v, p);
+      long changedAt = p.equals("/") ? 0 : engine.index().versionOf(EntryKey.path(p), v.at());
+      return new EntryInfo(p, e.isDir(), e.isDir() ? 0 : e.size, e.mtimeNanos, changedAt,
+          e.isDir() ? "" : HexFormat.of().formatHex(e.sha256()), HexFormat.of().formatHex(engine.directoryLog().writerKey()));
+    });
   }
 
   @Override
