@@ -74,6 +74,8 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   private final Map<GdpName, SimLog> logs = new LinkedHashMap<>();
   /** Logs whose file is unusable (unreadable header), with the reason: every command to them gets NAK 222. */
   private final Map<GdpName, String> broken = new LinkedHashMap<>();
+  /** Log files listed at start and not recovered yet (see {@link #log}). */
+  private final Map<GdpName, Path> unopened = new LinkedHashMap<>();
   private final List<Object> pending = new ArrayList<>();
   /** Messages of the current read batch, handled at its end ({@link #channelRead}). */
   private final List<Object> inbox = new ArrayList<>();
@@ -123,10 +125,33 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Start-up reads no log file: it only lists them (start-up time does not grow with the store).
+   * Each file is recovered, with every check of {@link LogRecovery}, when a message first names its log.
+   */
   private void recover() throws IOException {
-    LogRecovery.Result r = LogRecovery.recoverAll(logDir, storageFaults);
-    logs.putAll(r.logs());
-    broken.putAll(r.broken());
+    LogRecovery.Result now = new LogRecovery.Result(logs, broken);
+    unopened.putAll(LogRecovery.list(logDir, storageFaults, now));
+  }
+
+  /** The log named {@code name}, recovering its file first if it has not been opened yet; null if none (or broken). */
+  private SimLog log(GdpName name) {
+    SimLog log = logs.get(name);
+    if (log == null) {
+      Path f = unopened.remove(name);
+      if (f != null) {
+        LogRecovery.recoverInto(f, storageFaults, new LogRecovery.Result(logs, broken));
+        log = logs.get(name);
+      }
+    }
+    return log;
+  }
+
+  /** Recovers every log not opened yet (for callers that need them all). */
+  private void openAll() {
+    for (GdpName n : new ArrayList<>(unopened.keySet())) {
+      log(n);
+    }
   }
 
   static String fileName(GdpName name) {
@@ -157,6 +182,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
 
   /** Names of the logs held, with their record counts. Call on the server's event loop. */
   public Map<GdpName, Long> snapshot() {
+    openAll();
     Map<GdpName, Long> out = new LinkedHashMap<>();
     for (SimLog l : logs.values()) {
       out.put(l.name, l.nrecs());
@@ -177,6 +203,9 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       ctx.write(Pdu.advertise(n, serverName), ctx.voidPromise());
     }
     for (GdpName n : broken.keySet()) {
+      ctx.write(Pdu.advertise(n, serverName), ctx.voidPromise());
+    }
+    for (GdpName n : unopened.keySet()) {
       ctx.write(Pdu.advertise(n, serverName), ctx.voidPromise());
     }
     ctx.flush();
@@ -234,7 +263,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     List<byte[]> hashes = new ArrayList<>();
     for (Object msg : batch) {
       if (msg instanceof GdpEnvelope env && env.cmd() == MsgCode.CMD_APPEND && env.message().hasCmdAppend()) {
-        SimLog log = logs.get(env.dst());
+        SimLog log = log(env.dst());
         byte[] key = log == null ? null : ed25519Key(log);
         if (key != null) {
           for (GdpDatum d : env.message().getCmdAppend().getDl().getDList()) {
@@ -718,7 +747,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    SimLog log = logs.get(dst);
+    SimLog log = log(dst);
     if (log == null && broken.containsKey(dst) && (isLogCommand(cmd) || cmd == MsgCode.CMD_PING)) {
       nak(env, MsgCode.NAK_C_REC_MISSING, EpStat.NAK_REC_MISSING, broken.get(dst), -1);
       return;
@@ -864,7 +893,7 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       nak(env, MsgCode.NAK_S_INTERNAL, EpStat.NAK_INTERNAL, "unparsable metadata: " + e.getMessage());
       return;
     }
-    if (logs.containsKey(name)) {
+    if (log(name) != null) {
       nak(env, MsgCode.NAK_C_CONFLICT, EpStat.NAK_CONFLICT, "log " + name + " exists");
       return;
     }
