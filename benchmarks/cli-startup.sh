@@ -7,7 +7,10 @@
 #   benchmarks/cli-startup.sh [RUNS] [OUT.md]        (defaults: 11 runs, benchmarks/results/cli-startup.md)
 #
 # Environment: GDPFS_JAVA_OPTS (extra JVM options, e.g. to compare flags), GDPFS_CDS=0 (no archive),
-# BENCH_ENTRIES (entries of the big filesystem, default 10000). Uses a temporary GDPSTORE_HOME.
+# BENCH_ENTRIES (entries of the big filesystem, default 10000), BENCH_LOGS (default 0: also store a
+# filesystem of that many 4 KiB files, each in a log of its own, and one BENCH_LOG_MB file (default
+# 64), so that the store holds many logs and many bytes that the measured commands do not touch).
+# Uses a temporary GDPSTORE_HOME.
 # Targets: ls of a small filesystem <= 6x java -version; kv get and cat <= 8x.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +35,17 @@ mkdir -p "$work/big"
 for ((i = 0; i < ENTRIES; i++)); do printf '%d' "$i" >"$work/big/f$i"; done
 ./gdpfs mkfs big >/dev/null
 ./gdpfs put -r "$work/big" gdp://big/ >/dev/null
+
+if [[ "${BENCH_LOGS:-0}" -gt 0 ]]; then
+  echo "setting up: a filesystem of $BENCH_LOGS 4 KiB files (a log each) and one ${BENCH_LOG_MB:-64} MB file ..." >&2
+  mkdir -p "$work/many"
+  for ((i = 0; i < BENCH_LOGS; i++)); do head -c 4096 /dev/urandom >"$work/many/f$i"; done
+  head -c $((${BENCH_LOG_MB:-64} * 1024 * 1024)) /dev/urandom >"$work/many/big.bin"
+  ./gdpfs mkfs many >/dev/null
+  ./gdpfs put -r "$work/many" gdp://many/ >/dev/null
+  rm -rf "$work/many"
+  echo "store: $(find "$GDPSTORE_HOME" -name '*.glog' | wc -l) log files, $(du -sh "$GDPSTORE_HOME" | cut -f1)" >&2
+fi
 
 names=("java -version" "gdpfs --version" "gdpfs ls (small fs)" "gdpfs ls ($ENTRIES entries)" "gdpfs cat 1 KiB"
   "gdpfs kv get" "gdpfs put one small file")
@@ -70,7 +84,7 @@ read -r base_cpu _ _ <<<"$(stats "${cpu[0]}")"
   echo
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $RUNS runs each, interleaved; $(nproc) cores; load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "$("$java_bin" -version 2>&1 | head -1). JVM options from the launcher, plus GDPFS_JAVA_OPTS='${GDPFS_JAVA_OPTS:-}', GDPFS_CDS=${GDPFS_CDS:-1}."
-  echo "Embedded durable store (the default backend) in a temporary GDPSTORE_HOME."
+  echo "Embedded durable store (the default backend) in a temporary GDPSTORE_HOME$([[ "${BENCH_LOGS:-0}" -gt 0 ]] && echo ", which also holds a filesystem of $BENCH_LOGS files in logs of their own and a ${BENCH_LOG_MB:-64} MB file")."
   echo
   echo "| command | median wall (s) | min - max (s) | ratio to java -version | target | median CPU user+sys (s) | CPU ratio |"
   echo "|---|---|---|---|---|---|---|"

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.gdpstore.client.GdpException;
 import org.gdpstore.client.GdpStatus;
+import org.gdpstore.fs.EntryInfo;
 import org.gdpstore.fs.FileStatistics;
 import org.gdpstore.fs.FsCode;
 import org.gdpstore.fs.FsException;
@@ -110,7 +111,23 @@ final class EngineFs implements RemoteFs {
       throw toCli(e);
     }
     return Optional.of(new Entry(path, st.isDirectory(), st.isDirectory() ? 0 : st.length(),
-        st.mtimeNanos() == 0 ? null : Instant.ofEpochSecond(0, st.mtimeNanos()), -1, null));
+        st.mtimeNanos() == 0 ? null : Instant.ofEpochSecond(0, st.mtimeNanos()), -1, null, null));
+  }
+
+  /** Like {@link #find(ReadableFileSystem, String)} on a snapshot, with last change, hash and signer. */
+  static Optional<Entry> findInfo(FsSnapshot snap, String path) {
+    EntryInfo st;
+    try {
+      st = snap.entryInfo(path);
+    } catch (FsException e) {
+      if (e.code() == FsCode.NOT_FOUND || e.code() == FsCode.FAILED_PRECONDITION) {
+        return Optional.empty();
+      }
+      throw toCli(e);
+    }
+    return Optional.of(new Entry(path, st.directory(), st.size(),
+        st.mtimeNanos() == 0 ? null : Instant.ofEpochSecond(0, st.mtimeNanos()), st.changedAt(),
+        st.sha256().isEmpty() ? null : st.sha256(), st.signer().isEmpty() ? null : st.signer()));
   }
 
   private static final class EngineSnapshot implements Snapshot {
@@ -127,7 +144,7 @@ final class EngineFs implements RemoteFs {
 
     @Override
     public Optional<Entry> find(String path) {
-      return EngineFs.find(snap, path);
+      return EngineFs.findInfo(snap, path);
     }
 
     @Override
@@ -135,7 +152,7 @@ final class EngineFs implements RemoteFs {
       List<Entry> out = new ArrayList<>();
       for (String name : run(() -> snap.getChildren(dir))) {
         String p = FsCommands.join(dir, name);
-        EngineFs.find(snap, p).ifPresent(out::add);
+        EngineFs.findInfo(snap, p).ifPresent(out::add);
       }
       return out;
     }

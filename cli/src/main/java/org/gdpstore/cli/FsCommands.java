@@ -61,6 +61,11 @@ final class FsCommands {
     }
   }
 
+  /** A signer key as {@code ed25519:} and its first 16 hex digits (as {@code gdpfs log} shows it), or "-". */
+  static String signer(String hexKey) {
+    return hexKey == null || hexKey.isEmpty() ? "-" : "ed25519:" + hexKey.substring(0, Math.min(16, hexKey.length()));
+  }
+
   /** Copies with a progress bar; returns the byte count. */
   static long copy(InputStream in, OutputStream out, Progress progress) throws IOException {
     byte[] buf = new byte[BUFFER];
@@ -161,7 +166,7 @@ final class FsCommands {
     @Option(names = {"-r", "--recursive"}, description = "List sub-directories too.")
     boolean recursive;
 
-    @Option(names = {"-l", "--long"}, description = "Show kind, size and modification time.")
+    @Option(names = {"-l", "--long"}, description = "Show kind, size, modification time, the directory record of the last change, content SHA-256 and signer.")
     boolean longFormat;
 
     @Option(names = "--at", paramLabel = "RECNO|TIME", description = "List as of a directory record number or a time.")
@@ -194,8 +199,10 @@ final class FsCommands {
 
     private void print(RemoteFs.Entry e, String name) {
       if (longFormat) {
-        env().out().printf("%s %10s  %s  %s%n", e.directory() ? "d" : "-",
+        // kind, size, time, directory record of the last change, content SHA-256, signer, name
+        env().out().printf("%s %10s  %s  %8s  %-64s  %-24s  %s%n", e.directory() ? "d" : "-",
             e.directory() ? "-" : Sizes.human(e.size()), e.modified() == null ? "-" : TIME.format(e.modified()),
+            e.version() > 0 ? "r" + e.version() : "-", e.hash() == null ? "-" : e.hash(), signer(e.signer()),
             Names.escape(name));
       } else {
         env().out().println(Names.escape(name));
@@ -491,10 +498,13 @@ final class FsCommands {
         }
         out.println("modified:  " + (e.modified() == null ? "-" : TIME.format(e.modified()) + " (" + e.modified() + ")"));
         if (e.version() > 0) {
-          out.println("version:   directory record " + e.version());
+          out.println("changed:   directory record " + e.version());
         }
         if (e.hash() != null) {
           out.println("sha256:    " + e.hash());
+        }
+        if (e.signer() != null) {
+          out.println("signer:    ed25519:" + e.signer());
         }
         out.println("snapshot:  directory record " + snap.recno() + " of root log " + fs.rootName());
       });

@@ -1,8 +1,11 @@
 package org.gdpstore.cli;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -23,6 +26,12 @@ import org.gdpstore.wire.GdpName;
 final class GdpRawLogs implements RawLogs {
   /** Records per APPEND batch / READ range: enough to pipeline, small enough to stay under limits. */
   private static final int BATCH = 128;
+
+  /** Batches (APPEND) or ranges (READ) in flight at once. */
+  private static final int WINDOW = 8;
+
+  /** A range read asked for and not yet printed. */
+  private record Pending(long from, int count, CompletableFuture<List<LogRecord>> records) {}
 
   private final GdpClient client;
   private final Function<GdpName, LogReader> readers;
@@ -54,29 +63,59 @@ final class GdpRawLogs implements RawLogs {
     }
   }
 
+  /**
+   * Appends in batches of {@link #BATCH} with up to {@link #WINDOW} batches in flight, so signing,
+   * the round trip and the server's work overlap (one batch at a time waited a round trip each).
+   * The client numbers records as they are sent, so they land in order; the first failure is
+   * thrown (what was acknowledged before it stays appended, as before).
+   */
   @Override
   public long append(GdpName log, Ed25519Keys writer, Iterable<byte[]> records) {
     try (LogWriter w = client.openWriter(log, writer)) {
-      long last = 0;
+      ArrayDeque<CompletableFuture<List<Long>>> inflight = new ArrayDeque<>();
+      long[] last = {0};
       List<byte[]> batch = new ArrayList<>(BATCH);
       for (byte[] r : records) {
         batch.add(r);
         if (batch.size() == BATCH) {
-          last = lastOf(w.appendBatch(batch));
-          batch.clear();
+          send(w, batch, inflight, last);
+          batch = new ArrayList<>(BATCH);
         }
       }
       if (!batch.isEmpty()) {
-        last = lastOf(w.appendBatch(batch));
+        send(w, batch, inflight, last);
       }
-      return last;
+      while (!inflight.isEmpty()) {
+        last[0] = lastOf(await(inflight.poll()), last[0]);
+      }
+      return last[0];
     } catch (GdpException e) {
       throw GdpErrors.toCli(e, about(log));
     }
   }
 
-  private static long lastOf(List<Long> recnos) {
-    return recnos.isEmpty() ? 0 : recnos.get(recnos.size() - 1);
+  private static void send(LogWriter w, List<byte[]> batch, ArrayDeque<CompletableFuture<List<Long>>> inflight,
+      long[] last) {
+    while (inflight.size() >= WINDOW) {
+      last[0] = lastOf(await(inflight.poll()), last[0]);
+    }
+    inflight.add(w.appendBatchAsync(batch));
+  }
+
+  /** The result of a client future; its GdpException (or an unexpected error) unwrapped. */
+  private static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof GdpException g) {
+        throw g;
+      }
+      throw e;
+    }
+  }
+
+  private static long lastOf(List<Long> recnos, long before) {
+    return recnos.isEmpty() ? before : recnos.get(recnos.size() - 1);
   }
 
   @Override
@@ -89,15 +128,32 @@ final class GdpRawLogs implements RawLogs {
         start = 1;
       }
       long end = count == null ? last : Math.min(last, start + count - 1);
-      for (long next = start; next <= end; ) {
-        int n = (int) Math.min(BATCH, end - next + 1);
-        List<LogRecord> got = r.readRange(next, n);
+      // up to WINDOW ranges requested ahead of the one printed; after a short answer the ranges
+      // asked beyond it are dropped and the rest is asked again from the gap
+      ArrayDeque<Pending> ahead = new ArrayDeque<>();
+      long next = start;
+      long asked = start;
+      while (next <= end) {
+        while (ahead.size() < WINDOW && asked <= end) {
+          int n = (int) Math.min(BATCH, end - asked + 1);
+          ahead.add(new Pending(asked, n, r.readRangeAsync(asked, n)));
+          asked += n;
+        }
+        Pending p = ahead.poll();
+        List<LogRecord> got = await(p.records());
+        for (LogRecord rec : got) {
+          if (rec.recno() >= next) {
+            sink.accept(new Record(rec.recno(), rec.timestamp(), rec.dataBytes()));
+            next = rec.recno() + 1;
+          }
+        }
         if (got.isEmpty()) {
           break;
         }
-        for (LogRecord rec : got) {
-          sink.accept(new Record(rec.recno(), rec.timestamp(), rec.dataBytes()));
-          next = rec.recno() + 1;
+        if (next < p.from() + p.count()) {
+          ahead.forEach(q -> q.records().cancel(false));
+          ahead.clear();
+          asked = next;
         }
       }
     } catch (GdpException e) {

@@ -17,8 +17,12 @@ import java.util.Optional;
  */
 interface RemoteFs extends AutoCloseable {
 
-  /** One directory entry. {@code hash} is the content hash (hex) if known, {@code version} the directory record that wrote it. */
-  record Entry(String path, boolean directory, long size, Instant modified, long version, String hash) {
+  /**
+   * One directory entry. {@code hash} is the content SHA-256 (hex) if known, {@code version} the
+   * directory record of its last change (0 or less: unknown), {@code signer} the hex public key
+   * that signs the filesystem's commits (null: unknown).
+   */
+  record Entry(String path, boolean directory, long size, Instant modified, long version, String hash, String signer) {
     String name() {
       return path.equals("/") ? "/" : path.substring(path.lastIndexOf('/') + 1);
     }

@@ -48,4 +48,30 @@ class FsCommandsEmbeddedTest extends FsCommandsContract {
     String all = ok("log", "gdp://hist/").out();
     assertThat(all).contains("created the filesystem", "other.txt");
   }
+
+  @Test
+  void lsLongAndStatShowLastChangeHashAndSigner() throws Exception {
+    Path f = tmp.resolve("s.txt");
+    ok("mkfs", "info");
+    Files.writeString(f, "first");
+    ok("put", f.toString(), "gdp://info/s.txt");
+    ok("put", f.toString(), "gdp://info/other.txt");
+    Files.writeString(f, "second version");
+    String put = ok("put", f.toString(), "gdp://info/s.txt").out();
+    long changed = Long.parseLong(put.replaceAll("(?s).*directory record (\\d+).*", "$1"));
+    ok("put", f.toString(), "gdp://info/later.txt"); // a later commit does not move s.txt's last change
+    String sha = java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+
+    String stat = ok("stat", "gdp://info/s.txt").out();
+    assertThat(stat).contains("changed:   directory record " + changed + "\n", "sha256:    " + sha + "\n",
+        "signer:    ed25519:");
+    String signer = stat.replaceAll("(?s).*signer:    ed25519:([0-9a-f]+).*", "$1");
+    assertThat(signer).hasSize(64);
+    String line = ok("ls", "-l", "gdp://info/").out().lines().filter(l -> l.endsWith(" s.txt")).findFirst().orElseThrow();
+    assertThat(line).contains(" r" + changed + " ", sha, "ed25519:" + signer.substring(0, 16));
+    // as of an earlier record: the first version
+    String old = ok("stat", "--at", String.valueOf(changed - 1), "gdp://info/s.txt").out();
+    assertThat(old).doesNotContain(sha).doesNotContain("directory record " + changed + "\n");
+  }
 }

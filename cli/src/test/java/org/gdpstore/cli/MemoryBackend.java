@@ -178,7 +178,7 @@ final class MemoryBackend implements Backend {
 
       Entry entry(String path, Node n) {
         return new Entry(path, n.dir(), n.dir() ? 0 : n.data().length, n.modified(), n.version(),
-            n.dir() ? null : HexFormat.of().formatHex(n.data().length == 0 ? new byte[0] : new byte[] {(byte) n.data().length}));
+            n.dir() ? null : HexFormat.of().formatHex(n.data().length == 0 ? new byte[0] : new byte[] {(byte) n.data().length}), null);
       }
 
       @Override

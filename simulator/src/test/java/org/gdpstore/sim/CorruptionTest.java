@@ -229,4 +229,23 @@ class CorruptionTest {
       }
     }
   }
+
+  /** Start-up only lists log files: a file is recovered (here: its torn tail cut) when a message first names its log. */
+  @Test
+  void aLogFileIsRecoveredOnlyWhenFirstUsed() throws IOException {
+    long cut = dataOffset(N) + 10;
+    try (FileChannel ch = FileChannel.open(file(log), StandardOpenOption.WRITE)) {
+      ch.truncate(cut);
+    }
+    try (GdpSimulator sim = start(); TestClient c = TestClient.local(sim, "lazy")) {
+      for (int i = 1; i <= N; i++) {
+        assertThat(Cmds.data(read(c, otherMd.logName(), i))).isEqualTo("other" + i);
+      }
+    }
+    assertThat(Files.size(file(log))).as("not opened, not touched").isEqualTo(cut);
+    try (GdpSimulator sim = start(); TestClient c = TestClient.local(sim, "lazy-2")) {
+      assertThat(c.call(log, Cmds.open(MsgCode.CMD_OPEN_RO, 1)).getAckSuccess().getRecno()).isEqualTo(N - 1);
+      assertThat(Files.size(file(log))).as("recovered at first use").isLessThan(cut);
+    }
+  }
 }

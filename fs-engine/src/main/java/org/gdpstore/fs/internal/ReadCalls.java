@@ -2,6 +2,7 @@ package org.gdpstore.fs.internal;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.gdpstore.fs.EntryInfo;
 import org.gdpstore.fs.FileStatistics;
@@ -139,8 +140,11 @@ public class ReadCalls implements ReadableFileSystem {
     String p = engine.path(path);
     return withView(v -> {
       DirEntry e = PathChecks.lookup(v, p);
-      long recno = p.equals("/") ? 0 : v.commitOf(EntryKey.path(p));
-      return new EntryInfo(e.isDir(), e.isDir() ? 0 : e.size, e.mtimeNanos, e.sha256(), e.log, recno);
+      long changedAt = p.equals("/") ? 0 : v.commitOf(EntryKey.path(p));
+      HexFormat hex = HexFormat.of();
+      return new EntryInfo(p, e.isDir(), e.isDir() ? 0 : e.size, e.mtimeNanos, changedAt,
+          e.isDir() ? "" : hex.formatHex(e.sha256()), e.isDir() ? null : e.log,
+          hex.formatHex(engine.directoryLog().writerKey()));
     });
   }
 

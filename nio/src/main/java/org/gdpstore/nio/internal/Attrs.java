@@ -1,7 +1,6 @@
 package org.gdpstore.nio.internal;
 
 import java.nio.file.attribute.FileTime;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +21,8 @@ final class Attrs implements GdpFileAttributes {
   private final long recno;
 
   Attrs(GdpNioFileSystem fs, EntryInfo info) {
-    this(fs, info.isDirectory(), info.size(), info.mtimeNanos(),
-        info.isDirectory() ? "" : HexFormat.of().formatHex(info.sha256()),
-        info.fileLog() == null ? null : info.fileLog().printable(), info.recno());
+    this(fs, info.directory(), info.size(), info.mtimeNanos(), info.sha256(),
+        info.fileLog() == null ? null : info.fileLog().printable(), info.changedAt());
   }
 
   private Attrs(GdpNioFileSystem fs, boolean dir, long size, long mtimeNanos, String sha256, String fileLog,

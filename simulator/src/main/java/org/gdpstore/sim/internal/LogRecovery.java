@@ -32,13 +32,16 @@ final class LogRecovery {
 
   private LogRecovery() {}
 
-  /** Recovers every log file in {@code logDir} (created if missing). */
-  static Result recoverAll(Path logDir, StorageFaults storageFaults) throws IOException {
-    Map<GdpName, SimLog> logs = new LinkedHashMap<>();
-    Map<GdpName, String> broken = new LinkedHashMap<>();
+  /**
+   * The log files of {@code logDir} (created if missing) by log name, without reading them; each is
+   * recovered by {@link #recoverInto} when first used. Deletes what creates that never completed
+   * left. A file whose name is not a log name is recovered now (its metadata names the log).
+   */
+  static Map<GdpName, Path> list(Path logDir, StorageFaults storageFaults, Result now) throws IOException {
+    Map<GdpName, Path> files = new LinkedHashMap<>();
     Files.createDirectories(logDir);
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(logDir)) {
-      for (Path f : files) {
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(logDir)) {
+      for (Path f : dir) {
         String fn = f.getFileName().toString();
         if (fn.endsWith(".glog.tmp")) {
           Files.deleteIfExists(f); // a create that never completed (and was never acknowledged)
@@ -47,20 +50,39 @@ final class LogRecovery {
         if (!fn.endsWith(".glog")) {
           continue;
         }
-        try {
-          SimLog log = recover(f, storageFaults);
-          logs.put(log.name, log);
-        } catch (IOException | IllegalArgumentException e) {
-          String why = "log file " + f + " is damaged: " + e.getMessage();
-          LOG.warning(why + "; the log is not served (its other files are untouched)");
-          GdpName name = nameFromFile(fn, null);
-          if (name != null) {
-            broken.put(name, why);
-          }
+        GdpName name = nameFromFile(fn, null);
+        if (name == null) {
+          recoverInto(f, storageFaults, now);
+        } else {
+          files.put(name, f);
         }
       }
     }
-    return new Result(logs, broken);
+    return files;
+  }
+
+  /** Recovers every log file in {@code logDir} (created if missing) at once. */
+  static Result recoverAll(Path logDir, StorageFaults storageFaults) throws IOException {
+    Result r = new Result(new LinkedHashMap<>(), new LinkedHashMap<>());
+    for (Path f : list(logDir, storageFaults, r).values()) {
+      recoverInto(f, storageFaults, r);
+    }
+    return r;
+  }
+
+  /** Recovers one log file into {@code into}: its logs, or its broken logs with the reason. */
+  static void recoverInto(Path f, StorageFaults storageFaults, Result into) {
+    try {
+      SimLog log = recover(f, storageFaults);
+      into.logs().put(log.name, log);
+    } catch (IOException | IllegalArgumentException e) {
+      String why = "log file " + f + " is damaged: " + e.getMessage();
+      LOG.warning(why + "; the log is not served (its other files are untouched)");
+      GdpName name = nameFromFile(f.getFileName().toString(), null);
+      if (name != null) {
+        into.broken().put(name, why);
+      }
+    }
   }
 
   /** Recovers one log file. */

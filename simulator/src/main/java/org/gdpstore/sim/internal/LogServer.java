@@ -46,6 +46,8 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
   private final Map<GdpName, SimLog> logs = new LinkedHashMap<>();
   /** Logs whose file is unusable (unreadable header), with the reason: every command to them gets NAK 222. */
   private final Map<GdpName, String> broken = new LinkedHashMap<>();
+  /** Log files listed at start and not recovered yet. */
+  private final Map<GdpName, Path> unopened = new LinkedHashMap<>();
   private final LogService service;
   /** Messages of the current read batch, handled at its end ({@link #channelRead}). */
   private final List<Object> inbox = new ArrayList<>();
@@ -76,13 +78,16 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       recover();
     }
     this.service = new LogService(serverName, creationAlias, logDir, maxRecordBytes, storageFaults, packContent,
-        subscriptionTimeout, logs, broken, links, maxAnswersPerClient);
+        subscriptionTimeout, logs, broken, unopened, links, maxAnswersPerClient);
   }
 
+  /**
+   * Start-up reads no log file: it only lists them, so start-up time does not grow with the store.
+   * Each file is recovered, with every check of {@link LogRecovery}, when a message first names its
+   * log ({@link LogService#log}).
+   */
   private void recover() throws IOException {
-    LogRecovery.Result r = LogRecovery.recoverAll(logDir, storageFaults);
-    logs.putAll(r.logs());
-    broken.putAll(r.broken());
+    unopened.putAll(LogRecovery.list(logDir, storageFaults, new LogRecovery.Result(logs, broken)));
   }
 
   static String fileName(GdpName name) {

@@ -47,6 +47,8 @@ final class LogService {
   private final Map<GdpName, SimLog> logs;
   /** Logs whose file is unusable (unreadable header), with the reason: every command to them gets NAK 222. */
   private final Map<GdpName, String> broken;
+  /** Durable mode: log files not recovered yet, recovered when a message first names their log. */
+  private final Map<GdpName, Path> unopened;
   private final List<Outgoing> out = new ArrayList<>();
   private final SignatureBatch ahead = new SignatureBatch();
   private final GroupCommit commit = new GroupCommit();
@@ -57,10 +59,11 @@ final class LogService {
    * @param logDir directory of log files, or null for memory only
    * @param logs the logs held (recovered ones included); the service owns the map from now on
    * @param broken logs found unusable at recovery, with the reason; they are advertised and answer NAK 222
+   * @param unopened log files listed at start-up and not read yet; each is recovered at first use
    * @param maxAnswersPerClient multi-record answers one client may have in progress; more get NAK 227
    */
   LogService(GdpName serverName, GdpName creationAlias, Path logDir, int maxRecordBytes, StorageFaults storageFaults,
-             boolean packContent, Duration subscriptionTimeout, Map<GdpName, SimLog> logs, Map<GdpName, String> broken, ClientLinks links,
+             boolean packContent, Duration subscriptionTimeout, Map<GdpName, SimLog> logs, Map<GdpName, String> broken, Map<GdpName, Path> unopened, ClientLinks links,
              int maxAnswersPerClient) {
     this.serverName = serverName;
     this.creationAlias = creationAlias;
@@ -69,6 +72,7 @@ final class LogService {
     this.storageFaults = storageFaults;
     this.logs = logs;
     this.broken = broken;
+    this.unopened = unopened;
     this.subs = new Subscriptions(subscriptionTimeout, out);
     this.streams = new ResponseStreams(logs, packContent, out, subs, links, maxAnswersPerClient);
   }
@@ -86,11 +90,33 @@ final class LogService {
     }
     names.addAll(logs.keySet());
     names.addAll(broken.keySet());
+    names.addAll(unopened.keySet());
     return names;
+  }
+
+  /** The log named {@code name}, recovering its file first if it was not opened yet; null if none (or broken). */
+  SimLog log(GdpName name) {
+    SimLog log = logs.get(name);
+    if (log == null) {
+      Path f = unopened.remove(name);
+      if (f != null) {
+        LogRecovery.recoverInto(f, storageFaults, new LogRecovery.Result(logs, broken));
+        log = logs.get(name);
+      }
+    }
+    return log;
+  }
+
+  /** Recovers every log not opened yet (for callers that need them all). */
+  private void openAll() {
+    for (GdpName n : new ArrayList<>(unopened.keySet())) {
+      log(n);
+    }
   }
 
   /** Names of the logs held, with their record counts. */
   Map<GdpName, Long> snapshot() {
+    openAll();
     Map<GdpName, Long> snap = new LinkedHashMap<>();
     for (SimLog l : logs.values()) {
       snap.put(l.name, l.nrecs());
@@ -109,7 +135,7 @@ final class LogService {
 
   /** Checks the signatures of a read batch's APPENDs ahead, in parallel ({@link SignatureBatch}). */
   void checkAhead(List<?> batch) {
-    ahead.checkAhead(batch, logs);
+    ahead.checkAhead(batch, this::log);
   }
 
   /** Forgets the checks done ahead (end of a batch). */
@@ -210,7 +236,7 @@ final class LogService {
       }
       return;
     }
-    SimLog log = logs.get(dst);
+    SimLog log = log(dst);
     if (log == null && broken.containsKey(dst) && (isLogCommand(cmd) || cmd == MsgCode.CMD_PING)) {
       nak(env, MsgCode.NAK_C_REC_MISSING, EpStat.NAK_REC_MISSING, broken.get(dst), -1);
       return;
@@ -355,7 +381,7 @@ final class LogService {
       nak(env, MsgCode.NAK_S_INTERNAL, EpStat.NAK_INTERNAL, "unparsable metadata: " + e.getMessage());
       return;
     }
-    if (logs.containsKey(name)) {
+    if (log(name) != null) {
       nak(env, MsgCode.NAK_C_CONFLICT, EpStat.NAK_CONFLICT, "log " + name + " exists");
       return;
     }

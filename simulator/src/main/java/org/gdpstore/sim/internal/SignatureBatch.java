@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpEnvelope;
@@ -26,14 +27,14 @@ final class SignatureBatch {
 
   private final Map<GdpDatum, Verified> results = new IdentityHashMap<>();
 
-  void checkAhead(List<?> batch, Map<GdpName, SimLog> logs) {
+  void checkAhead(List<?> batch, Function<GdpName, SimLog> logs) {
     List<GdpDatum> datums = new ArrayList<>();
     List<SimLog> owners = new ArrayList<>();
     List<byte[]> keys = new ArrayList<>();
     List<byte[]> hashes = new ArrayList<>();
     for (Object msg : batch) {
       if (msg instanceof GdpEnvelope env && env.cmd() == MsgCode.CMD_APPEND && env.message().hasCmdAppend()) {
-        SimLog log = logs.get(env.dst());
+        SimLog log = logs.apply(env.dst());
         byte[] key = log == null ? null : ed25519Key(log);
         if (key != null) {
           for (GdpDatum d : env.message().getCmdAppend().getDl().getDList()) {

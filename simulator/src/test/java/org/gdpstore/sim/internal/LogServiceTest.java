@@ -57,7 +57,7 @@ class LogServiceTest {
     connections.put(ALICE, new Object());
     connections.put(BOB, new Object());
     service = new LogService(SERVER, ALIAS, null, 65_535, new StorageFaults(), false, Duration.ZERO,
-        new LinkedHashMap<>(), new LinkedHashMap<>(), links, 3);
+        new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), links, 3);
     List<Outgoing> out = call(new GdpEnvelope(SERVER, ALICE, create(md)));
     assertThat(out).hasSize(2);
     assertThat(out.get(0)).isEqualTo(new Outgoing.Advertise(log));
