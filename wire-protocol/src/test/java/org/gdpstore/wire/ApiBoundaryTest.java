@@ -1,26 +1,11 @@
 package org.gdpstore.wire;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import org.gdpstore.wire.testing.ApiBoundaryContract;
 import org.gdpstore.wire.testing.ApiRules;
-import org.junit.jupiter.api.Test;
 
-/** The one package rule (see {@link ApiRules}) for this module. */
-class ApiBoundaryTest {
-  private final ApiRules rules = new ApiRules(GdpName.class, "org.gdpstore.wire.proto");
-
-  @Test
-  void everyClassIsInTheApiPackageOrUnderInternal() throws Exception {
-    assertThat(rules.misplacedClasses()).isEmpty();
-  }
-
-  @Test
-  void noInternalTypeInAPublicSignatureOfTheApi() throws Exception {
-    assertThat(rules.signatureViolations()).isEmpty();
-  }
-
-  @Test
-  void noClassUsesAnotherModulesInternalPackage() throws Exception {
-    assertThat(rules.foreignInternalUses()).isEmpty();
+/** The one package rule for this module (see {@link ApiRules}). */
+class ApiBoundaryTest extends ApiBoundaryContract {
+  ApiBoundaryTest() {
+    super(new ApiRules(GdpName.class, "org.gdpstore.wire.proto"));
   }
 }
