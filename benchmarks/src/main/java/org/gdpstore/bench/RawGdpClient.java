@@ -10,11 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.local.LocalAddress;
-import io.netty.channel.local.LocalChannel;
-import io.netty.channel.local.LocalIoHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.util.Map;
@@ -25,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.gdpstore.wire.Transports;
 import org.gdpstore.wire.GdpEnvelope;
 import org.gdpstore.wire.GdpName;
 import org.gdpstore.wire.GdpPipeline;
@@ -64,11 +60,9 @@ final class RawGdpClient implements AutoCloseable {
     new SecureRandom().nextBytes(n);
     this.name = GdpName.of(n);
     this.server = server;
-    boolean tcp = !(router instanceof LocalAddress);
-    // local channels need a local I/O handler in Netty 4.2
-    this.group = new MultiThreadIoEventLoopGroup(1, tcp ? NioIoHandler.newFactory() : LocalIoHandler.newFactory());
+    this.group = new MultiThreadIoEventLoopGroup(1, Transports.ioHandlerFactory(router));
     Bootstrap b = new Bootstrap().group(group)
-        .channel(tcp ? NioSocketChannel.class : LocalChannel.class)
+        .channel(Transports.clientChannel(router))
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -89,7 +83,7 @@ final class RawGdpClient implements AutoCloseable {
             });
           }
         });
-    if (tcp) {
+    if (!Transports.inProcess(router)) {
       b.option(ChannelOption.TCP_NODELAY, true);
     }
     try {

@@ -6,11 +6,18 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.gdpstore.client.internal.Clients;
 
-/** The blocking twins: wait for a future and unwrap its failure to {@link GdpException}. */
-final class Blocking {
+/**
+ * Waiting for the client's futures: the blocking twins use it, and so may callers of the Async
+ * variants. The one place that peels {@link CompletionException}/{@link ExecutionException}.
+ */
+public final class Blocking {
   private Blocking() {}
 
-  static <T> T get(CompletableFuture<T> future) {
+  /**
+   * Waits for {@code future}; its failure, an interrupt or a cancellation become a
+   * {@link GdpException}. Must not be called on the client's network thread.
+   */
+  public static <T> T get(CompletableFuture<T> future) {
     if (Clients.onNetworkThread()) {
       throw new IllegalStateException("blocking GDP call on the client's network thread; use the Async variant");
     }
@@ -26,10 +33,16 @@ final class Blocking {
     }
   }
 
-  static GdpException unwrap(Throwable t) {
+  /** The failure a future's exception wraps: {@code t} without its completion/execution wrappers. */
+  public static Throwable cause(Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
     }
+    return t;
+  }
+
+  static GdpException unwrap(Throwable t) {
+    t = cause(t);
     if (t instanceof GdpException g) {
       // a fresh exception so the caller's stack shows up, with the original as cause
       return new GdpException(g.status().withCause(g));

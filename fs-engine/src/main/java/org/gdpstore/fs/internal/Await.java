@@ -1,8 +1,8 @@
 package org.gdpstore.fs.internal;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.gdpstore.client.Blocking;
 import org.gdpstore.fs.FsCode;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.fs.IntegrityException;
@@ -25,9 +25,7 @@ public final class Await {
 
   /** A store failure as the filesystem error of {@code path}. */
   public static FsException translate(Throwable t, String path) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
+    t = Blocking.cause(t);
     if (t instanceof FsException fe) {
       return fe;
     }

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import org.gdpstore.client.Blocking;
 import org.gdpstore.client.GdpClient;
 import org.gdpstore.client.GdpException;
 import org.gdpstore.client.GdpStatus;
@@ -94,9 +94,7 @@ public final class ClientLogStore implements LogStore {
   }
 
   static LogStoreException translate(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
+    t = Blocking.cause(t);
     if (t instanceof LogStoreException l) {
       return l;
     }

@@ -7,14 +7,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.local.LocalAddress;
-import io.netty.channel.local.LocalChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.gdpstore.wire.Transports;
 import org.gdpstore.wire.GdpCodecException;
 import org.gdpstore.wire.GdpEnvelope;
 import org.gdpstore.wire.GdpMessageException;
@@ -95,9 +93,9 @@ final class Connection implements Wire {
       return;
     }
     connecting = true;
-    boolean local = config.router() instanceof LocalAddress;
+    boolean local = Transports.inProcess(config.router());
     Bootstrap b = new Bootstrap().group(loop)
-        .channel(local ? LocalChannel.class : NioSocketChannel.class)
+        .channel(Transports.clientChannel(config.router()))
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(config.requestTimeout().toMillis(), 10_000))
         .handler(new ChannelInitializer<Channel>() {
           @Override

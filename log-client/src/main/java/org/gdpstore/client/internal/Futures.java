@@ -1,10 +1,10 @@
 package org.gdpstore.client.internal;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
+import org.gdpstore.client.Blocking;
 import org.gdpstore.client.GdpException;
 import org.gdpstore.client.GdpStatus;
 
@@ -43,9 +43,7 @@ final class Futures {
   }
 
   static GdpException toGdp(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
+    t = Blocking.cause(t);
     if (t instanceof GdpException g) {
       return g;
     }

@@ -3,9 +3,6 @@ package org.gdpstore.client.internal;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.local.LocalAddress;
-import io.netty.channel.local.LocalIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -17,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.gdpstore.wire.Transports;
 import org.gdpstore.client.GdpClient;
 import org.gdpstore.client.GdpException;
 import org.gdpstore.client.GdpStatus;
@@ -63,8 +61,7 @@ final class NettyGdpClient implements GdpClient, Outbound, Connection.Listener {
     String id = config.clientName().printable().substring(0, 8);
     this.logPrefix = "[gdp-client#" + id + " " + config.router() + "]";
     ThreadFactory threads = r -> new IoThread(r, "gdp-client-" + id);
-    IoHandlerFactory io = config.router() instanceof LocalAddress ? LocalIoHandler.newFactory()
-        : NioIoHandler.newFactory();
+    IoHandlerFactory io = Transports.ioHandlerFactory(config.router());
     this.group = new MultiThreadIoEventLoopGroup(1, threads, io);
     this.loop = group.next();
     this.scheduler = Scheduler.of(loop);

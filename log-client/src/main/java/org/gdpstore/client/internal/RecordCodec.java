@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Optional;
 import org.gdpstore.client.GdpException;
 import org.gdpstore.client.GdpStatus;
 import org.gdpstore.client.LogRecord;
@@ -13,6 +12,7 @@ import org.gdpstore.wire.GdpName;
 import org.gdpstore.wire.KeyEntry;
 import org.gdpstore.wire.LogMetadata;
 import org.gdpstore.wire.RecordDigest;
+import org.gdpstore.wire.WriterPolicy;
 import org.gdpstore.wire.proto.GdpDatum;
 import org.gdpstore.wire.proto.GdpSignature;
 import org.gdpstore.wire.proto.GdpTimestamp;
@@ -27,31 +27,9 @@ public final class RecordCodec {
   private final boolean keyUsable;
 
   public RecordCodec(GdpName log, LogMetadata metadata) {
-    this.digest = new RecordDigest(log, metadata.toBytes(), hashAlgorithm(metadata));
-    Optional<KeyEntry> k;
-    try {
-      k = metadata.writerKey();
-    } catch (IllegalArgumentException e) {
-      k = Optional.empty(); // a malformed key entry: nothing to verify against
-    }
-    this.key = k.orElse(null);
-    // a reference key generated with digest id 0 cannot sign (spec 6.3): such logs are unsigned
-    this.keyUsable = key != null && (key.keyType() == KeyEntry.KEY_ED25519
-        || (key.digestAlgorithm() != KeyEntry.MD_NONE && key.keyType() >= KeyEntry.KEY_RSA
-            && key.keyType() <= KeyEntry.KEY_EC));
-  }
-
-  /** The record hash algorithm: the PUB entry's digest if there is one (spec 6.1), else SHA-256. */
-  static String hashAlgorithm(LogMetadata metadata) {
-    try {
-      Optional<LogMetadata.Entry> pub = metadata.find(LogMetadata.PUB);
-      if (pub.isPresent()) {
-        return KeyEntry.parse(pub.get().valueBytes()).digestName();
-      }
-    } catch (IllegalArgumentException e) {
-      // unusable PUB entry: fall back to the default
-    }
-    return "SHA-256";
+    this.digest = new RecordDigest(log, metadata.toBytes(), WriterPolicy.hashAlgorithm(metadata));
+    this.key = WriterPolicy.signingKey(metadata).orElse(null);
+    this.keyUsable = key != null && WriterPolicy.verifiable(key);
   }
 
   /** True if records of this log can be verified (the metadata holds a usable writer key). */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
+import org.gdpstore.wire.WriterPolicy;
 import org.gdpstore.wire.GdpName;
 import org.gdpstore.wire.LogMetadata;
 import org.gdpstore.wire.proto.GdpDatum;
@@ -101,7 +102,7 @@ final class LogRecovery {
     }
     LogFile file = LogFile.openExisting(f, storageFaults);
     try {
-      SimLog log = new SimLog(name, md.toBytes(), md, LogServer.writerKeyOf(md), file);
+      SimLog log = new SimLog(name, md.toBytes(), md, WriterPolicy.signingKey(md).orElse(null), file);
       Rebuild r = new Rebuild(log);
       FrameScanner.Tail tail = file.scan(r);
       if (tail != null && tail.torn()) {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -19,7 +18,6 @@ import org.gdpstore.wire.EpStat;
 import org.gdpstore.wire.GdpEnvelope;
 import org.gdpstore.wire.GdpMessageException;
 import org.gdpstore.wire.GdpName;
-import org.gdpstore.wire.KeyEntry;
 import org.gdpstore.wire.LogMetadata;
 import org.gdpstore.wire.MsgCode;
 import org.gdpstore.wire.Pdu;
@@ -92,28 +90,6 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
 
   static String fileName(GdpName name) {
     return name.printable() + ".glog";
-  }
-
-  /**
-   * The writer key of a log, or null when appends need no signature. A key entry whose digest id
-   * is 0 (what the reference tools write for generated keys, which they then cannot sign with) does
-   * not make the log single-writer.
-   */
-  static KeyEntry writerKeyOf(LogMetadata md) {
-    Optional<KeyEntry> k;
-    try {
-      k = md.writerKey();
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    if (k.isEmpty()) {
-      return null;
-    }
-    KeyEntry key = k.get();
-    if (key.digestAlgorithm() == KeyEntry.MD_NONE && key.keyType() != KeyEntry.KEY_ED25519) {
-      return null;
-    }
-    return key;
   }
 
   /** Names of the logs held, with their record counts. Call on the server's event loop. */

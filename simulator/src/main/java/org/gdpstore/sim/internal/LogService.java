@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.gdpstore.wire.WriterPolicy;
 import org.gdpstore.wire.EpStat;
 import org.gdpstore.wire.GdpEnvelope;
 import org.gdpstore.wire.GdpName;
@@ -394,7 +395,7 @@ final class LogService {
         return;
       }
     }
-    SimLog log = new SimLog(name, mdBytes, md, LogServer.writerKeyOf(md), file);
+    SimLog log = new SimLog(name, mdBytes, md, WriterPolicy.signingKey(md).orElse(null), file);
     logs.put(name, log);
     out.add(new Outgoing.Advertise(name));
     reply(env, Replies.ack(env.message(), MsgCode.ACK_CREATED));

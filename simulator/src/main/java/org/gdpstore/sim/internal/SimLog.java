@@ -54,23 +54,7 @@ final class SimLog {
     this.file = file;
     this.records = file == null ? new ArrayList<>() : null;
     this.encoded = file == null ? new ArrayList<>() : null;
-    this.digest = new RecordDigest(name, metadataBytes, hashAlgorithm(metadata));
-  }
-
-  /** SHA-256 unless the PUB entry names another digest (as the reference does, spec 6.1). */
-  private static String hashAlgorithm(LogMetadata md) {
-    try {
-      var pub = md.find(LogMetadata.PUB);
-      if (pub.isPresent()) {
-        int id = KeyEntry.parse(pub.get().valueBytes()).digestAlgorithm();
-        if (id != KeyEntry.MD_NONE) {
-          return KeyEntry.digestName(id);
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      // an unusable PUB entry: fall back to the default
-    }
-    return "SHA-256";
+    this.digest = new RecordDigest(name, metadataBytes, org.gdpstore.wire.WriterPolicy.hashAlgorithm(metadata));
   }
 
   long nrecs() {

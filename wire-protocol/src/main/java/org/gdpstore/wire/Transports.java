@@ -1,0 +1,33 @@
+package org.gdpstore.wire;
+
+import io.netty.channel.Channel;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.SocketAddress;
+
+/**
+ * The one rule for reaching a GDP peer: a {@link LocalAddress} means Netty local channels inside
+ * this JVM (which need a local I/O handler in Netty 4.2), anything else means NIO TCP.
+ */
+public final class Transports {
+  private Transports() {}
+
+  /** True if {@code address} is reached in-process (a Netty {@link LocalAddress}). */
+  public static boolean inProcess(SocketAddress address) {
+    return address instanceof LocalAddress;
+  }
+
+  /** The I/O handler an event loop needs to drive channels to {@code address}. */
+  public static IoHandlerFactory ioHandlerFactory(SocketAddress address) {
+    return inProcess(address) ? LocalIoHandler.newFactory() : NioIoHandler.newFactory();
+  }
+
+  /** The client channel type that connects to {@code address}. */
+  public static Class<? extends Channel> clientChannel(SocketAddress address) {
+    return inProcess(address) ? LocalChannel.class : NioSocketChannel.class;
+  }
+}

@@ -1,0 +1,49 @@
+package org.gdpstore.wire;
+
+import java.util.Optional;
+
+/**
+ * What a log's metadata says about who writes it and how its records are hashed: the one place
+ * the client, the simulator and the file engine read these rules from (spec 6.1, 6.3, 6.4).
+ */
+public final class WriterPolicy {
+  private WriterPolicy() {}
+
+  /** The record hash algorithm: the PUB entry's digest if it names one (spec 6.1), else SHA-256. */
+  public static String hashAlgorithm(LogMetadata metadata) {
+    try {
+      Optional<LogMetadata.Entry> pub = metadata.find(LogMetadata.PUB);
+      if (pub.isPresent()) {
+        int id = KeyEntry.parse(pub.get().valueBytes()).digestAlgorithm();
+        if (id != KeyEntry.MD_NONE) {
+          return KeyEntry.digestName(id);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      // an unusable PUB entry: fall back to the default
+    }
+    return "SHA-256";
+  }
+
+  /**
+   * The key every append must be signed with, or empty when appends need no signature: no writer
+   * key (WPK, OPK, PUB, see {@link LogMetadata#writerKey()}), a malformed key entry, or a non-Ed25519
+   * key whose digest id is 0 (what the reference tools write for generated keys, which they then
+   * cannot sign with, spec 6.3).
+   */
+  public static Optional<KeyEntry> signingKey(LogMetadata metadata) {
+    Optional<KeyEntry> k;
+    try {
+      k = metadata.writerKey();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    return k.filter(key -> key.keyType() == KeyEntry.KEY_ED25519 || key.digestAlgorithm() != KeyEntry.MD_NONE);
+  }
+
+  /** True if signatures made with this signing key can be checked here (Ed25519, RSA, DSA, EC). */
+  public static boolean verifiable(KeyEntry signingKey) {
+    int t = signingKey.keyType();
+    return t == KeyEntry.KEY_ED25519 || (t >= KeyEntry.KEY_RSA && t <= KeyEntry.KEY_EC);
+  }
+}
