@@ -168,6 +168,12 @@ class ReaderHandle implements LogReader {
    */
   private List<LogRecord> decode(List<GdpDatum> datums) {
     int n = datums.size();
+    if (verify && metadata.chained() && n > 0) {
+      RecordCodec codec = newCodec();
+      if (codec.canVerify()) {
+        return List.of(ChainVerifier.verify(codec, datums)); // one signature per batch, a hash per record
+      }
+    }
     LogRecord[] out = new LogRecord[n];
     if (n < PARALLEL_DECODE || !verify) {
       RecordCodec codec = newCodec();
