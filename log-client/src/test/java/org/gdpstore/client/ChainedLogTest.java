@@ -44,6 +44,22 @@ class ChainedLogTest {
         assertThat(r.readRange(2, 1)).allMatch(LogRecord::verified);
         assertThat(new String(r.read(5).dataBytes(), UTF_8)).isEqualTo("e");
         assertThat(r.read(5).verified()).isTrue();
+
+        // a subscription from mid-batch delivers each batch once its signed record verified
+        java.util.concurrent.BlockingQueue<LogRecord> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        Subscription s = r.subscribe(2, got::add);
+        try (LogWriter w = c.openWriter(info.name(), keys)) {
+          w.appendBatch(List.of(b("g"), b("h"), b("i")));
+        }
+        List<Long> seen = new java.util.ArrayList<>();
+        while (seen.size() < 8) {
+          LogRecord rec = got.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+          assertThat(rec).as("record after %s", seen).isNotNull();
+          assertThat(rec.verified()).isTrue();
+          seen.add(rec.recno());
+        }
+        assertThat(seen).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        s.close();
       }
     }
   }

@@ -18,6 +18,17 @@ final class ChainVerifier {
 
   /** Verifies {@code datums} (consecutive record numbers, ascending) and decodes them. */
   static LogRecord[] verify(RecordCodec codec, List<GdpDatum> datums) {
+    return verify(codec, datums, null);
+  }
+
+  /**
+   * As {@link #verify(RecordCodec, List)}; with {@code prev} (the hash of the record before the
+   * first, already verified) the first record must also link to it.
+   */
+  static LogRecord[] verify(RecordCodec codec, List<GdpDatum> datums, byte[] prev) {
+    if (prev != null && !datums.isEmpty() && !Arrays.equals(prev, datums.get(0).getPrevhash().toByteArray())) {
+      throw integrity("record " + datums.get(0).getRecno() + " does not link to the record delivered before it");
+    }
     int n = datums.size();
     LogRecord[] out = new LogRecord[n];
     byte[] expected = null; // prevhash of the record after the current one, once that one is authentic
