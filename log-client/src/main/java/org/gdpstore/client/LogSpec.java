@@ -46,6 +46,19 @@ public final class LogSpec {
     return chained;
   }
 
+  /** This spec without the chained flag (a reference server cannot keep a chain). */
+  public LogSpec unchained() {
+    Builder b = new Builder();
+    b.humanName = humanName;
+    b.creator = creator;
+    b.extra.addAll(extra);
+    b.writerKey = writerKey;
+    b.ownerKey = ownerKey;
+    b.nonce = nonce;
+    b.created = created;
+    return new LogSpec(b);
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -114,7 +127,8 @@ public final class LogSpec {
     /**
      * Makes the log hash-chained: each record carries the previous record's hash and the writer
      * signs only the last record of each APPEND, so readers and the server check one signature per
-     * batch. gdpstore servers only (the reference gdplogd does not keep prevhash).
+     * batch. gdpstore servers only: a client in {@link ServerMode#REFERENCE} creates the log
+     * unchained (the reference gdplogd does not keep prevhash). Without a writer key it changes nothing.
      */
     public Builder chained() {
       this.chained = true;

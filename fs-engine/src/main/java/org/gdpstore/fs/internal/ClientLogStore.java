@@ -40,7 +40,8 @@ public final class ClientLogStore implements LogStore {
 
   @Override
   public CompletableFuture<GdpName> createLog(Ed25519Keys writer, String label) {
-    LogSpec spec = LogSpec.builder().writerKey(writer).build();
+    // chained: one signature per APPEND and per read batch (unchained against reference servers)
+    LogSpec spec = LogSpec.builder().writerKey(writer).chained().build();
     return map(client.createLogAsync(spec), info -> info.name());
   }
 
