@@ -43,7 +43,7 @@ final class AppendPipeline {
   private final BooleanSupplier handleClosed;
 
   /** Where callers should continue numbering after the network thread re-synchronised (spec 6.6). */
-  private record Prediction(long generation, long next) {}
+  private record Prediction(long generation, long next, byte[] prev) {}
 
   private volatile Prediction prediction;
 
@@ -80,7 +80,7 @@ final class AppendPipeline {
     this.handleClosed = handleClosed;
     this.nextRecno = nrecs + 1;
     this.predictedNext = nrecs + 1;
-    this.prediction = new Prediction(0, nrecs + 1);
+    this.prediction = new Prediction(0, nrecs + 1, null);
     this.signs = new RecordCodec(name, metadata).canVerify();
     this.chained = signs && metadata.chained();
     if (chained) {
@@ -111,7 +111,7 @@ final class AppendPipeline {
     if (reset.generation() != seenGeneration) {
       seenGeneration = reset.generation();
       predictedNext = reset.next();
-      callerPrev = predictedNext == 1 ? new byte[0] : null;
+      callerPrev = predictedNext == 1 ? new byte[0] : reset.prev();
     }
     if (callerCodec == null) {
       callerCodec = new RecordCodec(name, metadata);
@@ -333,7 +333,7 @@ final class AppendPipeline {
         needResync = false;
         nextRecno = opened.recno() + 1;
         writerPrev = chained ? new byte[0] : null;
-        prediction = new Prediction(prediction.generation() + 1, nextRecno + waitingRecords());
+        prediction = new Prediction(prediction.generation() + 1, nextRecno + waitingRecords(), null);
         observe.accept(opened.recno());
         drainWaiting();
       } else if (!waiting.isEmpty() && !handleClosed.getAsBoolean() && !client.isClosed()) {
@@ -353,9 +353,10 @@ final class AppendPipeline {
         needResync = false;
         nextRecno = tail + 1;
         writerPrev = writerCodec().recordHash(got.get(0));
-        prediction = new Prediction(prediction.generation() + 1, nextRecno + waitingRecords());
         observe.accept(tail);
         drainWaiting();
+        // callers continue the chain from here (a guess: an op they sign meanwhile is rebuilt if wrong)
+        prediction = new Prediction(prediction.generation() + 1, nextRecno, needResync ? null : writerPrev);
       } else if (!waiting.isEmpty() && !handleClosed.getAsBoolean() && !client.isClosed()) {
         client.scheduler().schedule(this::maybeResync, client.config().resendInterval().toNanos());
       }
