@@ -48,6 +48,10 @@ public class ClientReadBenchmark {
   @Param({"false", "true"})
   public boolean packed;
 
+  /** A hash-chained log (issue 15): the setup's APPENDs of 100 carry one signature each. */
+  @Param({"false", "true"})
+  public boolean chained;
+
   private SimStack stack;
   private LogReader reader;
   private long next = 1;
@@ -56,7 +60,8 @@ public class ClientReadBenchmark {
   public void setUp() {
     stack = SimStack.start(null, packed);
     GdpClient client = stack.client(transport, 256);
-    LogInfo log = stack.createLog(client, "read-bench", true);
+    LogInfo log = chained ? stack.createChainedLog(client, "read-bench")
+        : stack.createLog(client, "read-bench", true);
     byte[] data = new byte[recordSize];
     SplittableRandom random = new SplittableRandom(3);
     try (LogWriter writer = client.openWriter(log.name(), stack.keys)) {

@@ -75,6 +75,11 @@ final class SimStack implements AutoCloseable {
     return client.createLog(spec.build());
   }
 
+  /** Creates a hash-chained log signed by {@link #keys}. */
+  LogInfo createChainedLog(GdpClient client, String name) {
+    return client.createLog(LogSpec.builder().humanName(name).writerKey(keys).chained().build());
+  }
+
   @Override
   public void close() {
     RuntimeException first = null;

@@ -28,6 +28,7 @@ public final class LogSpec {
   private final KeyEntry ownerKey;
   private final byte[] nonce;
   private final Instant created;
+  private final boolean chained;
 
   private LogSpec(Builder b) {
     this.humanName = b.humanName;
@@ -37,6 +38,25 @@ public final class LogSpec {
     this.ownerKey = b.ownerKey;
     this.nonce = b.nonce != null ? b.nonce.clone() : null;
     this.created = b.created;
+    this.chained = b.chained;
+  }
+
+  /** True if the log is to be hash-chained (docs/log-client.md, "Chained logs"). */
+  public boolean chained() {
+    return chained;
+  }
+
+  /** This spec without the chained flag (a reference server cannot keep a chain). */
+  public LogSpec unchained() {
+    Builder b = new Builder();
+    b.humanName = humanName;
+    b.creator = creator;
+    b.extra.addAll(extra);
+    b.writerKey = writerKey;
+    b.ownerKey = ownerKey;
+    b.nonce = nonce;
+    b.created = created;
+    return new LogSpec(b);
   }
 
   public static Builder builder() {
@@ -82,6 +102,9 @@ public final class LogSpec {
     if (writerKey != null) {
       md.put(LogMetadata.WPK, writerKey);
     }
+    if (chained) {
+      md.put(LogMetadata.CHN, new byte[] {LogMetadata.CHAIN_V1});
+    }
     return md.build();
   }
 
@@ -97,8 +120,20 @@ public final class LogSpec {
     private KeyEntry ownerKey;
     private byte[] nonce;
     private Instant created;
+    private boolean chained;
 
     private Builder() {}
+
+    /**
+     * Makes the log hash-chained: each record carries the previous record's hash and the writer
+     * signs only the last record of each APPEND, so readers and the server check one signature per
+     * batch. gdpstore servers only: a client in {@link ServerMode#REFERENCE} creates the log
+     * unchained (the reference gdplogd does not keep prevhash). Without a writer key it changes nothing.
+     */
+    public Builder chained() {
+      this.chained = true;
+      return this;
+    }
 
     /** The human-readable name stored as XID (not a 43-character printable name, as in the reference). */
     public Builder humanName(String name) {

@@ -36,6 +36,14 @@ public final class LogMetadata {
   public static final int LOC = 0x004C4F43;
   /** 16 random bytes that make the log name unique. */
   public static final int NON = 0x004E4F4E;
+  /**
+   * gdpstore only: the log is hash-chained (value {@link #CHAIN_V1}): every record after the first
+   * carries {@code prevhash} = the previous record's hash and each APPEND's last datum is signed
+   * (docs/on-log-format.md, "Chained logs"). Never written to reference servers.
+   */
+  public static final int CHN = 0x0043484E;
+  /** The one value of {@link #CHN} defined so far. */
+  public static final byte CHAIN_V1 = 1;
 
   /** Largest value length the reference allows (24 bits). */
   public static final int MAX_VALUE_LENGTH = (1 << 24) - 1;
@@ -163,10 +171,21 @@ public final class LogMetadata {
     return GdpName.sha256(serialized);
   }
 
+  /** True if the metadata declares the log hash-chained ({@link #CHN} = {@link #CHAIN_V1}). */
+  public boolean chained() {
+    Optional<Entry> e = find(CHN);
+    if (e.isEmpty()) {
+      return false;
+    }
+    byte[] v = e.get().valueBytes();
+    return v.length == 1 && v[0] == CHAIN_V1;
+  }
+
   /**
    * The key entry that identifies the log's writer, in gdpstore's order of preference: WPK, then
    * OPK, then PUB (spec 6.4).
    */
+
   public Optional<KeyEntry> writerKey() {
     for (int id : new int[] {WPK, OPK, PUB}) {
       Optional<Entry> e = find(id);

@@ -40,6 +40,7 @@ public final class ClientLogStore implements LogStore {
 
   @Override
   public CompletableFuture<GdpName> createLog(Ed25519Keys writer, String label) {
+    // not chained yet: chained logs (LogSpec.chained) still lack time/hash reads that land mid-batch
     LogSpec spec = LogSpec.builder().writerKey(writer).build();
     return map(client.createLogAsync(spec), info -> info.name());
   }

@@ -29,6 +29,9 @@ final class AppendOp extends Request {
   /** Datums signed on the caller's thread with the predicted first record number (may be stale). */
   List<GdpDatum> presigned;
   long predictedFirst;
+  /** Chained logs: the hash the presigned datums chain from, and the hash of the op's last record. */
+  byte[] presignedPrev;
+  byte[] lastHash;
   long firstRecno;
   /** Times this op was re-sent after a gap NAK with no predecessor in flight. */
   int gapRetries;

@@ -2,6 +2,7 @@ package org.gdpstore.client.internal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -36,11 +37,13 @@ final class AppendPipeline {
   private final LogMetadata metadata;
   private final Ed25519Keys keys;
   private final boolean signs;
+  /** Hash-chained with a usable key: datums carry prevhash and only each op's last one is signed. */
+  private final boolean chained;
   private final LongConsumer observe;
   private final BooleanSupplier handleClosed;
 
   /** Where callers should continue numbering after the network thread re-synchronised (spec 6.6). */
-  private record Prediction(long generation, long next) {}
+  private record Prediction(long generation, long next, byte[] prev) {}
 
   private volatile Prediction prediction;
 
@@ -49,6 +52,8 @@ final class AppendPipeline {
   private long predictedNext;
   private long seenGeneration;
   private RecordCodec callerCodec;
+  /** Chained: the hash the caller's next presigned op chains from, or null when unknown. */
+  private byte[] callerPrev;
 
   // --- network thread only ---
   private RecordCodec writerCodec;
@@ -57,6 +62,8 @@ final class AppendPipeline {
   private final TreeMap<Long, AppendOp> inflight = new TreeMap<>();
   private boolean needResync;
   private boolean resyncing;
+  /** Chained: the hash of record {@code nextRecno - 1} (empty before record 1), or null when unknown. */
+  private byte[] writerPrev;
 
   /**
    * @param nrecs the server's record count when the log was opened
@@ -73,8 +80,14 @@ final class AppendPipeline {
     this.handleClosed = handleClosed;
     this.nextRecno = nrecs + 1;
     this.predictedNext = nrecs + 1;
-    this.prediction = new Prediction(0, nrecs + 1);
+    this.prediction = new Prediction(0, nrecs + 1, null);
     this.signs = new RecordCodec(name, metadata).canVerify();
+    this.chained = signs && metadata.chained();
+    if (chained) {
+      callerPrev = nrecs == 0 ? new byte[0] : null;
+      writerPrev = nrecs == 0 ? new byte[0] : null;
+      needResync = nrecs > 0; // the chain continues from the stored tail record: read its hash first
+    }
   }
 
   GdpName name() {
@@ -98,13 +111,35 @@ final class AppendPipeline {
     if (reset.generation() != seenGeneration) {
       seenGeneration = reset.generation();
       predictedNext = reset.next();
+      callerPrev = predictedNext == 1 ? new byte[0] : reset.prev();
     }
     if (callerCodec == null) {
       callerCodec = new RecordCodec(name, metadata);
     }
     op.predictedFirst = predictedNext;
-    op.presigned = build(callerCodec, predictedNext, op.items);
+    if (!chained) {
+      op.presigned = build(callerCodec, predictedNext, op.items);
+    } else if (callerPrev != null) {
+      op.presignedPrev = callerPrev;
+      op.presigned = buildChain(callerCodec, predictedNext, op.items, callerPrev, op);
+      callerPrev = op.lastHash;
+    }
     predictedNext += op.items.size();
+  }
+
+  /** Chained datums from {@code prev} on; only the last is signed. Sets {@code op.lastHash}. */
+  private List<GdpDatum> buildChain(RecordCodec codec, long first, List<AppendOp.Item> items, byte[] prev,
+                                    AppendOp op) {
+    List<GdpDatum> ds = new ArrayList<>(items.size());
+    byte[][] hash = new byte[1][];
+    long r = first;
+    for (int i = 0; i < items.size(); i++) {
+      AppendOp.Item it = items.get(i);
+      ds.add(codec.buildChained(r++, it.timestamp(), it.data(), prev, i == items.size() - 1 ? keys : null, hash));
+      prev = hash[0];
+    }
+    op.lastHash = prev;
+    return ds;
   }
 
   private List<GdpDatum> build(RecordCodec codec, long first, List<AppendOp.Item> items) {
@@ -140,7 +175,13 @@ final class AppendPipeline {
     }
     op.firstRecno = nextRecno;
     long r = nextRecno + op.items.size();
-    if (op.presigned != null && op.predictedFirst == nextRecno) {
+    if (chained) {
+      if (op.presigned == null || op.predictedFirst != nextRecno || !Arrays.equals(op.presignedPrev, writerPrev)) {
+        op.datums = buildChain(writerCodec, nextRecno, op.items, writerPrev, op);
+      } else {
+        op.datums = op.presigned;
+      }
+    } else if (op.presigned != null && op.predictedFirst == nextRecno) {
       op.datums = op.presigned;
     } else {
       op.datums = build(writerCodec, nextRecno, op.items); // the guess was wrong (e.g. after a resync)
@@ -154,6 +195,9 @@ final class AppendPipeline {
       return;
     }
     nextRecno = r;
+    if (chained) {
+      writerPrev = op.lastHash;
+    }
     inflight.put(op.firstRecno, op);
     client.submit(op);
   }
@@ -283,10 +327,13 @@ final class AppendPipeline {
     OpenRequest o = new OpenRequest(client, name, MsgCode.CMD_OPEN_AO);
     o.result.whenComplete((opened, t) -> {
       resyncing = false;
-      if (t == null) {
+      if (t == null && chained && opened.recno() > 0) {
+        readTail(opened.recno());
+      } else if (t == null) {
         needResync = false;
         nextRecno = opened.recno() + 1;
-        prediction = new Prediction(prediction.generation() + 1, nextRecno + waitingRecords());
+        writerPrev = chained ? new byte[0] : null;
+        prediction = new Prediction(prediction.generation() + 1, nextRecno + waitingRecords(), null);
         observe.accept(opened.recno());
         drainWaiting();
       } else if (!waiting.isEmpty() && !handleClosed.getAsBoolean() && !client.isClosed()) {
@@ -294,6 +341,34 @@ final class AppendPipeline {
       }
     });
     client.submit(o);
+  }
+
+  /** Chained: reads the stored tail record to continue the chain from its hash, then releases. */
+  private void readTail(long tail) {
+    resyncing = true;
+    ReadRequest r = ReadRequest.byRecno(client, name, tail, 1);
+    r.result.whenComplete((got, t) -> {
+      resyncing = false;
+      if (t == null && !got.isEmpty() && got.get(0).getRecno() == tail) {
+        needResync = false;
+        nextRecno = tail + 1;
+        writerPrev = writerCodec().recordHash(got.get(0));
+        observe.accept(tail);
+        drainWaiting();
+        // callers continue the chain from here (a guess: an op they sign meanwhile is rebuilt if wrong)
+        prediction = new Prediction(prediction.generation() + 1, nextRecno, needResync ? null : writerPrev);
+      } else if (!waiting.isEmpty() && !handleClosed.getAsBoolean() && !client.isClosed()) {
+        client.scheduler().schedule(this::maybeResync, client.config().resendInterval().toNanos());
+      }
+    });
+    client.submit(r);
+  }
+
+  private RecordCodec writerCodec() {
+    if (writerCodec == null) {
+      writerCodec = new RecordCodec(name, metadata);
+    }
+    return writerCodec;
   }
 
   private long waitingRecords() {

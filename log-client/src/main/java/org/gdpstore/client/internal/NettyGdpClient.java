@@ -21,6 +21,7 @@ import org.gdpstore.client.GdpStatus;
 import org.gdpstore.client.LogInfo;
 import org.gdpstore.client.LogReader;
 import org.gdpstore.client.LogSpec;
+import org.gdpstore.client.ServerMode;
 import org.gdpstore.client.LogWriter;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpEnvelope;
@@ -87,6 +88,9 @@ final class NettyGdpClient implements GdpClient, Outbound, Connection.Listener {
   @Override
   public CompletableFuture<LogInfo> createLogAsync(LogSpec spec) {
     Objects.requireNonNull(spec, "spec");
+    if (spec.chained() && config.serverMode() == ServerMode.REFERENCE) {
+      spec = spec.unchained(); // gdplogd does not keep prevhash: every record stays signed
+    }
     LogMetadata md = spec.toMetadata(config.clock(), config.random());
     CreateRequest r = new CreateRequest(this, config.creationService(), md);
     return submitExternal(r, r.result, v -> new LogInfo(r.logName, md));

@@ -111,6 +111,14 @@ class ReaderHandle implements LogReader {
     if (closed) {
       return closedFuture();
     }
+    if (chainVerified()) {
+      return track(readOn(recno, 1).thenApply(got -> {
+        if (got.datums().isEmpty()) {
+          throw GdpStatus.of(GdpStatus.Code.NOT_FOUND, "no record " + recno + " in " + name).asException();
+        }
+        return decodeHead(got).get(0);
+      }));
+    }
     ReadRequest r = ReadRequest.byRecno(client, name, recno, 0);
     return track(client.submitExternal(r, r.result, list -> {
       if (list.isEmpty()) {
@@ -129,8 +137,56 @@ class ReaderHandle implements LogReader {
     if (closed) {
       return closedFuture();
     }
+    if (chainVerified()) {
+      return track(readOn(from, count).thenApply(this::decodeHead));
+    }
     ReadRequest r = ReadRequest.byRecno(client, name, from, count);
     return track(client.submitExternal(r, r.result, this::decode));
+  }
+
+  /** How many records past a mid-batch end are asked for at a time, looking for the batch's signed record. */
+  private static final int READ_ON = 64;
+
+  /** A verifying reader of a chained log: ranges read on to a signed record (one batch at most). */
+  private boolean chainVerified() {
+    return verify && metadata.chained() && newCodec().canVerify();
+  }
+
+  /** The result and how many of its records were asked for; the rest only vouch for them. */
+  private record ReadOn(List<GdpDatum> datums, int wanted) {}
+
+  /** Reads {@code from, count}, then on past an unsigned last record until a signed one (or the end). */
+  private CompletableFuture<ReadOn> readOn(long from, int count) {
+    ReadRequest r = ReadRequest.byRecno(client, name, from, count);
+    return client.submitExternal(r, r.result, list -> list).thenCompose(list -> extend(new ArrayList<>(list), list.size()));
+  }
+
+  private CompletableFuture<ReadOn> extend(List<GdpDatum> got, int wanted) {
+    if (got.isEmpty() || hasSig(got.get(got.size() - 1))) {
+      return CompletableFuture.completedFuture(new ReadOn(got, wanted));
+    }
+    ReadRequest more = ReadRequest.byRecno(client, name, got.get(got.size() - 1).getRecno() + 1, READ_ON);
+    return client.submitExternal(more, more.result, list -> list).thenCompose(list -> {
+      if (list.isEmpty()) {
+        return CompletableFuture.completedFuture(new ReadOn(got, wanted)); // the verifier reports the unsigned tail
+      }
+      for (GdpDatum d : list) {
+        got.add(d);
+        if (hasSig(d)) {
+          return CompletableFuture.completedFuture(new ReadOn(got, wanted));
+        }
+      }
+      return extend(got, wanted);
+    });
+  }
+
+  private static boolean hasSig(GdpDatum d) {
+    return d.hasSig() && !d.getSig().getSig().isEmpty();
+  }
+
+  private List<LogRecord> decodeHead(ReadOn r) {
+    List<LogRecord> all = decode(r.datums());
+    return all.subList(0, Math.min(r.wanted(), all.size()));
   }
 
   @Override
@@ -168,6 +224,12 @@ class ReaderHandle implements LogReader {
    */
   private List<LogRecord> decode(List<GdpDatum> datums) {
     int n = datums.size();
+    if (verify && metadata.chained() && n > 0) {
+      RecordCodec codec = newCodec();
+      if (codec.canVerify()) {
+        return List.of(ChainVerifier.verify(codec, datums)); // one signature per batch, a hash per record
+      }
+    }
     LogRecord[] out = new LogRecord[n];
     if (n < PARALLEL_DECODE || !verify) {
       RecordCodec codec = newCodec();

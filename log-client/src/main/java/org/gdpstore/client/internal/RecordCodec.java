@@ -56,6 +56,16 @@ public final class RecordCodec {
             + " with the log's " + keyName() + " key").asException();
       }
     }
+    return toRecord(d, hash, verified);
+  }
+
+  /** True if the datum carries a signature that verifies with the log's key (false without a usable key). */
+  public boolean signatureVerifies(GdpDatum d) {
+    return keyUsable && d.hasSig() && !d.getSig().getSig().isEmpty() && digest.verify(d, key);
+  }
+
+  /** The record for a datum whose authenticity the caller established (e.g. by a verified chain). */
+  LogRecord toRecord(GdpDatum d, byte[] hash, boolean verified) {
     GdpTimestamp ts = d.getTs();
     Instant when = !d.hasTs() || ts.getSec() == RecordDigest.NO_TIME_SEC ? null
         : Instant.ofEpochSecond(ts.getSec(), Integer.toUnsignedLong(ts.getNsec()) % 1_000_000_000L);
@@ -90,6 +100,29 @@ public final class RecordCodec {
       byte[] hash = digest.recordHash(recno, ts.getEpochSecond(), ts.getNano(), 0f, null, data.toByteArray());
       d.setSig(GdpSignature.newBuilder().setSig(ByteString.copyFrom(keys.sign(hash))));
     }
+    return d.build();
+  }
+
+  /**
+   * Builds a datum of a hash-chained log: {@code prevhash} = {@code prev} (none if empty), signed
+   * with {@code keys} if given. {@code hashOut[0]} receives the new record's hash.
+   */
+  public GdpDatum buildChained(long recno, Instant ts, ByteString data, byte[] prev, Ed25519Keys keys,
+                               byte[][] hashOut) {
+    GdpTimestamp.Builder t = GdpTimestamp.newBuilder().setSec(ts.getEpochSecond());
+    if (ts.getNano() != 0) {
+      t.setNsec(ts.getNano());
+    }
+    GdpDatum.Builder d = GdpDatum.newBuilder().setRecno(recno).setTs(t).setData(data);
+    if (prev.length > 0) {
+      d.setPrevhash(ByteString.copyFrom(prev));
+    }
+    byte[] hash = digest.recordHash(recno, ts.getEpochSecond(), ts.getNano(), 0f, prev.length > 0 ? prev : null,
+        data.toByteArray());
+    if (keys != null) {
+      d.setSig(GdpSignature.newBuilder().setSig(ByteString.copyFrom(keys.sign(hash))));
+    }
+    hashOut[0] = hash;
     return d.build();
   }
 

@@ -57,6 +57,12 @@ final class SubscriptionImpl implements Subscription {
   private final long from;
   private final Sink sink;
   private final RecordCodec codec;
+  /** Chained log, verifying: records are delivered batch by batch once the batch's signed record verifies. */
+  private final boolean chained;
+  // --- callback executor (drain loop) only ---
+  private final java.util.ArrayDeque<LogRecord> ready = new java.util.ArrayDeque<>();
+  private final java.util.List<GdpDatum> batch = new java.util.ArrayList<>();
+  private byte[] lastHash;
 
   // --- network thread ---
   private long lastReceived;
@@ -87,6 +93,7 @@ final class SubscriptionImpl implements Subscription {
     this.from = from;
     this.sink = sink;
     this.codec = log.newCodec();
+    this.chained = log.verifies() && log.metadata().chained() && codec.canVerify();
     this.lastReceived = from > 0 ? from - 1 : -1;
     this.lastDelivered = from > 0 ? from - 1 : 0;
   }
@@ -469,20 +476,38 @@ final class SubscriptionImpl implements Subscription {
     int missed = 1;
     while (true) {
       while (!terminated && (unboundedDemand() || demand.get() > 0)) {
-        GdpDatum d = queue.poll();
-        if (d == null) {
-          break;
-        }
-        int left = queued.decrementAndGet();
-        LogRecord rec;
+        LogRecord rec = ready.poll();
+        int left = queued.get();
         try {
-          rec = codec.decode(d, log.verifies());
+          while (rec == null) {
+            GdpDatum d = queue.poll();
+            if (d == null) {
+              break;
+            }
+            left = queued.decrementAndGet();
+            if (!chained) {
+              rec = codec.decode(d, log.verifies());
+            } else {
+              // a chained log: hold a batch back until its signed record verifies and links back
+              batch.add(d);
+              if (d.hasSig() && !d.getSig().getSig().isEmpty()) {
+                LogRecord[] verified = ChainVerifier.verify(codec, batch, lastHash);
+                lastHash = codec.recordHash(d);
+                batch.clear();
+                ready.addAll(java.util.Arrays.asList(verified));
+                rec = ready.poll();
+              }
+            }
+          }
         } catch (GdpException e) {
           // never hand out unverified data: the subscription ends with the integrity error
           terminated = true;
           queue.clear();
           client.execute(this::closeQuietly);
           signalErrorOnce(e);
+          break;
+        }
+        if (rec == null) {
           break;
         }
         if (!unboundedDemand()) {
@@ -503,7 +528,7 @@ final class SubscriptionImpl implements Subscription {
           client.execute(this::resume);
         }
       }
-      if (!terminated && queue.isEmpty()) {
+      if (!terminated && queue.isEmpty() && ready.isEmpty()) {
         Throwable err = terminalError;
         if (err != null) {
           terminated = true;

@@ -16,7 +16,10 @@ import org.gdpstore.wire.proto.GdpTimestamp;
  * {@code nrecs + 1}; an identical re-append of an existing record number (same record hash) is
  * acknowledged again without storing; a different record with an existing number gets 201 CONFLICT;
  * a gap gets 195 FORBIDDEN; {@code recno <= 0} gets 194. An APPEND is all-or-nothing: its datums are
- * checked in order as if the earlier ones were already stored. Pure: stores nothing.
+ * checked in order as if the earlier ones were already stored. In a hash-chained log with a writer
+ * key each new datum's prevhash must be the hash of the record before it (none for record 1) and
+ * the last datum must carry a valid signature (other datums' signatures are checked when present);
+ * a break gets 193 UNAUTH. Pure: stores nothing.
  */
 final class AppendRules {
   /** Bytes a one-datum ACK_CONTENT adds around the datum, at most (cmd, rid, body and list framing). */
@@ -48,8 +51,15 @@ final class AppendRules {
     long next = nrecs + 1;
     List<GdpDatum> toStore = new ArrayList<>(dl.size());
     List<byte[]> newHashes = new ArrayList<>(dl.size());
-    for (GdpDatum d : dl) {
+    long first = dl.get(0).getRecno();
+    for (int index = 0; index < dl.size(); index++) {
+      GdpDatum d = dl.get(index);
       long recno = d.getRecno();
+      if (log.chained && recno != first + index) {
+        // consecutive numbers keep "the last datum" the newest one, so it is the one that must be signed
+        return Verdict.refuse(MsgCode.NAK_C_BADREQ, EpStat.NAK_BADREQ,
+            "datums of an APPEND to a chained log must have consecutive record numbers", recno);
+      }
       if (recno <= 0) {
         return Verdict.refuse(MsgCode.NAK_C_BADOPT, EpStat.gdp(EpStat.SEV_ERROR, 402),
             "record number must be > 0, got " + recno, Math.max(0, recno));
@@ -75,7 +85,19 @@ final class AppendRules {
         return Verdict.refuse(MsgCode.NAK_C_FORBIDDEN, EpStat.NAK_FORBIDDEN,
             "record " + recno + " would leave a gap; next is " + next, recno);
       }
-      if (log.writerKey != null && !(pre != null ? pre.ok() : log.digest.verify(d, log.writerKey))) {
+      if (log.chained) {
+        byte[] prev = next == 1 ? new byte[0]
+            : next - 1 <= nrecs ? log.hashAt(next - 1) : SimLog.stored32(newHashes.get(newHashes.size() - 1));
+        if (!Arrays.equals(prev, d.getPrevhash().toByteArray())) {
+          return Verdict.refuse(MsgCode.NAK_C_UNAUTH, EpStat.CRYPTO_BAD_SIGNATURE, "record " + recno
+              + (d.getPrevhash().isEmpty() ? " has no prevhash" : " has a prevhash that does not link to record "
+              + (recno - 1)) + " (the log is hash-chained)", recno);
+        }
+      }
+      // a chained log needs only the last datum signed: its signature vouches for the links before it
+      boolean mustSign = log.writerKey != null && (!log.chained || index == dl.size() - 1
+          || (d.hasSig() && !d.getSig().getSig().isEmpty()));
+      if (mustSign && !(pre != null ? pre.ok() : log.digest.verify(d, log.writerKey))) {
         return Verdict.refuse(MsgCode.NAK_C_UNAUTH, EpStat.CRYPTO_BAD_SIGNATURE, "record " + recno
             + (d.hasSig() && !d.getSig().getSig().isEmpty() ? " has a bad signature" : " is not signed")
             + " (the log has a writer key)", recno);

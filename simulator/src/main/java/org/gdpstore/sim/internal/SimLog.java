@@ -28,6 +28,8 @@ final class SimLog {
   /** The key appends must be signed with, or null for an open log. */
   final KeyEntry writerKey;
   final RecordDigest digest;
+  /** Hash-chained with a writer key: APPENDs must link by prevhash and sign their last datum. */
+  final boolean chained;
   final LogFile file;
   /** Memory mode: record {@code r} at index {@code r - 1}, in the form reads return it. */
   private final List<GdpDatum> records;
@@ -55,6 +57,7 @@ final class SimLog {
     this.records = file == null ? new ArrayList<>() : null;
     this.encoded = file == null ? new ArrayList<>() : null;
     this.digest = new RecordDigest(name, metadataBytes, org.gdpstore.wire.WriterPolicy.hashAlgorithm(metadata));
+    this.chained = writerKey != null && metadata.chained();
   }
 
   long nrecs() {
@@ -131,6 +134,12 @@ final class SimLog {
     int i = (int) (recno - 1) * 32;
     byte[] h = stored32(hash);
     return Arrays.equals(hashes, i, i + 32, h, 0, 32);
+  }
+
+  /** Record {@code recno}'s stored hash (32 bytes, a copy). */
+  byte[] hashAt(long recno) {
+    int i = (int) (recno - 1) * 32;
+    return Arrays.copyOfRange(hashes, i, i + 32);
   }
 
   /** A record hash as it is kept: 32 bytes (longer digests cut, shorter ones zero-padded). */
