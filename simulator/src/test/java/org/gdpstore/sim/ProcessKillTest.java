@@ -2,20 +2,11 @@ package org.gdpstore.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.gdpstore.wire.GdpName;
 import org.gdpstore.wire.LogMetadata;
 import org.gdpstore.wire.MsgCode;
@@ -29,49 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  * intact, and nothing beyond what was sent.
  */
 class ProcessKillTest {
-  private static final Pattern LISTENING = Pattern.compile("gdp-simulator listening on ([0-9.]+):(\\d+) server-name (\\S+) \\((\\S+)\\)");
-
   @TempDir
   Path dir;
 
-  record Server(Process process, InetSocketAddress address, GdpName serverName, List<String> output) {}
-
-  private Server launch() throws IOException {
-    long t0 = System.nanoTime();
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        GdpSimulatorMain.class.getName(), "--listen", "127.0.0.1:0", "--data", dir.toString(),
-        "--server-name", "kill.test.gdplogd");
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    List<String> output = Collections.synchronizedList(new ArrayList<>());
-    CompletableFuture<Matcher> ready = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          output.add(line);
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            ready.complete(m);
-          }
-        }
-      } catch (IOException e) {
-        // the process died
-      }
-      ready.completeExceptionally(new IllegalStateException("simulator exited: " + output));
-    }, "sim-output");
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      Matcher m = ready.get(60, TimeUnit.SECONDS);
-      System.out.println("simulator up after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-      return new Server(p, new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2))), GdpName.parse(m.group(4)),
-          output);
-    } catch (Exception e) {
-      p.destroyForcibly();
-      throw new IllegalStateException("simulator did not start: " + output, e);
-    }
+  private SimProcess launch() throws IOException {
+    return SimProcess.start(List.of("-Xmx256m"),
+        List.of("--data", dir.toString(), "--server-name", "kill.test.gdplogd"), 0);
   }
 
   @Test
@@ -80,11 +34,11 @@ class ProcessKillTest {
     GdpName log = md.logName();
     int total = 3000;
     TreeSet<Long> acked = new TreeSet<>();
-    Server first = launch();
+    SimProcess first = launch();
     try {
-      assertThat(first.serverName()).isEqualTo(GdpName.sha256("kill.test.gdplogd"));
-      try (TestClient c = TestClient.connect(first.address(), GdpName.sha256("kill-writer"), false, true)) {
-        assertThat(c.call(first.serverName(), Cmds.create(md)).getCmd()).isEqualTo(MsgCode.ACK_CREATED);
+      assertThat(first.serverName).isEqualTo(GdpName.sha256("kill.test.gdplogd"));
+      try (TestClient c = TestClient.connect(first.address, GdpName.sha256("kill-writer"), false, true)) {
+        assertThat(c.call(first.serverName, Cmds.create(md)).getCmd()).isEqualTo(MsgCode.ACK_CREATED);
         // stream: write without waiting, read acks as they come, kill after a few hundred
         Thread writer = new Thread(() -> {
           for (int i = 1; i <= total && c.isActive(); i++) {
@@ -98,7 +52,7 @@ class ProcessKillTest {
           assertThat(m.getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
           acked.add(m.getAckSuccess().getRecno());
         }
-        first.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        first.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         writer.join(30_000);
         // acks that were already on their way still count: they were sent after the sync
         for (TestClient.Received r : c.drain(200)) {
@@ -108,13 +62,13 @@ class ProcessKillTest {
         }
       }
     } finally {
-      first.process().destroyForcibly();
+      first.process.destroyForcibly();
     }
     assertThat(acked.first()).isEqualTo(1);
     assertThat(acked.last()).isEqualTo(acked.size()).as("acks are contiguous");
 
-    Server second = launch();
-    try (TestClient c = TestClient.connect(second.address(), GdpName.sha256("kill-reader"), false, true)) {
+    SimProcess second = launch();
+    try (TestClient c = TestClient.connect(second.address, GdpName.sha256("kill-reader"), false, true)) {
       long nrecs = c.call(log, Cmds.open(MsgCode.CMD_OPEN_RO, 1)).getAckSuccess().getRecno();
       System.out.println("acknowledged " + acked.size() + " of " + total + ", recovered " + nrecs);
       assertThat(nrecs).isGreaterThanOrEqualTo(acked.last()).isLessThanOrEqualTo(total);
@@ -129,9 +83,9 @@ class ProcessKillTest {
       GdpMessage next = c.call(log, Cmds.append(9, Cmds.datum(nrecs + 1, "after")));
       assertThat(next.getCmd()).isEqualTo(MsgCode.ACK_SUCCESS);
     } finally {
-      second.process().destroy();
-      assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).as("exits on SIGTERM").isTrue();
-      second.process().destroyForcibly();
+      second.process.destroy();
+      assertThat(second.process.waitFor(30, TimeUnit.SECONDS)).as("exits on SIGTERM").isTrue();
+      second.process.destroyForcibly();
     }
   }
 }
