@@ -3,12 +3,15 @@ package org.gdpstore.nio.internal;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -31,6 +34,8 @@ import org.gdpstore.wire.GdpName;
 public final class HomeResolver {
   static final String DEFAULT_KEY = "default";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  /** File locks belong to the JVM, not the thread: threads of one JVM queue here first. */
+  private static final Object JVM_LOCK = new Object();
 
   private final Path root;
 
@@ -108,17 +113,25 @@ public final class HomeResolver {
   void addFsAlias(String name, GdpName fsRoot, String key) throws IOException {
     checkName("alias", name);
     checkName("key", key);
-    Properties p = aliases();
-    if (p.containsKey(name)) {
-      throw new FileAlreadyExistsException(name, null, "alias exists already: " + p.getProperty(name));
-    }
-    p.setProperty(name, "fs " + fsRoot.printable() + " " + key);
     createPrivateDir(root);
-    Path tmp = root.resolve(".aliases.tmp");
-    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      p.store(w, "gdpstore aliases: NAME = fs|log ROOT-LOG-NAME WRITER-KEY");
-    }
-    moveAtomically(tmp, root.resolve("aliases.properties"));
+    locked(() -> {
+      Properties p = aliases();
+      if (p.containsKey(name)) {
+        throw new FileAlreadyExistsException(name, null, "alias exists already: " + p.getProperty(name));
+      }
+      p.setProperty(name, "fs " + fsRoot.printable() + " " + key);
+      Path tmp = Files.createTempFile(root, ".aliases-", ".tmp");
+      try {
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+          p.store(w, "gdpstore aliases: NAME = fs|log ROOT-LOG-NAME WRITER-KEY");
+        }
+        force(tmp);
+        moveAtomically(tmp, root.resolve("aliases.properties"));
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      return null;
+    });
   }
 
   boolean hasKey(String name) {
@@ -142,25 +155,58 @@ public final class HomeResolver {
     throw new IOException("key file " + f + " is not a gdpstore key (expected 64 hex digits)");
   }
 
-  /** Generates and stores key {@code name} (owner-only file, as the CLI's keygen). */
+  /**
+   * Generates and stores key {@code name} (owner-only file, as the CLI's keygen), or returns the
+   * key another process created first: a key file is created new, never replaced.
+   */
   Ed25519Keys generateKey(String name) throws IOException {
     Path f = keyFile(name);
     createPrivateDir(root);
     createPrivateDir(f.getParent());
-    Ed25519Keys keys = Ed25519Keys.generate(new SecureRandom());
-    Path tmp = f.resolveSibling("." + name + ".key.tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(tmp);
+    return locked(() -> {
+      if (Files.exists(f)) {
+        return loadKey(name);
+      }
+      Ed25519Keys keys = Ed25519Keys.generate(new SecureRandom());
+      Path tmp;
+      try {
+        tmp = Files.createTempFile(f.getParent(), "." + name + "-", ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException e) {
+        tmp = Files.createTempFile(f.getParent(), "." + name + "-", ".tmp");
+      }
+      try {
+        Files.writeString(tmp, "# gdpstore Ed25519 private key (32-byte seed, hex). Keep it secret.\n"
+            + HexFormat.of().formatHex(keys.seed()) + "\n", StandardCharsets.US_ASCII);
+        force(tmp);
+        Files.createLink(f, tmp); // fails if the key exists: never replaces one
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      Files.writeString(f.resolveSibling(name + ".pub"), HexFormat.of().formatHex(keys.publicKey()) + "\n",
+          StandardCharsets.US_ASCII);
+      return keys;
+    });
+  }
+
+  private interface IoAction<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs {@code action} holding the home's write lock, the same {@code home.lock} the CLI takes. */
+  private <T> T locked(IoAction<T> action) throws IOException {
+    synchronized (JVM_LOCK) {
+      try (FileChannel ch = FileChannel.open(root.resolve("home.lock"), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE); FileLock ignored = ch.lock()) {
+        return action.run();
+      }
     }
-    Files.writeString(tmp, "# gdpstore Ed25519 private key (32-byte seed, hex). Keep it secret.\n"
-        + HexFormat.of().formatHex(keys.seed()) + "\n", StandardCharsets.US_ASCII);
-    moveAtomically(tmp, f);
-    Files.writeString(f.resolveSibling(name + ".pub"), HexFormat.of().formatHex(keys.publicKey()) + "\n",
-        StandardCharsets.US_ASCII);
-    return keys;
+  }
+
+  private static void force(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
   }
 
   static void createPrivateDir(Path dir) throws IOException {
