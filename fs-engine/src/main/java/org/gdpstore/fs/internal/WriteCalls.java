@@ -39,6 +39,21 @@ public final class WriteCalls extends ReadCalls implements WritableFileSystem {
     });
   }
 
+  /** A change from one path to another (rename, tree move, copy). */
+  private interface TwoPathChange {
+    void apply(Txn t, String src, String target) throws FsException;
+  }
+
+  /** Runs {@code change} on the normalized paths in this object's transaction (locked by the source). */
+  private void change(String src, String target, TwoPathChange change) throws FsException {
+    String s = engine.path(src);
+    String d = engine.path(target);
+    engine.transactions().mutate(txnId, s, t -> {
+      change.apply(t, s, d);
+      return null;
+    });
+  }
+
   private Mutations mutations() {
     return engine.mutations();
   }
@@ -95,32 +110,17 @@ public final class WriteCalls extends ReadCalls implements WritableFileSystem {
 
   @Override
   public void renameFile(String src, String target) throws FsException {
-    String s = engine.path(src);
-    String d = engine.path(target);
-    engine.transactions().mutate(txnId, s, t -> {
-      mutations().rename(t, s, d);
-      return null;
-    });
+    change(src, target, mutations()::rename);
   }
 
   @Override
   public void renamePath(String src, String target) throws FsException {
-    String s = engine.path(src);
-    String d = engine.path(target);
-    engine.transactions().mutate(txnId, s, t -> {
-      mutations().moveTree(t, s, d);
-      return null;
-    });
+    change(src, target, mutations()::moveTree);
   }
 
   @Override
   public void copyFile(String src, String target) throws FsException {
-    String s = engine.path(src);
-    String d = engine.path(target);
-    engine.transactions().mutate(txnId, s, t -> {
-      mutations().copy(t, s, d);
-      return null;
-    });
+    change(src, target, mutations()::copy);
   }
 
   @Override
