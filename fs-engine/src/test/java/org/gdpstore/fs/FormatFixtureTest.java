@@ -36,7 +36,7 @@ class FormatFixtureTest {
     fs.writeFile("/ckpt/step-1/meta", "small".getBytes(UTF_8));
     fs.kv().put("alpha", "1".getBytes(UTF_8));
     fs.kv().put("big", InMemoryCrashAndIntegrityTest.content(3_000, 2));
-    fs.renameFile("/ckpt/step-1", "/ckpt/step-2");
+    fs.renamePath("/ckpt/step-1", "/ckpt/step-2");
     try (Transaction t = fs.newTransaction()) {
       t.createDir("/many");
       for (int i = 0; i < 60; i++) {
@@ -86,12 +86,15 @@ class FormatFixtureTest {
     Path dir = Path.of(System.getProperty("gdpstore.writeFixture"));
     Files.createDirectories(dir);
     InMemoryLogStore store = new InMemoryLogStore();
-    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, FsOptions.builder().chunkSize(1_000).build())) {
+    // named after the format version this code writes; checkpoints every 3 commits (ignored before v3)
+    String prefix = "v" + Records.FORMAT_VERSION + "-fs";
+    FsOptions opts = FsOptions.builder().chunkSize(1_000).checkpointEveryCommits(3).build();
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, opts)) {
       writeHistory(fs);
-      Files.writeString(dir.resolve("v2-fs.root"), fs.rootName().printable());
-      Files.writeString(dir.resolve("v2-fs.dump"), dumpAll(fs));
+      Files.writeString(dir.resolve(prefix + ".root"), fs.rootName().printable());
+      Files.writeString(dir.resolve(prefix + ".dump"), dumpAll(fs));
     }
-    try (var out = Files.newOutputStream(dir.resolve("v2-fs.bin"))) {
+    try (var out = Files.newOutputStream(dir.resolve(prefix + ".bin"))) {
       store.save(out);
     }
   }
@@ -131,6 +134,37 @@ class FormatFixtureTest {
     try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
       assertThat(dumpAll(fs)).startsWith(expected);
       assertThat(new String(fs.kv().get("alpha").orElseThrow(), UTF_8)).isEqualTo("again4");
+    }
+  }
+
+  /**
+   * {@code fixtures/v3-fs.*}: written by the format-version-3 code (checkpoints every 3 commits,
+   * before several writers and gc) with {@link #writeFixture}; every snapshot reads as it did then.
+   */
+  @Test
+  void aVersion3FilesystemWithCheckpointsOpensAndReadsEverySnapshot() throws Exception {
+    InMemoryLogStore store;
+    try (InputStream in = FormatFixtureTest.class.getResourceAsStream("/fixtures/v3-fs.bin")) {
+      store = InMemoryLogStore.load(in);
+    }
+    GdpName root = GdpName.parse(resource("v3-fs.root").trim());
+    LogStore.Source src = store.openSource(root, true).get();
+    assertThat(Records.parseHeader(src.read(1).get().payload(), LogKind.DIRECTORY).getFormatVersion()).isEqualTo(3);
+    boolean sawCheckpoint = false;
+    for (long r = 2; r <= store.lastRecno(root); r++) {
+      sawCheckpoint |= FsRecord.parseFrom(src.read(r).get().payload().duplicate()).hasCheckpoint();
+    }
+    assertThat(sawCheckpoint).as("the fixture holds checkpoint records").isTrue();
+    String expected = resource("v3-fs.dump");
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
+      assertThat(dumpAll(fs)).isEqualTo(expected);
+    }
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, LogBackend.KEYS, FsOptions.DEFAULT)) {
+      fs.kv().put("alpha", "again".getBytes(UTF_8));
+    }
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
+      assertThat(dumpAll(fs)).startsWith(expected);
+      assertThat(new String(fs.kv().get("alpha").orElseThrow(), UTF_8)).isEqualTo("again");
     }
   }
 }
