@@ -1,12 +1,12 @@
 package org.gdpstore.fs;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.gdpstore.fs.internal.ConflictRules.Condition;
 import org.gdpstore.fs.internal.DirEntry;
 import org.gdpstore.fs.internal.EntryKey;
 import org.gdpstore.fs.internal.FsEngine;
@@ -20,6 +20,12 @@ import org.gdpstore.fs.internal.WriterClock;
  * not a file path). Values up to {@link FsOptions#inlineLimit()} bytes live inside the directory
  * entry; larger ones get a log of their own. Every {@code put}/{@code delete} is one commit;
  * {@link #batch()} commits many at once. Reads see the newest commit. Thread-safe.
+ *
+ * <p>Several writers (threads or processes): puts and deletes are blind, so those of different
+ * keys all land and of one key the last in directory-log order wins. {@link #putIfAbsent},
+ * {@link #replace} and {@link #delete(String, byte[])} are conditional: the condition is evaluated
+ * where the commit finally lands in the log (after any commits of other writers it was rebased
+ * onto), and when it does not hold nothing is written and they return false.
  *
  * <p>Keys: non-empty, at most {@value #MAX_KEY_BYTES} UTF-8 bytes, no NUL (else INVALID_ARGUMENT).
  */
@@ -76,16 +82,51 @@ public final class KeyValueStore {
     return headView().get(checkKey(key)) != null;
   }
 
-  /** Deletes a key; returns whether it existed. */
+  /**
+   * Deletes a key; returns whether it existed where the delete landed in the log (false: nothing
+   * was written).
+   */
   public boolean delete(String key) throws FsException {
     EntryKey k = checkKey(key);
-    return engine.transactions().mutate(0, "kv:" + key, t -> {
-      if (t.view().get(k) == null) {
-        return false;
-      }
-      t.put(k, null);
-      return true;
-    });
+    return commitIf(k, null, Condition.PRESENT);
+  }
+
+  /**
+   * Stores {@code value} only if the key is absent where the commit lands in the directory log
+   * (after other writers' commits); returns whether it was stored.
+   */
+  public boolean putIfAbsent(String key, byte[] value) throws FsException {
+    EntryKey k = checkKey(key);
+    return commitIf(k, value.clone(), Condition.ABSENT);
+  }
+
+  /**
+   * Replaces the value only if the key holds exactly {@code expected} where the commit lands (a
+   * compare-and-set); returns whether it was replaced.
+   */
+  public boolean replace(String key, byte[] expected, byte[] value) throws FsException {
+    EntryKey k = checkKey(key);
+    return commitIf(k, value.clone(), Condition.equalTo(expected));
+  }
+
+  /** Deletes the key only if it holds exactly {@code expected} where the commit lands; returns whether it did. */
+  public boolean delete(String key, byte[] expected) throws FsException {
+    EntryKey k = checkKey(key);
+    return commitIf(k, null, Condition.equalTo(expected));
+  }
+
+  /** Commits {@code value} (null: a delete) at {@code k} if {@code c} holds where it lands. */
+  private boolean commitIf(EntryKey k, byte[] value, Condition c) throws FsException {
+    engine.transactions().requireWritable(k.display());
+    Map<EntryKey, DirEntry> change = new LinkedHashMap<>();
+    change.put(k, value == null ? null : entry(k, value));
+    return engine.transactions().commitChanges(change, Map.of(k, c)) != null;
+  }
+
+  private DirEntry entry(EntryKey k, byte[] v) throws FsException {
+    FsOptions opts = engine.options();
+    return v.length <= opts.inlineLimit() ? DirEntry.inline(v, Hashes.sha256(v), WriterClock.nowNanos(opts))
+        : engine.writeValueLog(k, v);
   }
 
   /** Keys starting with {@code prefix} ("" = all), sorted. */
@@ -129,19 +170,10 @@ public final class KeyValueStore {
       engine.transactions().requireWritable("kv:");
       // large values first go into their own (still invisible) logs
       Map<EntryKey, DirEntry> entries = new LinkedHashMap<>();
-      List<EntryKey> order = new ArrayList<>(ops.keySet());
-      FsOptions opts = engine.options();
-      for (EntryKey k : order) {
-        byte[] v = ops.get(k);
-        if (v == null) {
-          entries.put(k, null);
-        } else if (v.length <= opts.inlineLimit()) {
-          entries.put(k, DirEntry.inline(v, Hashes.sha256(v), WriterClock.nowNanos(opts)));
-        } else {
-          entries.put(k, engine.writeValueLog(k, v));
-        }
+      for (Map.Entry<EntryKey, byte[]> op : ops.entrySet()) {
+        entries.put(op.getKey(), op.getValue() == null ? null : entry(op.getKey(), op.getValue()));
       }
-      return engine.transactions().commitChanges(entries);
+      return engine.transactions().commitChanges(entries, Map.of());
     }
   }
 }

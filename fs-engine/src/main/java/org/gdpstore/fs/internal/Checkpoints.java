@@ -82,7 +82,7 @@ final class Checkpoints {
    * The last record of the latest complete checkpoint at or before record {@code recno}, read
    * from that record alone (0: none). Only directory logs of format version 3 have checkpoints.
    */
-  static long locate(Reader reader, long recno) throws FsException {
+  static long locate(Reader reader, long recno, boolean multiWriter) throws FsException {
     if (recno < 2) {
       return 0;
     }
@@ -92,7 +92,9 @@ final class Checkpoints {
       FsRecord fr = Records.parse(r.payload());
       if (fr.hasCheckpoint()) {
         Part p = decodeHead(fr.getCheckpoint());
-        found = p.last() ? recno : p.previous();
+        // several writers (format 4): a checkpoint counts only as a run right after its commit
+        boolean inPlace = !multiWriter || recno - p.part() == p.commitRecno() + 1;
+        found = p.last() && inPlace ? recno : p.previous();
       } else if (fr.hasCommit()) {
         found = fr.getCommit().getCheckpointRecno();
       } else {
@@ -110,9 +112,11 @@ final class Checkpoints {
 
   /**
    * Loads the checkpoint whose last record is {@code last} into the empty {@code index}; returns
-   * its head fields. Every part must be present, consecutive and of the same checkpoint.
+   * its head fields. Every part must be present, consecutive and of the same checkpoint. With
+   * several writers (format 4) a run broken by another writer's record is not corruption but
+   * void: then nothing is loaded and null is returned (the caller replays without it).
    */
-  static Part load(Reader reader, long last, NamespaceIndex index) throws FsException {
+  static Part load(Reader reader, long last, NamespaceIndex index, boolean multiWriter) throws FsException {
     LogStore.StoredRecord fin = reader.read(last, last).get(0);
     Part head;
     try {
@@ -129,6 +133,9 @@ final class Checkpoints {
       List<NamespaceIndex.Version> entries = new ArrayList<>();
       List<EntryKey> keys = new ArrayList<>();
       for (int i = 0; i < recs.size(); i++) {
+        if (multiWriter && !Records.parse(recs.get(i).payload()).hasCheckpoint()) {
+          return null; // another writer's commit interleaved with this checkpoint's parts
+        }
         DirectoryCheckpoint c = i == recs.size() - 1 ? fr.getCheckpoint() : parseCheckpoint(recs.get(i));
         Part p = decodeHead(c);
         if (p.id() != head.id() || p.part() != i || p.last() != (i == recs.size() - 1)

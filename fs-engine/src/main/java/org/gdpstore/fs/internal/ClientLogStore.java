@@ -105,6 +105,7 @@ public final class ClientLogStore implements LogStore {
         case NOT_FOUND -> Kind.NOT_FOUND;
         case INTEGRITY -> Kind.INTEGRITY;
         case FORBIDDEN, UNAUTHORIZED -> Kind.PERMISSION;
+        case CONFLICT -> Kind.CONFLICT;
         case UNAVAILABLE, DEADLINE_EXCEEDED, CLOSED, NO_ROUTE, CANCELLED, GONE -> Kind.UNAVAILABLE;
         default -> Kind.OTHER;
       };

@@ -1,5 +1,6 @@
 package org.gdpstore.fs.internal;
 
+import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,9 +23,15 @@ public final class CommitCodec {
 
   private CommitCodec() {}
 
-  /** One decoded directory record: a part of commit {@code txnId}; a null entry is a delete. */
+  /**
+   * One decoded directory record: a part of commit {@code txnId}; a null entry is a delete.
+   * {@code commitId} and {@code baseRecno} are empty / 0 before format version 4.
+   */
   public record Part(long txnId, int part, boolean last, long commitNanos,
-      Map<EntryKey, DirEntry> changes) {}
+      Map<EntryKey, DirEntry> changes, ByteString commitId, long baseRecno) {}
+
+  /** Length of a commit id (format version 4). */
+  public static final int COMMIT_ID_BYTES = 16;
 
   /** As {@link #encode(long, long, Map, long)} for a log without checkpoints. */
   public static List<ByteBuffer> encode(long txnId, long commitNanos, Map<EntryKey, DirEntry> changes) {
@@ -34,9 +41,19 @@ public final class CommitCodec {
   /** The records of one commit of {@code changes} (parts 0..n, the last one marked last). */
   public static List<ByteBuffer> encode(long txnId, long commitNanos, Map<EntryKey, DirEntry> changes,
       long checkpointRecno) {
+    return encode(txnId, commitNanos, changes, checkpointRecno, ByteString.EMPTY, 0);
+  }
+
+  /**
+   * As {@link #encode(long, long, Map, long)} with a commit id and the record the commit was
+   * checked against (format version 4; an empty id and 0 write a version-3 commit).
+   */
+  public static List<ByteBuffer> encode(long txnId, long commitNanos, Map<EntryKey, DirEntry> changes,
+      long checkpointRecno, ByteString commitId, long baseRecno) {
     List<ByteBuffer> parts = new ArrayList<>();
     DirectoryCommit.Builder cur = DirectoryCommit.newBuilder().setTxnId(txnId).setPart(0)
-        .setCommitUnixNanos(commitNanos).setCheckpointRecno(checkpointRecno);
+        .setCommitUnixNanos(commitNanos).setCheckpointRecno(checkpointRecno)
+        .setCommitId(commitId).setBaseRecno(baseRecno);
     int curSize = 0;
     for (Map.Entry<EntryKey, DirEntry> e : changes.entrySet()) {
       EntryKey key = e.getKey();
@@ -53,7 +70,7 @@ public final class CommitCodec {
       if (curSize > 0 && curSize + sz > MAX_COMMIT_PART_BYTES) {
         parts.add(ByteBuffer.wrap(FsRecord.newBuilder().setCommit(cur).build().toByteArray()));
         cur = DirectoryCommit.newBuilder().setTxnId(txnId).setPart(parts.size()).setCommitUnixNanos(commitNanos)
-            .setCheckpointRecno(checkpointRecno);
+            .setCheckpointRecno(checkpointRecno).setCommitId(commitId).setBaseRecno(baseRecno);
         curSize = 0;
       }
       cur.addChanges(c);
@@ -90,7 +107,12 @@ public final class CommitCodec {
       }
       changes.put(key, put);
     }
-    return new Part(c.getTxnId(), c.getPart(), c.getLast(), c.getCommitUnixNanos(), changes);
+    if (formatVersion >= Records.COMMIT_IDS_VERSION && c.getCommitId().size() != COMMIT_ID_BYTES) {
+      throw new IllegalArgumentException("commit without a " + COMMIT_ID_BYTES + "-byte id in a version-"
+          + formatVersion + " directory log");
+    }
+    return new Part(c.getTxnId(), c.getPart(), c.getLast(), c.getCommitUnixNanos(), changes,
+        c.getCommitId(), c.getBaseRecno());
   }
 
   static Change.Builder change(EntryKey key) {

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -24,8 +25,9 @@ import org.gdpstore.wire.GdpName;
 /**
  * The filesystem's directory log as this process follows it: replays records into the
  * {@link NamespaceIndex} (multi-record commits applied only when complete), picks up later commits
- * ({@link #refresh()}, {@link #watch}), and appends this writer's commits. Replay and appends are
- * serialized by one lock; the index is read lock-free.
+ * ({@link #refresh()}, {@link #watch}), and appends the records of this writer's commits for the
+ * {@link Committer}. Replay and applying are serialized by one lock (the append round trip runs
+ * outside it); the index is read lock-free.
  */
 public final class DirectoryLog implements AutoCloseable {
   private final GdpName root;
@@ -165,9 +167,9 @@ public final class DirectoryLog implements AutoCloseable {
     if (!readCheckpoints || last < 2) {
       return;
     }
-    long ckpt = Checkpoints.locate(this::read, last);
-    if (ckpt > 0) {
-      Checkpoints.Part p = Checkpoints.load(this::read, ckpt, index);
+    long ckpt = Checkpoints.locate(this::read, last, multiWriter());
+    Checkpoints.Part p = ckpt > 0 ? Checkpoints.load(this::read, ckpt, index, multiWriter()) : null;
+    if (p != null) {
       replay.startAfterCheckpoint(ckpt, p.id() + 1);
     }
   }
@@ -179,9 +181,9 @@ public final class DirectoryLog implements AutoCloseable {
   NamespaceIndex loadSnapshot(long at) throws FsException {
     NamespaceIndex idx = new NamespaceIndex();
     DirectoryReplay r = new DirectoryReplay(root, header.getFormatVersion(), idx);
-    long ckpt = readCheckpoints ? Checkpoints.locate(this::read, at) : 0;
-    if (ckpt > 0) {
-      Checkpoints.Part p = Checkpoints.load(this::read, ckpt, idx);
+    long ckpt = readCheckpoints ? Checkpoints.locate(this::read, at, multiWriter()) : 0;
+    Checkpoints.Part p = ckpt > 0 ? Checkpoints.load(this::read, ckpt, idx, multiWriter()) : null;
+    if (p != null) {
       r.startAfterCheckpoint(ckpt, p.id() + 1);
     }
     replayInto(r, at);
@@ -287,69 +289,115 @@ public final class DirectoryLog implements AutoCloseable {
     }
   }
 
-  /**
-   * Appends one commit of {@code changes} (sorted keys) and applies it to the index; returns it.
-   * Any failure leaves the writer broken (the outcome is unknown until the log is replayed).
-   */
-  CommitResult append(long txnId, long nanos, Map<EntryKey, DirEntry> changes) throws FsException {
-    List<String> paths = changes.keySet().stream().map(EntryKey::display).sorted().toList();
+  /** Whether several writers may share this log (format version 4: commit ids, base records). */
+  boolean multiWriter() {
+    return header.getFormatVersion() >= Records.COMMIT_IDS_VERSION;
+  }
+
+  /** What a commit is checked against: the last record replayed and the newest commit (its head). */
+  record Base(long upTo, long head, long latestCheckpoint) {}
+
+  Base base() {
     synchronized (replayLock) {
-      List<ByteBuffer> parts = CommitCodec.encode(txnId, nanos, changes, replay.latestCheckpoint());
-      long last = appendRecords(parts);
-      index.apply(last - parts.size() + 1, last, nanos, changes);
-      replay.appended(last, false);
-      commitsSinceCheckpoint++;
-      for (ByteBuffer b : parts) {
-        bytesSinceCheckpoint += b.remaining();
-      }
-      if (checkpointEveryCommits > 0 && commitsSinceCheckpoint >= checkpointEveryCommits
-          || checkpointEveryBytes > 0 && bytesSinceCheckpoint >= checkpointEveryBytes) {
-        writeCheckpoint();
-      }
-      return new CommitResult(last, nanos, paths);
+      return new Base(replay.upTo(), index.head(), replay.latestCheckpoint());
     }
+  }
+
+  /** The commit with this id if replay applied it (format 4; commits of other sessions too), else null. */
+  CommitResult appliedCommit(com.google.protobuf.ByteString id) {
+    synchronized (replayLock) {
+      return replay.appliedCommit(id);
+    }
+  }
+
+  /**
+   * Appends records after whatever the log holds, each on its own (the log client numbers them;
+   * they may land after records this process has not read yet). The futures fail with
+   * {@link LogStoreException}: CONFLICT when another writer took the record number (nothing
+   * stored), UNAVAILABLE when the answer was lost (maybe stored).
+   */
+  List<CompletableFuture<Long>> appendEach(List<ByteBuffer> parts) {
+    List<CompletableFuture<Long>> out = new ArrayList<>(parts.size());
+    for (ByteBuffer p : parts) {
+      out.add(appender.append(p.duplicate()));
+    }
+    return out;
+  }
+
+  /** Appends records in one batch; returns their recnos. */
+  private List<Long> appendRaw(List<ByteBuffer> parts) throws InterruptedException {
+    try {
+      return appender.appendBatch(parts).get();
+    } catch (ExecutionException e) {
+      throw ClientLogStore.translate(e.getCause());
+    }
+  }
+
+  /**
+   * Applies this writer's own commit, appended as records {@code first..last} after record
+   * {@code base} that it was checked against, then writes a checkpoint if one is due. If a refresh
+   * replayed past {@code base} meanwhile, replay applies it instead.
+   */
+  void applyOwn(long base, long first, long last, long nanos, Map<EntryKey, DirEntry> changes, int bytes)
+      throws FsException {
+    boolean replayed;
+    synchronized (replayLock) {
+      replayed = replay.upTo() != base;
+      if (!replayed) {
+        index.apply(first, last, nanos, changes);
+        replay.appended(last, false);
+        commitsSinceCheckpoint++;
+        bytesSinceCheckpoint += bytes;
+        if (checkpointEveryCommits > 0 && commitsSinceCheckpoint >= checkpointEveryCommits
+            || checkpointEveryBytes > 0 && bytesSinceCheckpoint >= checkpointEveryBytes) {
+          writeCheckpoint();
+        }
+      }
+    }
+    if (replayed) {
+      refresh();
+    }
+  }
+
+  /** The writer cannot go on: later commits fail UNAVAILABLE until the filesystem is reopened. */
+  void markBroken(String why) {
+    writerBroken = why;
   }
 
   /**
    * Appends a checkpoint of the state at the head. The commit before it is durable already, so a
-   * failure is not the caller's: it only breaks the writer (a reopen replays past the unfinished
-   * checkpoint and writes a complete one later). Caller holds replayLock.
+   * failure is not the caller's. A single writer (format 3 and older) stops writing (a reopen
+   * replays past the unfinished checkpoint and writes a complete one later); with several writers
+   * a checkpoint that failed or did not land right after its commit is void and is simply retried
+   * after a later commit. Caller holds replayLock.
    */
   private void writeCheckpoint() {
+    long at = index.head();
     List<ByteBuffer> ckpt = Checkpoints.encode(replay.takeTxnId(), index, replay.latestCheckpoint());
+    List<Long> recnos;
     try {
-      replay.appended(appendRecords(ckpt), true);
-    } catch (FsException e) {
-      return; // writerBroken is set: later commits fail UNAVAILABLE until the filesystem is reopened
+      recnos = appendRaw(ckpt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      writerBroken = "interrupted while writing a checkpoint";
+      return;
+    } catch (LogStoreException e) {
+      if (!multiWriter()) {
+        writerBroken = "checkpoint failed: " + e.getMessage();
+      }
+      return;
     }
+    long first = recnos.get(0);
+    long last = recnos.get(recnos.size() - 1);
+    if (first != at + 1 || last != at + ckpt.size() || replay.upTo() != at) {
+      if (!multiWriter()) {
+        writerBroken = "directory log has records this writer did not append";
+      }
+      return; // void (another writer came between): the next refresh replays past it
+    }
+    replay.appended(last, true);
     commitsSinceCheckpoint = 0;
     bytesSinceCheckpoint = 0;
-  }
-
-  /** Appends records after the last one replayed; returns the last recno. Caller holds replayLock. */
-  private long appendRecords(List<ByteBuffer> parts) throws FsException {
-    List<Long> recnos;
-    {
-      try {
-        recnos = appender.appendBatch(parts).get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        writerBroken = "interrupted during commit";
-        throw new FsException(FsCode.CANCELLED, "/", "interrupted; commit outcome unknown", e);
-      } catch (ExecutionException e) {
-        writerBroken = String.valueOf(e.getCause().getMessage());
-        FsException fe = Await.translate(e.getCause(), "/");
-        throw new FsException(fe.code() == FsCode.PERMISSION_DENIED ? FsCode.PERMISSION_DENIED : FsCode.UNAVAILABLE,
-            "/", "commit failed, its outcome is unknown until the filesystem is reopened: " + fe.getMessage(), fe);
-      }
-      long last = recnos.get(recnos.size() - 1);
-      if (last != replay.upTo() + parts.size()) {
-        // someone else appended to our directory log: we are not the single writer any more
-        writerBroken = "directory log has records this writer did not append";
-        throw new FsException(FsCode.ABORTED, "/", "directory log was appended to by another writer");
-      }
-      return last;
-    }
   }
 
   /** Whether this process can append commits (holds the key, the writer is not broken). */

@@ -1,5 +1,6 @@
 package org.gdpstore.fs.internal;
 
+import com.google.protobuf.ByteString;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.gdpstore.fs.CommitResult;
@@ -11,7 +12,9 @@ import org.gdpstore.wire.GdpName;
 /**
  * The replay state machine of docs/on-log-format.md 3.1 over one {@link NamespaceIndex}: feeds
  * directory records in recno order, applies each commit when its final part arrives, drops
- * abandoned runs, and skips checkpoint records (noting the latest complete one). Not thread-safe:
+ * abandoned runs, and skips checkpoint records (noting the latest complete one). From format
+ * version 4 a commit run counts only if its part 0 is the record after its {@code base_recno} and
+ * its parts share one commit id (several writers may interleave). Not thread-safe:
  * its owner serializes calls.
  */
 final class DirectoryReplay {
@@ -27,11 +30,27 @@ final class DirectoryReplay {
   private long latestCheckpoint;
   private long ckptRunId = -1;
   private int ckptRunPart;
+  /** Format version 4: runs are matched by commit id and count only where they were checked. */
+  private final boolean multiWriter;
+  private ByteString pendingId = ByteString.EMPTY;
+  /** Ids of the latest commits applied by replay (format 4), for writers resolving a lost ack. */
+  private final Map<ByteString, CommitResult> recentIds = new LinkedHashMap<>(64, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<ByteString, CommitResult> e) {
+      return size() > 4096;
+    }
+  };
 
   DirectoryReplay(GdpName root, int formatVersion, NamespaceIndex index) {
     this.root = root;
     this.formatVersion = formatVersion;
     this.index = index;
+    this.multiWriter = formatVersion >= Records.COMMIT_IDS_VERSION;
+  }
+
+  /** The commit with id {@code id} if replay applied it recently (format 4), else null. */
+  CommitResult appliedCommit(ByteString id) {
+    return recentIds.get(id);
   }
 
   /** The last record replayed (1: only the header). */
@@ -82,7 +101,9 @@ final class DirectoryReplay {
         pending = null; // a checkpoint ends an unfinished commit run, as a part 0 would
         Checkpoints.Part p = Checkpoints.decodeHead(fr.getCheckpoint());
         nextTxnId = Math.max(nextTxnId, p.id() + 1);
-        if (p.part() == 0) {
+        if (p.part() == 0 && multiWriter && r.recno() != p.commitRecno() + 1) {
+          ckptRunId = -1; // several writers: a checkpoint counts only right after its commit
+        } else if (p.part() == 0) {
           ckptRunId = p.id();
           ckptRunPart = 0;
         } else if (p.id() == ckptRunId && p.part() == ckptRunPart + 1) {
@@ -103,12 +124,18 @@ final class DirectoryReplay {
     upTo = r.recno();
     ckptRunId = -1;
     nextTxnId = Math.max(nextTxnId, c.txnId() + 1);
-    if (c.part() == 0) {
+    if (c.part() == 0 && multiWriter && c.baseRecno() + 1 != r.recno()) {
+      // landed after records its writer never checked it against: void, its writer retries
+      pending = null;
+      return null;
+    } else if (c.part() == 0) {
       pending = new LinkedHashMap<>(); // an unfinished earlier run, if any, is discarded here
       pendingTxn = c.txnId();
       pendingPart = 0;
       pendingFirst = r.recno();
-    } else if (pending == null || c.txnId() != pendingTxn || c.part() != pendingPart + 1) {
+      pendingId = c.commitId();
+    } else if (pending == null || c.txnId() != pendingTxn || c.part() != pendingPart + 1
+        || !c.commitId().equals(pendingId)) {
       pending = null; // orphan continuation: part of a commit whose start we discarded
       return null;
     } else {
@@ -121,6 +148,9 @@ final class DirectoryReplay {
     index.apply(pendingFirst, r.recno(), c.commitNanos(), pending);
     CommitResult done = new CommitResult(r.recno(), c.commitNanos(),
         pending.keySet().stream().map(EntryKey::display).sorted().toList());
+    if (multiWriter) {
+      recentIds.put(pendingId, done);
+    }
     pending = null;
     return done;
   }

@@ -194,6 +194,7 @@ public final class FsEngine implements AutoCloseable {
       errors.addAll(transactions.abortAll());
       errors.addAll(resources.closeAll());
     });
+    transactions.awaitCommits();
     content.close();
     dirLog.close();
     if (ownsStore) {

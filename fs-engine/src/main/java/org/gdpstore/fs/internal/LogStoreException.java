@@ -16,6 +16,8 @@ public final class LogStoreException extends RuntimeException {
     OUT_OF_RANGE,
     /** The connection or server is gone; the outcome of an append is unknown. */
     UNAVAILABLE,
+    /** An append's record number was taken by another writer: nothing of it was stored there. */
+    CONFLICT,
     /** Anything else. */
     OTHER
   }

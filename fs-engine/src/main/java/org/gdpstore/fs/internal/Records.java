@@ -16,9 +16,14 @@ public final class Records {
    * inline in their directory entry (REGULAR_FILE entries with {@code inline_data}); a writer
    * continuing a version-1 filesystem keeps writing every file into a file log. Version 3 adds
    * directory checkpoints ({@code DirectoryCheckpoint} records, {@code checkpoint_recno} in commits);
-   * a writer continuing a version-1 or -2 filesystem writes none.
+   * a writer continuing a version-1 or -2 filesystem writes none. Version 4 lets several writers
+   * share the directory log: commits carry an id and the record they were checked against
+   * ({@code commit_id}, {@code base_recno}); a writer continuing an older filesystem keeps its
+   * single-writer rules.
    */
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
+  /** The first format version whose commits carry an id and a base record (several writers). */
+  public static final int COMMIT_IDS_VERSION = 4;
   /** The first format version whose directory log may hold checkpoints. */
   public static final int CHECKPOINTS_VERSION = 3;
   /** The first format version whose directory log may hold inline files. */

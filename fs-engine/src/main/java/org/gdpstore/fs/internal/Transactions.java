@@ -14,26 +14,28 @@ import org.gdpstore.fs.FsPaths;
 import org.gdpstore.fs.TransactionConflictException;
 
 /**
- * Open transactions, the paths they hold and the commit path: every mutation and commit runs under
- * one lock (the single writer); a commit checks for conflicts with commits made since its
- * transaction started and is appended by the {@link DirectoryLog}. Thread-safe.
+ * Open transactions and the paths they hold: changes are staged under one lock, then handed to the
+ * {@link Committer} outside it (concurrent commits are grouped; conflicts with commits made since a
+ * change set's snapshot are checked where it lands in the log). Thread-safe.
  */
 public final class Transactions {
   final NamespaceIndex index;
   private final DirectoryLog dirLog;
-  private final FsOptions opts;
   private final Resources resources;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<Long, Txn> txns = new HashMap<>(); // guarded by lock
   final Map<EntryKey, Txn> pathLocks = new HashMap<>(); // guarded by lock
   final PendingFiles pending = new PendingFiles();
   private final AtomicLong ids = new AtomicLong();
+  private final Committer committer;
+  /** How often a single call that lost to another call of this process runs again. */
+  private static final int MAX_LOCAL_RERUNS = 100;
 
   Transactions(NamespaceIndex index, DirectoryLog dirLog, FsOptions opts, Resources resources) {
     this.index = index;
     this.dirLog = dirLog;
-    this.opts = opts;
     this.resources = resources;
+    this.committer = new Committer(dirLog, index, opts);
   }
 
   /** Files being written by this instance (visible to it before they are published). */
@@ -68,31 +70,72 @@ public final class Transactions {
    */
   public <T> T mutate(long txnId, String path, TxnOp<T> op) throws FsException {
     requireWritable(path);
-    lock.lock();
-    try {
-      Txn t = txnId == 0 ? new Txn(this, 0, true) : txn(txnId);
-      T result = op.apply(t);
-      if (t.auto && !t.overlay.isEmpty()) {
-        commit(t);
+    if (txnId != 0) {
+      lock.lock();
+      try {
+        return op.apply(txn(txnId));
+      } finally {
+        lock.unlock();
       }
-      return result;
-    } finally {
-      lock.unlock();
+    }
+    for (int run = 1; ; run++) {
+      T result;
+      Committer.Request req;
+      lock.lock();
+      try {
+        Txn t = new Txn(this, 0, true);
+        result = op.apply(t);
+        if (t.overlay.isEmpty()) {
+          return result;
+        }
+        req = new Committer.Request("the call on " + path, t.base, t.overlay, t.baseVersions, Map.of());
+      } finally {
+        lock.unlock();
+      }
+      // the round trip runs outside the lock: concurrent callers' commits are grouped
+      try {
+        committer.commit(req);
+        return result;
+      } catch (ConflictRules.Conflict c) {
+        // a single call that lost to another call of this process runs again on the newer state
+        // (as if it had come second); one that lost to another writer fails ABORTED
+        if (!c.local || run >= MAX_LOCAL_RERUNS) {
+          throw c.error;
+        }
+      }
     }
   }
 
-  /** Stages {@code changes} in a transaction of their own and commits it (a key-value batch). */
-  public CommitResult commitChanges(Map<EntryKey, DirEntry> changes) throws FsException {
+  /**
+   * Commits {@code changes} to key-value keys in a transaction of their own (a key-value batch):
+   * blind writes (the last one in log order wins), except that every condition must hold where
+   * the commit lands. Returns the commit, or null when a condition did not hold (nothing written).
+   */
+  public CommitResult commitChanges(Map<EntryKey, DirEntry> changes, Map<EntryKey, ConflictRules.Condition> conditions)
+      throws FsException {
     requireWritable("kv:");
+    Committer.Request req;
     lock.lock();
     try {
       Txn t = new Txn(this, 0, true);
       for (Map.Entry<EntryKey, DirEntry> e : changes.entrySet()) {
         t.put(e.getKey(), e.getValue());
       }
-      return commit(t);
+      for (EntryKey k : conditions.keySet()) {
+        t.claim(k); // a key held by an open transaction is FAILED_PRECONDITION, as for a put
+      }
+      if (t.overlay.isEmpty() && conditions.isEmpty()) {
+        return new CommitResult(index.head(), index.commitTime(index.head()), List.of());
+      }
+      // key-value writes are blind: only file paths (none here) would be checked
+      req = new Committer.Request("a key-value commit", t.base, t.overlay, Map.of(), conditions);
     } finally {
       lock.unlock();
+    }
+    try {
+      return committer.commit(req);
+    } catch (ConflictRules.Conflict c) {
+      throw c.error; // not reached: blind writes have nothing to conflict on
     }
   }
 
@@ -111,6 +154,9 @@ public final class Transactions {
     Txn t = txns.get(id);
     if (t == null) {
       throw new FsException(FsCode.NOT_FOUND, String.valueOf(id), "no open transaction " + id);
+    }
+    if (t.committing) {
+      throw new FsException(FsCode.FAILED_PRECONDITION, String.valueOf(id), "transaction " + id + " is committing");
     }
     return t;
   }
@@ -216,19 +262,38 @@ public final class Transactions {
   /** Closes the transaction's open files (staging them) and commits it; it ends either way. */
   public CommitResult end(long id) throws FsException {
     requireWritable("/");
+    Txn t;
+    Committer.Request req;
     lock.lock();
     try {
-      Txn t = txn(id);
+      t = txn(id);
       try {
         for (Txn.StagedFile w : List.copyOf(t.writers)) {
           w.close(); // stages the file into t
         }
-        return commit(t);
-      } finally {
+      } catch (FsException | RuntimeException e) {
         finish(t);
+        throw e;
       }
+      t.committing = true; // its paths stay held until the commit is decided
+      req = new Committer.Request("transaction " + t.id, t.base, t.overlay, t.baseVersions, Map.of());
     } finally {
       lock.unlock();
+    }
+    try {
+      if (t.overlay.isEmpty()) {
+        return new CommitResult(index.head(), index.commitTime(index.head()), List.of());
+      }
+      return committer.commit(req);
+    } catch (ConflictRules.Conflict c) {
+      throw c.error;
+    } finally {
+      lock.lock();
+      try {
+        finish(t);
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
@@ -251,6 +316,9 @@ public final class Transactions {
     lock.lock();
     try {
       for (Txn t : List.copyOf(txns.values())) {
+        if (t.committing) {
+          continue; // its commit is running; awaitCommits() waits for it
+        }
         try {
           abort(t.id);
         } catch (FsException e) {
@@ -261,6 +329,11 @@ public final class Transactions {
       lock.unlock();
     }
     return errors;
+  }
+
+  /** Waits until the commits running now are decided (closing the filesystem). */
+  void awaitCommits() {
+    committer.awaitIdle();
   }
 
   /** Runs {@code r} under the writer lock (closing the filesystem waits for running writes). */
@@ -287,54 +360,6 @@ public final class Transactions {
     pending.dropTxn(t.id);
     for (EntryKey k : t.locked) {
       pathLocks.remove(k, t);
-    }
-  }
-
-  // ---------------------------------------------------------------- commit
-
-  /** Appends the transaction's changes as one commit (or a run of parts) and applies them. */
-  private CommitResult commit(Txn t) throws FsException {
-    requireWritable("/");
-    if (!t.auto) {
-      checkConflicts(t);
-    }
-    if (t.overlay.isEmpty()) {
-      return new CommitResult(index.head(), index.commitTime(index.head()), List.of());
-    }
-    long txnId = dirLog.newTxnId();
-    long nanos = Math.max(WriterClock.nowNanos(opts), index.commitTime(index.head()));
-    return dirLog.append(txnId, nanos, t.overlay);
-  }
-
-  private void checkConflicts(Txn t) throws FsException {
-    long head = index.head();
-    for (Map.Entry<EntryKey, Long> e : t.baseVersions.entrySet()) {
-      long now = index.versionOf(e.getKey(), head);
-      if (now != e.getValue()) {
-        throw new TransactionConflictException(e.getKey().display(),
-            "changed by commit " + now + " after transaction " + t.id + " started at " + t.base);
-      }
-    }
-    View merged = new View(index, head, t.overlay);
-    for (Map.Entry<EntryKey, DirEntry> e : t.overlay.entrySet()) {
-      EntryKey key = e.getKey();
-      if (key.kv()) {
-        continue;
-      }
-      if (e.getValue() == null) {
-        // a directory this transaction removes must not have gained children meanwhile
-        if (!merged.childNames(key.name(), 1).isEmpty()) {
-          throw new TransactionConflictException(key.display(), "directory removed by transaction " + t.id
-              + " got new entries after it started");
-        }
-        continue;
-      }
-      String parent = FsPaths.dirname(key.name());
-      DirEntry p = merged.get(parent);
-      if (p == null || !p.isDir()) {
-        throw new TransactionConflictException(key.display(), "parent directory " + parent
-            + " no longer exists at commit time");
-      }
     }
   }
 }

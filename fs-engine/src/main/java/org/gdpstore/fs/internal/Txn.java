@@ -28,6 +28,8 @@ public final class Txn {
   final Map<EntryKey, Long> baseVersions = new HashMap<>();
   final Set<EntryKey> locked = new TreeSet<>();
   final Set<StagedFile> writers = ConcurrentHashMap.newKeySet();
+  /** Its commit is running: it takes no more changes. */
+  boolean committing;
   private final Transactions owner;
 
   Txn(Transactions owner, long id, boolean auto) {

@@ -32,6 +32,8 @@ public final class InMemoryLogStore implements LogStore {
   /** Appends still allowed before the simulated crash; negative = no crash planned. */
   private final AtomicLong appendsLeft = new AtomicLong(-1);
   private final AtomicLong appendCount = new AtomicLong();
+  /** Appends still to be stored without their acknowledgement (they fail UNAVAILABLE). */
+  private final AtomicLong acksToLose = new AtomicLong();
   private volatile int rangeLimit = Integer.MAX_VALUE;
 
   public InMemoryLogStore() {
@@ -57,6 +59,14 @@ public final class InMemoryLogStore implements LogStore {
   /** Range reads return at most {@code max} records (as a server limiting its answers may). */
   public void limitRangeReads(int max) {
     rangeLimit = max;
+  }
+
+  /**
+   * The next {@code n} appends (of any appender) are stored but fail UNAVAILABLE, as if their
+   * acknowledgement was lost on the way back.
+   */
+  public void loseAcks(long n) {
+    acksToLose.set(n);
   }
 
   /** Cancels a planned crash. */
@@ -351,9 +361,18 @@ public final class InMemoryLogStore implements LogStore {
     }
   }
 
+  /**
+   * Numbers its records itself as the log client does: an append whose number another appender
+   * took fails CONFLICT (nothing stored) and the next one continues after the log's last record.
+   */
   private final class MemAppender extends MemSource implements Appender {
+    private long next;
+
     MemAppender(MemLog log) {
       super(log, true);
+      synchronized (log) {
+        next = log.records.size() + 1;
+      }
     }
 
     @Override
@@ -387,10 +406,20 @@ public final class InMemoryLogStore implements LogStore {
       payload.duplicate().get(p);
       synchronized (log) {
         long recno = log.records.size() + 1;
+        if (next != recno) {
+          long taken = next;
+          next = recno;
+          throw new LogStoreException(Kind.CONFLICT, "record " + taken + " of " + log.name
+              + " already holds different content");
+        }
+        next++;
         log.records.add(new Stored(recno, clockNanos.getAsLong(), p));
         appendCount.incrementAndGet();
         for (MemSubscription sub : log.subscriptions) {
           sub.catchUp();
+        }
+        if (acksToLose.getAndUpdate(v -> v > 0 ? v - 1 : v) > 0) {
+          throw new LogStoreException(Kind.UNAVAILABLE, "acknowledgement of record " + recno + " lost");
         }
         return recno;
       }

@@ -1,0 +1,393 @@
+package org.gdpstore.fs.internal;
+
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import org.gdpstore.fs.CommitResult;
+import org.gdpstore.fs.FsCode;
+import org.gdpstore.fs.FsException;
+import org.gdpstore.fs.FsOptions;
+
+/**
+ * Appends commits to the directory log: group commit in this process and optimistic commits
+ * across processes (docs/fs-engine.md, "Several writers").
+ *
+ * <p>Callers queue a {@link Request} and the first one to get the commit lock commits everything
+ * queued as one directory commit (each member checked by {@link ConflictRules} against the head
+ * plus the earlier members; a member that conflicts fails alone). With format version 4 a commit
+ * that loses its record number to another writer (CONFLICT) or lands after records it was not
+ * checked against (void) replays what it missed, re-checks every member and retries with jittered
+ * backoff; one whose acknowledgement was lost is looked for by its commit id before it is retried.
+ * Older logs keep the single-writer rules: any failure breaks the writer. Thread-safe.
+ */
+final class Committer {
+  /** Attempts (appends) per group before its members fail ABORTED. */
+  static final int MAX_TRIES = 64;
+  /** How long a lost acknowledgement is looked for (the log server may be restarting). */
+  static final long RESOLVE_NANOS = 60_000_000_000L;
+  /**
+   * How often the same records are sent again after a lost answer when the log shows their
+   * number still free (the log client already re-sent them until its request timeout).
+   */
+  static final int MAX_RESENDS = 2;
+  /** Most members in one group commit. */
+  private static final int MAX_GROUP = 4096;
+
+  private final DirectoryLog dirLog;
+  private final NamespaceIndex index;
+  private final FsOptions opts;
+  private final ReentrantLock commitLock = new ReentrantLock();
+  private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+  private final BitSet localCommits = new BitSet(); // guarded by itself
+  private final SecureRandom random = new SecureRandom();
+
+  Committer(DirectoryLog dirLog, NamespaceIndex index, FsOptions opts) {
+    this.dirLog = dirLog;
+    this.index = index;
+    this.opts = opts;
+  }
+
+  /** One caller's change set and what it read, waiting to be committed. */
+  static final class Request {
+    final String who;
+    final long base;
+    final TreeMap<EntryKey, DirEntry> changes;
+    final Map<EntryKey, Long> readVersions;
+    final Map<EntryKey, ConflictRules.Condition> conditions;
+    private volatile boolean done;
+    private CommitResult result;
+    private FsException failure;
+    private ConflictRules.Conflict conflict;
+
+    Request(String who, long base, TreeMap<EntryKey, DirEntry> changes, Map<EntryKey, Long> readVersions,
+        Map<EntryKey, ConflictRules.Condition> conditions) {
+      this.who = who;
+      this.base = base;
+      this.changes = changes;
+      this.readVersions = readVersions;
+      this.conditions = conditions;
+    }
+
+    List<String> paths() {
+      return changes.keySet().stream().map(EntryKey::display).sorted().toList();
+    }
+
+    private void succeed(CommitResult r) {
+      result = r;
+      done = true;
+    }
+
+    private void fail(FsException e) {
+      failure = e;
+      done = true;
+    }
+
+    private void conflicted(ConflictRules.Conflict c) {
+      conflict = c;
+      done = true;
+    }
+
+    /** Condition failed: nothing written, result null. */
+    private void skipped() {
+      done = true;
+    }
+  }
+
+  /**
+   * Commits {@code r} (with whatever else is queued); returns its result, or null when one of its
+   * conditions did not hold where the commit landed (nothing of it was written).
+   *
+   * @throws ConflictRules.Conflict if it conflicts with a commit made after its snapshot
+   */
+  CommitResult commit(Request r) throws FsException, ConflictRules.Conflict {
+    queue.add(r);
+    commitLock.lock();
+    try {
+      while (!r.done) {
+        List<Request> group = new ArrayList<>();
+        for (Request q; group.size() < MAX_GROUP && (q = queue.poll()) != null; ) {
+          group.add(q);
+        }
+        process(group);
+      }
+    } finally {
+      commitLock.unlock();
+    }
+    if (r.conflict != null) {
+      throw r.conflict;
+    }
+    if (r.failure != null) {
+      throw r.failure;
+    }
+    return r.result;
+  }
+
+  /** Waits until the commits queued or running now are decided. */
+  void awaitIdle() {
+    commitLock.lock();
+    try {
+      while (!queue.isEmpty()) {
+        List<Request> group = new ArrayList<>();
+        for (Request q; group.size() < MAX_GROUP && (q = queue.poll()) != null; ) {
+          group.add(q);
+        }
+        process(group);
+      }
+    } finally {
+      commitLock.unlock();
+    }
+  }
+
+  /** Commits one group: every member ends done. Caller holds the commit lock. */
+  private void process(List<Request> group) {
+    try {
+      commitGroup(group);
+    } catch (FsException e) {
+      for (Request m : group) {
+        if (!m.done) {
+          m.fail(e);
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      for (Request m : group) {
+        if (!m.done) {
+          m.fail(new FsException(FsCode.INTERNAL, "/", "commit failed: " + e, e));
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** The members still to commit after checking them on the current base, and their merged changes. */
+  private record Attempt(List<Request> members, TreeMap<EntryKey, DirEntry> changes, DirectoryLog.Base base,
+      ByteString id, long nanos, List<ByteBuffer> parts) {}
+
+  private void commitGroup(List<Request> group) throws FsException {
+    List<Request> live = group;
+    boolean multi = dirLog.multiWriter();
+    for (int tries = 1; ; tries++) {
+      Attempt a = prepare(live);
+      if (a == null) {
+        return;
+      }
+      live = a.members();
+      Outcome o = append(a, multi);
+      if (o == Outcome.DONE) {
+        return;
+      }
+      if (tries >= MAX_TRIES) {
+        for (Request m : live) {
+          m.fail(new FsException(FsCode.ABORTED, m.changes.firstKey().display(), "commit gave up after "
+              + tries + " tries: other writers kept taking the directory log's next record; nothing was committed"));
+        }
+        return;
+      }
+      backoff(tries);
+      dirLog.refresh(); // the commits this one missed
+    }
+  }
+
+  /** Checks every member on the newest base; completes the ones that conflict or whose condition fails. */
+  private Attempt prepare(List<Request> group) throws FsException {
+    dirLog.requireAppendable("/");
+    DirectoryLog.Base base = dirLog.base();
+    TreeMap<EntryKey, DirEntry> merged = new TreeMap<>();
+    List<Request> members = new ArrayList<>(group.size());
+    for (Request m : group) {
+      try {
+        ConflictRules.check(m.who, m.base, m.readVersions, m.changes, index, base.head(), merged, this::isLocal);
+      } catch (ConflictRules.Conflict c) {
+        m.conflicted(c);
+        continue;
+      }
+      if (!m.conditions.isEmpty() && !ConflictRules.conditionsHold(m.conditions, index, base.head(), merged)) {
+        m.skipped();
+        continue;
+      }
+      merged.putAll(m.changes);
+      members.add(m);
+    }
+    if (members.isEmpty()) {
+      return null;
+    }
+    if (merged.isEmpty()) {
+      for (Request m : members) {
+        m.succeed(new CommitResult(base.head(), index.commitTime(base.head()), List.of()));
+      }
+      return null;
+    }
+    byte[] id = new byte[CommitCodec.COMMIT_ID_BYTES];
+    random.nextBytes(id);
+    long nanos = Math.max(WriterClock.nowNanos(opts), index.commitTime(base.head()));
+    boolean multi = dirLog.multiWriter();
+    ByteString cid = multi ? ByteString.copyFrom(id) : ByteString.EMPTY;
+    List<ByteBuffer> parts = CommitCodec.encode(dirLog.newTxnId(), nanos, merged, base.latestCheckpoint(), cid,
+        multi ? base.upTo() : 0);
+    return new Attempt(members, merged, base, cid, nanos, parts);
+  }
+
+  private enum Outcome { DONE, RETRY }
+
+  /**
+   * Appends one attempt; DONE when its members are completed, RETRY to re-check them on a newer
+   * base. Every part is signed for its record number (base + 1 + part), so after a failure, once
+   * every part's append has settled, the log tells what can still happen: the commit is there
+   * (DONE), its records so far are a prefix of the log's tail (send the rest again), or another
+   * record took one of its numbers (it can never complete: RETRY).
+   */
+  private Outcome append(Attempt a, boolean multi) throws FsException {
+    long base = a.base().upTo();
+    List<ByteBuffer> parts = a.parts();
+    int n = parts.size();
+    long deadline = System.nanoTime() + RESOLVE_NANOS;
+    int from = 0;
+    int resends = 0;
+    while (true) {
+      List<Long> recnos = new ArrayList<>();
+      LogStoreException failed = null;
+      try {
+        for (CompletableFuture<Long> f : dirLog.appendEach(parts.subList(from, n))) {
+          try {
+            recnos.add(f.get());
+          } catch (ExecutionException e) {
+            failed = failed != null ? failed : ClientLogStore.translate(e.getCause());
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        dirLog.markBroken("interrupted during a commit");
+        throw new FsException(FsCode.CANCELLED, "/", "interrupted; commit outcome unknown until the filesystem is reopened", e);
+      }
+      if (failed == null) {
+        boolean inPlace = true;
+        for (int i = 0; i < recnos.size(); i++) {
+          inPlace &= recnos.get(i) == base + 1 + from + i;
+        }
+        if (inPlace) {
+          int bytes = parts.stream().mapToInt(ByteBuffer::remaining).sum();
+          dirLog.applyOwn(base, base + 1, base + n, a.nanos(), a.changes(), bytes);
+          done(a, base + n);
+          return Outcome.DONE;
+        }
+        if (!multi) {
+          dirLog.markBroken("directory log has records this writer did not append");
+          throw new FsException(FsCode.ABORTED, "/", "directory log was appended to by another writer"
+              + " (a format-" + dirLog.header().getFormatVersion() + " filesystem has a single writer)");
+        }
+        return Outcome.RETRY; // landed after records it was not checked against: void, readers skip it
+      }
+      if (!multi || failed.kind() == LogStoreException.Kind.PERMISSION) {
+        throw singleWriterFailure(failed);
+      }
+      if (failed.kind() != LogStoreException.Kind.CONFLICT && failed.kind() != LogStoreException.Kind.UNAVAILABLE
+          || resends > MAX_RESENDS || System.nanoTime() - deadline > 0) {
+        dirLog.markBroken("commit outcome unknown: " + failed.getMessage());
+        throw new FsException(FsCode.UNAVAILABLE, "/", "commit failed (" + failed.getMessage()
+            + ") and may still land; reopen the filesystem to continue", Await.translate(failed, "/"));
+      }
+      from = resume(a, deadline, failed);
+      if (from < 0) {
+        return -from == 1 ? Outcome.DONE : Outcome.RETRY;
+      }
+      if (failed.kind() == LogStoreException.Kind.UNAVAILABLE) {
+        resends++;
+        backoff(1);
+      }
+    }
+  }
+
+  /**
+   * Reads the log after a failed append: -1 if the commit is there (members completed), -2 if
+   * another record took one of its numbers, else the first part to send again.
+   */
+  private int resume(Attempt a, long deadline, LogStoreException cause) throws FsException {
+    for (int tries = 1; ; tries++) {
+      try {
+        dirLog.refresh();
+        break;
+      } catch (FsException e) {
+        if (e.code() != FsCode.UNAVAILABLE || System.nanoTime() - deadline > 0) {
+          dirLog.markBroken("commit outcome unknown: " + cause.getMessage());
+          throw new FsException(FsCode.UNAVAILABLE, "/", "commit failed and the directory log did not answer"
+              + " to tell whether it was stored (" + cause.getMessage() + "); reopen the filesystem to continue", e);
+        }
+        backoff(Math.min(tries, 8));
+      }
+    }
+    CommitResult found = dirLog.appliedCommit(a.id());
+    if (found != null) {
+      done(a, found.recno());
+      return -1;
+    }
+    long base = a.base().upTo();
+    long upTo = dirLog.base().upTo();
+    int n = a.parts().size();
+    if (upTo <= base) {
+      return 0;
+    }
+    if (upTo >= base + n) {
+      return -2; // complete would have been found: another record is among its numbers
+    }
+    List<LogStore.StoredRecord> tail = dirLog.read(base + 1, upTo);
+    for (int i = 0; i < tail.size(); i++) {
+      if (!tail.get(i).payload().equals(a.parts().get(i).duplicate())) {
+        return -2;
+      }
+    }
+    return tail.size(); // our first parts are there and nothing else: send the rest
+  }
+
+  private void done(Attempt a, long last) {
+    synchronized (localCommits) {
+      if (last <= Integer.MAX_VALUE) {
+        localCommits.set((int) last);
+      }
+    }
+    for (Request m : a.members()) {
+      m.succeed(new CommitResult(last, a.nanos(), m.paths()));
+    }
+  }
+
+  private boolean isLocal(long recno) {
+    synchronized (localCommits) {
+      return recno > 0 && recno <= Integer.MAX_VALUE && localCommits.get((int) recno);
+    }
+  }
+
+  private FsException singleWriterFailure(LogStoreException e) {
+    FsException fe = Await.translate(e, "/");
+    if (e.kind() == LogStoreException.Kind.PERMISSION) {
+      return new FsException(FsCode.PERMISSION_DENIED, "/", "commit refused: " + fe.getMessage(), fe);
+    }
+    if (e.kind() == LogStoreException.Kind.CONFLICT) {
+      dirLog.markBroken("another writer appended to the directory log");
+      return new FsException(FsCode.ABORTED, "/", "another writer appended to this filesystem's directory log;"
+          + " a format-" + dirLog.header().getFormatVersion() + " filesystem has a single writer (nothing of this"
+          + " commit was stored; reopen the filesystem to continue)", fe);
+    }
+    dirLog.markBroken(String.valueOf(e.getMessage()));
+    return new FsException(FsCode.UNAVAILABLE, "/",
+        "commit failed, its outcome is unknown until the filesystem is reopened: " + fe.getMessage(), fe);
+  }
+
+  /** Jittered exponential backoff: up to 1 ms doubling to 64 ms. */
+  private static void backoff(int tries) {
+    long maxMicros = 1000L << Math.min(tries - 1, 6);
+    long micros = ThreadLocalRandom.current().nextLong(maxMicros / 4, maxMicros + 1);
+    try {
+      Thread.sleep(micros / 1000, (int) (micros % 1000) * 1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
