@@ -1,5 +1,6 @@
 package org.gdpstore.cli;
 
+import org.gdpstore.home.HomeAlias;
 import picocli.CommandLine.Command;
 
 /** {@code gdpfs aliases}: lists the filesystem and log aliases of this home. */
@@ -11,7 +12,7 @@ final class AliasesCommand extends CliCommand {
     if (all.isEmpty()) {
       env().err().println("gdpfs: no aliases yet (mkfs and 'logs create' add them)");
     }
-    for (Home.Alias a : all.values()) {
+    for (HomeAlias a : all.values()) {
       env().out().printf("%-20s %-4s %s  key=%s%n", a.name(), a.kind().name().toLowerCase(java.util.Locale.ROOT),
           a.log().printable(), a.key());
     }

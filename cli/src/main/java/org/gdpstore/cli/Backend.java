@@ -1,6 +1,7 @@
 package org.gdpstore.cli;
 
 import java.io.IOException;
+import org.gdpstore.home.GdpHome;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 
@@ -15,7 +16,7 @@ interface Backend extends AutoCloseable {
   /** Opens a backend for the global options; the production factory is {@link GdpBackend#open}. */
   @FunctionalInterface
   interface Factory {
-    Backend open(CliEnv env, Home home, Options options);
+    Backend open(CliEnv env, GdpHome home, Options options);
   }
 
   /** The global options that choose and shape a backend. */

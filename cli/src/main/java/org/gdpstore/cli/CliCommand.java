@@ -1,6 +1,10 @@
 package org.gdpstore.cli;
 
+import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.concurrent.Callable;
+import org.gdpstore.home.GdpHome;
+import org.gdpstore.wire.Ed25519Keys;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -20,8 +24,23 @@ abstract class CliCommand implements Callable<Integer> {
     return app().env;
   }
 
-  final Home home() {
-    return new Home(env().home());
+  final GdpHome home() {
+    return GdpHome.at(env().home());
+  }
+
+  /**
+   * The writer key {@code name}; the default key is created on first use (zero configuration).
+   * Of several processes that race here, one creates it and the others use it.
+   */
+  final Ed25519Keys keyOrCreateDefault(GdpHome home, String name) throws IOException {
+    if (!GdpHome.DEFAULT_KEY.equals(name)) {
+      return home.loadKey(name);
+    }
+    GdpHome.LoadedKey k = home.loadOrCreateKey(name, new SecureRandom());
+    if (k.created()) {
+      env().err().println("gdpfs: created writer key '" + name + "' in " + home.keyFile(name));
+    }
+    return k.keys();
   }
 
   /** Opens the backend the global options select (embedded simulator or router). */

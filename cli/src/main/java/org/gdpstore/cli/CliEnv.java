@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import org.gdpstore.home.GdpHome;
 
 /**
  * The outside world of one CLI run: home directory, standard streams and whether a human watches.
@@ -31,10 +32,6 @@ public record CliEnv(Path home, InputStream in, PrintStream out, PrintStream err
 
   /** {@code $GDPSTORE_HOME} if set and not blank, else {@code ~/.gdpstore}. */
   static Path homeFrom(Map<String, String> environment) {
-    String h = environment.get("GDPSTORE_HOME");
-    if (h != null && !h.isBlank()) {
-      return Path.of(h).toAbsolutePath();
-    }
-    return Path.of(System.getProperty("user.home"), ".gdpstore");
+    return GdpHome.locate(environment);
   }
 }

@@ -1,5 +1,7 @@
 package org.gdpstore.cli;
 
+import org.gdpstore.home.HomeException;
+
 /**
  * A user error: printed as one line ({@code gdpfs: <message>}) without a stack trace, and the
  * process exits with {@link #exitCode()}. Anything else that escapes a command is an internal
@@ -46,6 +48,19 @@ public final class CliException extends RuntimeException {
 
   static CliException integrity(String message) {
     return new CliException(ExitCodes.INTEGRITY, message);
+  }
+
+  /** The home library's error as the exit code of its reason (same message). */
+  static CliException of(HomeException e) {
+    int code = switch (e.reason()) {
+      case BAD_NAME, WRONG_KIND -> ExitCodes.USAGE;
+      case NOT_FOUND -> ExitCodes.NOT_FOUND;
+      case EXISTS, BUSY -> ExitCodes.EXISTS;
+      case NO_KEY, BAD_KEY -> ExitCodes.KEY;
+      case UNREACHABLE -> ExitCodes.UNREACHABLE;
+      case MALFORMED, FAILED -> ExitCodes.FAILURE;
+    };
+    return new CliException(code, e.getMessage(), e);
   }
 
   static CliException notAvailable(String what) {

@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.gdpstore.home.GdpHome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,7 +40,7 @@ final class DemoCommand extends CliCommand {
     if (files < 1 || files > 10_000) {
       throw CliException.usage("--files must be between 1 and 10000");
     }
-    Home home = home();
+    GdpHome home = home();
     String fs = freeAlias(home);
     Path work = Files.createTempDirectory("gdpfs-demo-");
     try (Backend backend = openBackend()) {
@@ -101,7 +102,7 @@ final class DemoCommand extends CliCommand {
     }
   }
 
-  private static String freeAlias(Home home) throws IOException {
+  private static String freeAlias(GdpHome home) throws IOException {
     var aliases = home.aliases();
     if (!aliases.containsKey("demo")) {
       return "demo";

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import org.gdpstore.home.GdpHome;
+import org.gdpstore.home.HomeAlias;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -142,16 +144,16 @@ final class FsCommands {
     @Parameters(index = "0", paramLabel = "FS", description = "Alias for the new filesystem.")
     String fs;
 
-    @Option(names = "--key", paramLabel = "KEY", defaultValue = Home.DEFAULT_KEY, description = "Writer key (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--key", paramLabel = "KEY", defaultValue = GdpHome.DEFAULT_KEY, description = "Writer key (default: ${DEFAULT-VALUE}).")
     String key;
 
     @Override
     int execute() throws Exception {
-      Home home = home();
+      GdpHome home = home();
       home.checkNewAlias(fs);
-      var keys = home.keyOrCreateDefault(key, env());
+      var keys = keyOrCreateDefault(home, key);
       try (Backend b = openBackend(); RemoteFs created = b.createFs(keys)) {
-        home.addAlias(new Home.Alias(fs, Home.Alias.Kind.FS, org.gdpstore.wire.GdpName.parse(created.rootName()), key));
+        home.addAlias(new HomeAlias(fs, HomeAlias.Kind.FS, org.gdpstore.wire.GdpName.parse(created.rootName()), key));
         env().out().println("created filesystem gdp://" + fs + "/ (root log " + created.rootName() + ", writer key " + key + ")");
       }
       return ExitCodes.OK;

@@ -1,174 +1,57 @@
 package org.gdpstore.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketAddress;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.gdpstore.client.GdpClient;
 import org.gdpstore.client.LogReader;
-import org.gdpstore.client.ServerMode;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.fs.FsOptions;
 import org.gdpstore.fs.GdpFileSystem;
-import org.gdpstore.sim.DataDirectoryLockedException;
-import org.gdpstore.sim.GdpSimulator;
+import org.gdpstore.home.GdpHome;
+import org.gdpstore.home.HomeConnection;
+import org.gdpstore.home.HomeException;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 
 /**
- * The real backend: a {@link GdpClient} connected either to an embedded durable simulator
- * (in-process, logs under {@code $GDPSTORE_HOME/sim}, one gdpfs process at a time) or to a router
- * given with {@code --router}. Closing it closes the client, then the simulator.
+ * The real backend: a {@link GdpClient} connected (by the home library's {@link HomeConnection})
+ * either to the embedded durable simulator (in-process, logs under {@code $GDPSTORE_HOME/sim},
+ * one process at a time) or to a router given with {@code --router}. Closing it closes the
+ * filesystems and readers it opened, then the connection.
  */
 final class GdpBackend implements Backend {
-  private static final int CONNECT_TIMEOUT_MS = 3000;
-  private static final long LOCK_WAIT_MS = 10_000;
+  /** How long a command waits for another gdpfs process to release the embedded store. */
+  private static final Duration STORE_WAIT = Duration.ofSeconds(10);
 
+  private final HomeConnection connection;
   private final GdpClient client;
-  private final ExecutorService callbacks;
-  private final GdpSimulator sim;
-  private final FileLock lock;
   private final RawLogs logs;
 
-  private GdpBackend(GdpClient client, ExecutorService callbacks, GdpSimulator sim, FileLock lock) {
-    this.client = client;
-    this.callbacks = callbacks;
-    this.sim = sim;
-    this.lock = lock;
+  private GdpBackend(HomeConnection connection) {
+    this.connection = connection;
+    this.client = connection.client();
     this.logs = new GdpRawLogs(client, this::reader);
   }
 
-  /** Opens the backend the global options select. */
-  static Backend open(CliEnv env, Home home, Backend.Options options) {
-    String router = options.router();
-    String serverName = options.serverName();
-    if (options.referenceServers() && router == null) {
+  /** Opens the backend the global options select (the home library chooses and connects). */
+  static Backend open(CliEnv env, GdpHome home, Backend.Options options) {
+    if (options.referenceServers() && options.router() == null) {
       throw CliException.usage("--reference needs --router: the embedded simulator is not the reference gdplogd");
     }
-    GdpName creation = serverName == null ? null : GdpName.parseOrHash(serverName);
-    if (router != null) {
-      InetSocketAddress addr = resolve(HostPort.parse("--router", router));
-      probe(addr, router);
-      ExecutorService callbacks = newCallbackExecutor();
-      GdpClient client = GdpClient.builder().router(addr).callbackExecutor(callbacks)
-          .serverMode(options.referenceServers() ? ServerMode.REFERENCE : ServerMode.GDPSTORE)
-          .creationService(creation != null ? creation : GdpClient.DEFAULT_CREATION_SERVICE).build();
-      return new GdpBackend(client, callbacks, null, null);
+    if (options.router() != null) {
+      HostPort.parse("--router", options.router()); // a malformed address is a usage error naming the option
     }
-    FileLock lock = lockEmbeddedStore(home);
-    Timing.mark("embedded store locked");
-    GdpSimulator sim = null;
     try {
-      // the embedded log server keeps its name; --server-name only says where CREATE goes
-      sim = GdpSimulator.builder().inProcess().dataDir(home.simDir()).serverName(DEFAULT_SERVER_NAME).start();
-      Timing.mark("embedded simulator started");
-      SocketAddress local = sim.inProcessAddress();
-      ExecutorService callbacks = newCallbackExecutor();
-      GdpClient client = GdpClient.builder().router(local).callbackExecutor(callbacks)
-          .creationService(creation != null ? creation : sim.serverName()).build();
+      HomeConnection c = HomeConnection.open(home, new HomeConnection.Options(options.router(), options.serverName(),
+          options.referenceServers(), STORE_WAIT, "gdpfs-callback"));
       Timing.mark("client connected");
-      return new GdpBackend(client, callbacks, sim, lock);
-    } catch (RuntimeException e) {
-      if (sim != null) {
-        sim.close();
-      }
-      release(lock);
-      if (e instanceof DataDirectoryLockedException locked) {
-        throw new CliException(ExitCodes.EXISTS, "the embedded store " + home.simDir() + " is in use by "
-            + (locked.holderPid() > 0 ? "process " + locked.holderPid() : "another process")
-            + " (a 'gdpfs sim serve' on it?); stop it, or pass --router to use it through that server", e);
-      }
-      if (e instanceof UncheckedIOException u) {
-        throw new CliException(ExitCodes.FAILURE, "cannot open the embedded store in " + home.simDir() + ": "
-            + u.getCause().getMessage(), e);
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * The client's callback executor. Not the common fork-join pool: on a 2-core machine it has one
-   * worker, and a completion that blocks it (the fs-engine's read-ahead waits on a cache entry
-   * that the reading thread holds while it waits for its own completion) would deadlock the CLI.
-   */
-  private static ExecutorService newCallbackExecutor() {
-    AtomicInteger n = new AtomicInteger();
-    return Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "gdpfs-callback-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-  }
-
-  static InetSocketAddress resolve(InetSocketAddress unresolved) {
-    InetSocketAddress a = new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
-    if (a.isUnresolved()) {
-      throw CliException.unreachable("cannot resolve host '" + unresolved.getHostString() + "'", null);
-    }
-    return a;
-  }
-
-  /** Fails fast with a clear message if nothing listens at the router's address. */
-  private static void probe(InetSocketAddress addr, String given) {
-    try (Socket s = new Socket()) {
-      s.connect(addr, CONNECT_TIMEOUT_MS);
-    } catch (IOException e) {
-      throw CliException.unreachable("cannot reach the GDP router at " + given + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * The embedded simulator's files belong to one process at a time: take an exclusive lock,
-   * waiting a little for a previous command to finish.
-   */
-  private static FileLock lockEmbeddedStore(Home home) {
-    try {
-      Home.createPrivateDir(home.root());
-      Files.createDirectories(home.simDir());
-      Path lockFile = home.root().resolve("sim.lock");
-      FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      long deadline = System.nanoTime() + LOCK_WAIT_MS * 1_000_000;
-      while (true) {
-        FileLock l = ch.tryLock();
-        if (l != null) {
-          return l;
-        }
-        if (System.nanoTime() > deadline) {
-          ch.close();
-          throw new CliException(ExitCodes.EXISTS, "another gdpfs process is using the embedded store in "
-              + home.root() + "; for concurrent use run 'gdpfs sim serve --data DIR' and pass --router to each command");
-        }
-        Thread.sleep(50); // polling a file lock held by another process: there is nothing to wait on
-      }
-    } catch (IOException e) {
-      throw new CliException(ExitCodes.FAILURE, "cannot lock " + home.root() + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException(ExitCodes.FAILURE, "interrupted while waiting for the embedded store", e);
-    }
-  }
-
-  private static void release(FileLock lock) {
-    if (lock != null) {
-      try {
-        lock.release();
-        lock.channel().close();
-      } catch (IOException ignored) {
-        // the lock goes away with the process anyway
-      }
+      return new GdpBackend(c);
+    } catch (HomeException e) {
+      throw CliException.of(e);
     }
   }
 
@@ -241,17 +124,9 @@ final class GdpBackend implements Backend {
       for (LogReader r : readers.values()) {
         r.close();
       }
-      client.close();
     } finally {
-      callbacks.shutdown();
-      try {
-        if (sim != null) {
-          sim.close();
-        }
-      } finally {
-        release(lock);
-        Timing.mark("backend closed");
-      }
+      connection.close();
+      Timing.mark("backend closed");
     }
   }
 }

@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.gdpstore.client.GdpException;
-import picocli.CommandLine;
+import org.gdpstore.home.HomeException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * {@code gdpfs}: the gdpstore command-line tool. {@link #main} runs one command and exits with
@@ -201,6 +202,9 @@ public final class GdpfsCli {
     }
     if (t instanceof GdpException ge) {
       t = GdpErrors.toCli(ge, null);
+    }
+    if (t instanceof HomeException he) {
+      t = CliException.of(he);
     }
     if (t instanceof CliException ce) {
       code = ce.exitCode();

@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import org.gdpstore.home.GdpHome;
+import org.gdpstore.home.HomeAlias;
 import org.gdpstore.wire.GdpName;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,15 +23,15 @@ final class LogsCommands {
   private LogsCommands() {}
 
   /** A log named on the command line: its GDP name and the writer key to use. */
-  record Target(GdpName name, String keyName, Home.Alias.Kind kind) {}
+  record Target(GdpName name, String keyName, HomeAlias.Kind kind) {}
 
-  static Target resolve(Home home, String name) throws IOException {
-    Optional<Home.Alias> alias = home.alias(name);
+  static Target resolve(GdpHome home, String name) throws IOException {
+    Optional<HomeAlias> alias = home.alias(name);
     if (alias.isPresent()) {
       return new Target(alias.get().log(), alias.get().key(), alias.get().kind());
     }
     if (GdpName.isPrintableName(name)) {
-      return new Target(GdpName.parse(name), Home.DEFAULT_KEY, Home.Alias.Kind.LOG);
+      return new Target(GdpName.parse(name), GdpHome.DEFAULT_KEY, HomeAlias.Kind.LOG);
     }
     throw CliException.notFound("unknown log '" + name + "': not an alias in " + home.aliasesFile()
         + " nor a 43-character log name (create it with: gdpfs logs create " + name + ")");
@@ -53,17 +55,17 @@ final class LogsCommands {
     @Parameters(index = "0", paramLabel = "NAME", description = "Alias for the new log (also stored as its human name).")
     String name;
 
-    @Option(names = "--key", paramLabel = "KEY", defaultValue = Home.DEFAULT_KEY, description = "Writer key (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--key", paramLabel = "KEY", defaultValue = GdpHome.DEFAULT_KEY, description = "Writer key (default: ${DEFAULT-VALUE}).")
     String key;
 
     @Override
     int execute() throws Exception {
-      Home home = home();
+      GdpHome home = home();
       home.checkNewAlias(name);
-      var keys = home.keyOrCreateDefault(key, env());
+      var keys = keyOrCreateDefault(home, key);
       try (Backend b = openBackend()) {
         GdpName log = b.logs().create(name, keys);
-        home.addAlias(new Home.Alias(name, Home.Alias.Kind.LOG, log, key));
+        home.addAlias(new HomeAlias(name, HomeAlias.Kind.LOG, log, key));
         env().out().println("created log " + name + " = " + log.printable() + " (writer key " + key + ")");
       }
       return ExitCodes.OK;
@@ -81,9 +83,9 @@ final class LogsCommands {
 
     @Override
     int execute() throws Exception {
-      Home home = home();
+      GdpHome home = home();
       Target t = resolve(home, name);
-      if (t.kind() != Home.Alias.Kind.LOG) {
+      if (t.kind() != HomeAlias.Kind.LOG) {
         throw CliException.usage("'" + name + "' is a filesystem; appending raw records would corrupt it");
       }
       var keys = home.loadKey(key != null ? key : t.keyName());

@@ -3,8 +3,8 @@ package org.gdpstore.cli;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.gdpstore.sim.DataDirectoryLockedException;
 import org.gdpstore.sim.FaultPlan;
 import org.gdpstore.sim.GdpSimulator;
@@ -42,7 +42,7 @@ final class SimCommands {
 
     @Override
     int execute() throws Exception {
-      InetSocketAddress addr = GdpBackend.resolve(HostPort.parse("--listen", listen));
+      InetSocketAddress addr = HostPort.resolve(HostPort.parse("--listen", listen));
       String serverName = app().serverName != null ? app().serverName : Backend.DEFAULT_SERVER_NAME;
       GdpSimulator.Builder b = GdpSimulator.builder().bindAddress(addr).serverName(serverName);
       if (data != null) {

@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.Set;
 import org.gdpstore.client.GdpClient;
 import org.gdpstore.fs.FsOptions;
+import org.gdpstore.home.GdpHome;
+import org.gdpstore.home.HomeException;
+import org.gdpstore.home.RouterAddress;
 import org.gdpstore.nio.GdpNio;
 import org.gdpstore.wire.Ed25519Keys;
 
@@ -73,8 +76,15 @@ record EnvOptions(String router, String serverName, boolean reference, Path home
       throw new IllegalArgumentException(GdpNio.REFERENCE
           + " needs " + GdpNio.ROUTER + ": the embedded simulator is not the reference gdplogd");
     }
+    if (router != null) {
+      try {
+        RouterAddress.parse(router);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(GdpNio.ROUTER + " " + e.getMessage(), e);
+      }
+    }
     return new EnvOptions(router, string(env, GdpNio.SERVER_NAME), reference, homePath,
-        key instanceof String s ? HomeResolver.checkName("key", s) : null,
+        key instanceof String s ? keyName(s) : null,
         key instanceof Ed25519Keys k ? k : null, bool(env, GdpNio.READ_ONLY), bool(env, GdpNio.CREATE),
         b.build(), (GdpClient) client);
   }
@@ -108,6 +118,14 @@ record EnvOptions(String router, String serverName, boolean reference, Path home
       return Long.parseLong(v.toString().trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(k + " must be a number, got '" + v + "'", e);
+    }
+  }
+
+  private static String keyName(String s) {
+    try {
+      return GdpHome.checkName("key", s);
+    } catch (HomeException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
 }

@@ -17,12 +17,17 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
 import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.fs.GdpFileSystem;
+import org.gdpstore.home.GdpHome;
+import org.gdpstore.home.HomeAlias;
+import org.gdpstore.home.HomeException;
 import org.gdpstore.nio.GdpFileAttributes;
 import org.gdpstore.nio.GdpFileSystemProvider;
 import org.gdpstore.wire.Ed25519Keys;
@@ -96,43 +101,48 @@ public final class Provision {
     return fs.getPath(p == null || p.isEmpty() ? "/" : p);
   }
 
-  /** Resolves {@code authority} (a root name or an alias of the home) and opens it. */
+  /** Resolves {@code authority} (an alias of the home or a root name, as the CLI) and opens it. */
   private GdpNioFileSystem openFs(String authority, EnvOptions env) throws IOException {
-    HomeResolver home = HomeResolver.of(env.home());
+    GdpHome home = env.home() != null ? GdpHome.at(env.home()) : GdpHome.fromEnvironment();
+    try {
+      return openFs(authority, env, home);
+    } catch (HomeException e) {
+      throw HomeErrors.map(e, "gdp://" + authority);
+    }
+  }
+
+  private GdpNioFileSystem openFs(String authority, EnvOptions env, GdpHome home) throws IOException {
     GdpName root;
     String keyName = env.keyName();
     Ed25519Keys keys = env.keyObject();
     boolean create = false;
-    if (GdpName.isPrintableName(authority)) {
-      root = GdpName.parse(authority);
+    Optional<HomeAlias> target = home.resolveFs(authority);
+    if (target.isPresent()) {
+      root = target.get().log();
+      if (keyName == null) {
+        keyName = target.get().key();
+      }
     } else {
-      HomeResolver.checkName("alias", authority);
-      var alias = home.fsAlias(authority);
-      if (alias.isPresent()) {
-        root = alias.get().root();
-        if (keyName == null) {
-          keyName = alias.get().key();
-        }
-      } else if (env.create()) {
-        if (keys != null) {
-          throw new IllegalArgumentException("creating alias '" + authority
-              + "' needs the writer key by name (writerKey as a String), so the CLI can use it too");
-        }
-        root = null;
-        create = true;
-      } else {
+      GdpHome.checkName("alias", authority);
+      if (!env.create()) {
         throw new FileSystemNotFoundException("no filesystem alias '" + authority + "' in " + home.root()
             + " (create it with env create=true or 'gdpfs mkfs " + authority + "')");
       }
+      if (keys != null) {
+        throw new IllegalArgumentException("creating alias '" + authority
+            + "' needs the writer key by name (writerKey as a String), so the CLI can use it too");
+      }
+      root = null;
+      create = true;
     }
     if (keys == null && !env.readOnly()) {
-      String name = keyName != null ? keyName : HomeResolver.DEFAULT_KEY;
+      String name = keyName != null ? keyName : GdpHome.DEFAULT_KEY;
       if (home.hasKey(name)) {
         keys = home.loadKey(name);
       } else if (create) {
-        keys = home.generateKey(name);
+        keys = home.loadOrCreateKey(name, new SecureRandom()).keys();
       } else if (env.keyName() != null) {
-        throw new FileSystemException(authority, null, "no key '" + name + "' in " + home.root().resolve("keys"));
+        throw new FileSystemException(authority, null, "no key '" + name + "' in " + home.keysDir());
       }
       keyName = name;
     }
@@ -141,7 +151,7 @@ public final class Provision {
       GdpFileSystem engine;
       if (create) {
         engine = GdpFileSystem.mkfs(c.client(), keys, env.fsOptions());
-        home.addFsAlias(authority, engine.rootName(), keyName);
+        home.addAlias(new HomeAlias(authority, HomeAlias.Kind.FS, engine.rootName(), keyName));
       } else {
         engine = GdpFileSystem.open(c.client(), root, env.readOnly() ? null : keys, env.fsOptions());
       }

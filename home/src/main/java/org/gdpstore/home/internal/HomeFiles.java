@@ -1,4 +1,4 @@
-package org.gdpstore.cli;
+package org.gdpstore.home.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,12 +16,12 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Race-free files in the gdpstore home: an inter-process lock, and write-then-rename with fsync
  * of the file and its directory, from a temporary file with a unique name.
  */
-final class HomeFiles {
+public final class HomeFiles {
   private HomeFiles() {}
 
   /** An action on home files. */
   @FunctionalInterface
-  interface IoAction<T> {
+  public interface IoAction<T> {
     T run() throws IOException;
   }
 
@@ -29,7 +29,7 @@ final class HomeFiles {
   private static final Object JVM_LOCK = new Object();
 
   /** Runs {@code action} holding an exclusive lock on {@code lockFile} (waits for other processes). */
-  static <T> T locked(Path lockFile, IoAction<T> action) throws IOException {
+  public static <T> T locked(Path lockFile, IoAction<T> action) throws IOException {
     synchronized (JVM_LOCK) {
       try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock ignored = ch.lock()) {
@@ -46,7 +46,7 @@ final class HomeFiles {
    * @param replace replace an existing {@code target}; if false and it exists,
    *     {@link FileAlreadyExistsException} (create-new, atomic even between processes)
    */
-  static void write(Path target, byte[] content, boolean secret, boolean replace) throws IOException {
+  public static void write(Path target, byte[] content, boolean secret, boolean replace) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = createTemp(dir, "." + target.getFileName() + ".", secret);
     try {
@@ -96,11 +96,31 @@ final class HomeFiles {
   }
 
   /** Makes a rename in {@code dir} durable (where the platform allows opening a directory). */
-  static void syncDirectory(Path dir) {
+  public static void syncDirectory(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException | UnsupportedOperationException e) {
       // some platforms cannot open or sync a directory; the file itself is synced
+    }
+  }
+
+  /** Creates {@code dir} (and its parents) owner-only if it does not exist. */
+  public static void createPrivateDir(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    try {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createDirectory(dir); // not a POSIX file system: best effort
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(dir)) {
+        throw e;
+      }
     }
   }
 }
