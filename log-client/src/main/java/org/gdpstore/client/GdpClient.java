@@ -79,10 +79,22 @@ public interface GdpClient extends AutoCloseable {
    * Opens a log for appending with the writer's key. Fails with {@link GdpStatus.Code#FORBIDDEN}
    * if the log's metadata names a different Ed25519 writer key (WPK, else OPK).
    */
-  CompletableFuture<LogWriter> openWriterAsync(GdpName log, Ed25519Keys writerKey);
+  default CompletableFuture<LogWriter> openWriterAsync(GdpName log, Ed25519Keys writerKey) {
+    return openWriterAsync(log, writerKey, AppendMode.FIXED_RECNOS);
+  }
+
+  /**
+   * Opens a log for appending in the given mode: {@link AppendMode#RENUMBER_ON_CONFLICT} for a log
+   * other writers append to as well (records get the next free numbers).
+   */
+  CompletableFuture<LogWriter> openWriterAsync(GdpName log, Ed25519Keys writerKey, AppendMode mode);
 
   default LogWriter openWriter(GdpName log, Ed25519Keys writerKey) {
     return Blocking.get(openWriterAsync(log, writerKey));
+  }
+
+  default LogWriter openWriter(GdpName log, Ed25519Keys writerKey, AppendMode mode) {
+    return Blocking.get(openWriterAsync(log, writerKey, mode));
   }
 
   /** Closes the client (see the class comment). Idempotent. */

@@ -243,6 +243,48 @@ class ClientBehaviourTest {
         e -> assertThat(e.code()).isEqualTo(GdpStatus.Code.CONFLICT));
   }
 
+  @Test
+  void aRenumberingWriterKeepsItsOwnStoredRecordAndRenumbersOnlyAfterAnotherWritersRecord() throws Exception {
+    List<GdpDatum> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean loseAnswer = new java.util.concurrent.atomic.AtomicBoolean(true);
+    AtomicInteger opens = new AtomicInteger();
+    router.responder = (cmd, ch) -> {
+      switch (cmd.cmd()) {
+        case MsgCode.CMD_OPEN_AO -> {
+          opens.incrementAndGet();
+          ScriptedRouter.reply(ch, cmd, openAck(stored.size()));
+        }
+        case MsgCode.CMD_APPEND -> {
+          GdpDatum d = cmd.message().getCmdAppend().getDl().getD(0);
+          if (d.getRecno() <= stored.size()) {
+            // a server that answers even an identical retry with CONFLICT: only a read-back can tell
+            ScriptedRouter.reply(ch, cmd, GdpMessage.newBuilder().setCmd(MsgCode.NAK_C_CONFLICT)
+                .setNak(NakGeneric.newBuilder().setDescription("exists")).build());
+          } else if (d.getRecno() == stored.size() + 1) {
+            stored.add(d);
+            if (!loseAnswer.getAndSet(false)) {
+              ScriptedRouter.reply(ch, cmd, bare(MsgCode.ACK_SUCCESS));
+            }
+          }
+        }
+        case MsgCode.CMD_READ_BY_RECNO -> ScriptedRouter.reply(ch, cmd,
+            content(stored.get((int) cmd.message().getCmdReadByRecno().getRecno() - 1)));
+        default -> { }
+      }
+    };
+    GdpClient c = client(builder().resendInterval(Duration.ofMillis(100)));
+    LogWriter w = c.openWriter(log, keys, AppendMode.RENUMBER_ON_CONFLICT);
+    // stored, answer lost, the retry meets CONFLICT: the record read back is ours, so no second copy
+    assertThat(w.append("mine".getBytes(UTF_8))).isEqualTo(1);
+    assertThat(opens.get()).isEqualTo(1);
+    // another writer takes record 2: ours is renumbered to 3 after a re-OPEN
+    stored.add(datum(2, "other"));
+    assertThat(w.append("next".getBytes(UTF_8))).isEqualTo(3);
+    assertThat(opens.get()).isEqualTo(2);
+    assertThat(stored).extracting(d -> d.getData().toStringUtf8()).containsExactly("mine", "other", "next");
+    assertThat(stored.get(2).getRecno()).isEqualTo(3);
+  }
+
   /** A server that answers OPEN and the first SUBSCRIBE with two records, later ones with a bare ACK. */
   ScriptedRouter.Responder subscriptionServer(List<GdpEnvelope> subscribes, ScriptedRouter.Responder onPing) {
     return (cmd, ch) -> {

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * spec 6.6), signing, the ops in flight by first record number, gap handling (an op the server
  * saw before its predecessor is parked and re-sent after it), CONFLICT resolution by reading the
  * record back, and re-synchronising the numbering with the server after an op failed with an
- * unknown outcome. The caller-side prediction is guarded by a lock; everything else is confined to
- * the network thread.
+ * unknown outcome. In renumbering mode ({@code AppendMode.RENUMBER_ON_CONFLICT}) one op is in
+ * flight at a time, and an op that lost its number to another writer is renumbered after a
+ * re-sync instead of failing. The caller-side prediction is guarded by a lock; everything else is
+ * confined to the network thread.
  */
 final class AppendPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(AppendPipeline.class);
@@ -39,6 +41,11 @@ final class AppendPipeline {
   private final boolean signs;
   /** Hash-chained with a usable key: datums carry prevhash and only each op's last one is signed. */
   private final boolean chained;
+  /**
+   * RENUMBER_ON_CONFLICT: an op whose number another writer took is renumbered and re-sent. Only one
+   * op is in flight, or a later op could be stored at the number the earlier one lost (out of order).
+   */
+  private final boolean renumber;
   private final LongConsumer observe;
   private final BooleanSupplier handleClosed;
 
@@ -71,8 +78,9 @@ final class AppendPipeline {
    * @param handleClosed whether the handle was closed (no more resyncs)
    */
   AppendPipeline(Outbound client, GdpName name, LogMetadata metadata, Ed25519Keys keys, long nrecs,
-                 LongConsumer observe, BooleanSupplier handleClosed) {
+                 boolean renumber, LongConsumer observe, BooleanSupplier handleClosed) {
     this.client = client;
+    this.renumber = renumber;
     this.name = name;
     this.metadata = metadata;
     this.keys = keys;
@@ -160,7 +168,7 @@ final class AppendPipeline {
       return;
     }
     client.armDeadline(op);
-    if (needResync || resyncing || !waiting.isEmpty()) {
+    if (needResync || resyncing || !waiting.isEmpty() || (renumber && !inflight.isEmpty())) {
       waiting.add(op);
       maybeResync();
       return;
@@ -238,7 +246,9 @@ final class AppendPipeline {
 
   /**
    * A CONFLICT: something is stored at our record number. If it is exactly our record (an earlier
-   * attempt got through and only its answer was lost) the append succeeded.
+   * attempt got through and only its answer was lost) the append succeeded. Otherwise it fails, or
+   * in renumbering mode, once a record read back proves a number of ours taken for good (no copy
+   * of this op can ever be stored), it is renumbered.
    */
   private void verifyStored(AppendOp op, GdpEnvelope nak) {
     client.detach(op);
@@ -248,22 +258,56 @@ final class AppendPipeline {
       reads.add(r.result);
       client.submit(r);
     }
-    CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0])).whenComplete((v, t) -> {
+    CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0])).handle((v, t) -> null).thenRun(() -> {
       if (op.finished) {
         return;
       }
-      boolean same = t == null;
-      for (int i = 0; same && i < reads.size(); i++) {
-        List<GdpDatum> got = reads.get(i).join();
-        same = !got.isEmpty() && writerCodec.sameRecord(op.datums.get(i), got.get(0));
+      boolean same = true;
+      boolean takenByOther = false;
+      GdpStatus readFailure = null;
+      for (int i = 0; i < reads.size(); i++) {
+        CompletableFuture<List<GdpDatum>> f = reads.get(i);
+        if (f.isCompletedExceptionally()) {
+          same = false;
+          readFailure = readFailure != null ? readFailure : Futures.status(f);
+          continue;
+        }
+        List<GdpDatum> got = f.join();
+        boolean mine = !got.isEmpty() && writerCodec.sameRecord(op.datums.get(i), got.get(0));
+        same &= mine;
+        takenByOther |= !got.isEmpty() && !mine;
       }
       if (same) {
         succeeded(op);
+      } else if (renumber && takenByOther) {
+        renumber(op);
+      } else if (renumber && readFailure != null && readFailure.code() != GdpStatus.Code.NOT_FOUND) {
+        client.fail(op, readFailure.withDescription("record " + op.firstRecno + " of " + name
+            + " is taken and reading it back failed, so whether this append is stored is unknown: "
+            + readFailure.description()));
       } else {
         client.fail(op, Request.nakStatus(nak).withDescription("record " + op.firstRecno
             + " of " + name + " already holds different content"));
       }
     });
+  }
+
+  /**
+   * Another writer holds one of the op's numbers, so no copy of it can be stored any more: number
+   * it afresh after a re-sync (re-signed, re-chained, a new rid so late answers to old copies are
+   * ignored) ahead of everything that waits behind it. Network thread.
+   */
+  private void renumber(AppendOp op) {
+    LOG.debug("{} append {} lost its number to another writer: renumbering", client.logPrefix(), op.firstRecno);
+    inflight.remove(op.firstRecno);
+    op.datums = null;
+    op.presigned = null;
+    op.rid = 0;
+    op.gapRetries = 0;
+    op.parked = false;
+    waiting.addFirst(op);
+    needResync = true;
+    maybeResync();
   }
 
   private void succeeded(AppendOp op) {
@@ -380,7 +424,7 @@ final class AppendPipeline {
   }
 
   private void drainWaiting() {
-    while (!waiting.isEmpty() && !needResync && !resyncing) {
+    while (!waiting.isEmpty() && !needResync && !resyncing && !(renumber && !inflight.isEmpty())) {
       release(waiting.poll());
     }
   }

@@ -50,6 +50,16 @@ final class Futures {
     return GdpStatus.of(GdpStatus.Code.PROTOCOL_ERROR, String.valueOf(t), t).asException();
   }
 
+  /** The status a failed future failed with. */
+  static GdpStatus status(CompletableFuture<?> failed) {
+    try {
+      failed.join();
+    } catch (RuntimeException e) {
+      return toGdp(e).status();
+    }
+    throw new IllegalStateException("the future did not fail");
+  }
+
   static <T> CompletableFuture<T> failed(GdpStatus status) {
     return CompletableFuture.failedFuture(status.asException());
   }

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.gdpstore.wire.Transports;
+import org.gdpstore.client.AppendMode;
 import org.gdpstore.client.GdpClient;
 import org.gdpstore.client.GdpException;
 import org.gdpstore.client.GdpStatus;
@@ -104,13 +105,14 @@ final class NettyGdpClient implements GdpClient, Outbound, Connection.Listener {
   }
 
   @Override
-  public CompletableFuture<LogWriter> openWriterAsync(GdpName log, Ed25519Keys writerKey) {
+  public CompletableFuture<LogWriter> openWriterAsync(GdpName log, Ed25519Keys writerKey, AppendMode mode) {
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(writerKey, "writerKey");
+    Objects.requireNonNull(mode, "mode");
     OpenRequest r = new OpenRequest(this, log, MsgCode.CMD_OPEN_AO);
     return submitExternal(r, r.result, o -> {
       checkWriterKey(log, o.metadata(), writerKey);
-      return register(new WriterHandle(this, log, o.metadata(), o.recno(), writerKey));
+      return register(new WriterHandle(this, log, o.metadata(), o.recno(), writerKey, mode));
     });
   }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.gdpstore.client.AppendMode;
 import org.gdpstore.client.GdpException;
 import org.gdpstore.client.GdpStatus;
 import org.gdpstore.client.LogWriter;
@@ -28,9 +29,10 @@ final class WriterHandle extends ReaderHandle implements LogWriter {
 
   private final AppendPipeline pipeline;
 
-  WriterHandle(Outbound client, GdpName name, LogMetadata metadata, long nrecs, Ed25519Keys keys) {
+  WriterHandle(Outbound client, GdpName name, LogMetadata metadata, long nrecs, Ed25519Keys keys, AppendMode mode) {
     super(client, name, metadata, nrecs, true);
-    this.pipeline = new AppendPipeline(client, name, metadata, keys, nrecs, this::observe, this::isClosed);
+    this.pipeline = new AppendPipeline(client, name, metadata, keys, nrecs, mode == AppendMode.RENUMBER_ON_CONFLICT,
+        this::observe, this::isClosed);
   }
 
   @Override
