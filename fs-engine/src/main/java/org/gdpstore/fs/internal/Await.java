@@ -36,6 +36,7 @@ public final class Await {
         case PERMISSION -> new FsException(FsCode.PERMISSION_DENIED, path, le.getMessage(), le);
         case OUT_OF_RANGE -> new IntegrityException(path, "missing record: " + le.getMessage(), le);
         case UNAVAILABLE -> new FsException(FsCode.UNAVAILABLE, path, le.getMessage(), le);
+        case UNSUPPORTED -> new FsException(FsCode.UNIMPLEMENTED, path, le.getMessage(), le);
         case OTHER -> new FsException(FsCode.INTERNAL, path, le.getMessage(), le);
       };
     }

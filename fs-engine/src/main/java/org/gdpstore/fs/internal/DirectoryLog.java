@@ -177,14 +177,22 @@ public final class DirectoryLog implements AutoCloseable {
    * from the latest checkpoint at or before {@code at}, then the commits after it up to {@code at}.
    */
   NamespaceIndex loadSnapshot(long at) throws FsException {
+    return loadRange(at, at);
+  }
+
+  /**
+   * A separate index holding every version from the latest checkpoint at or before {@code from}
+   * (or the first record) up to record {@code upTo}, and the retention seen on the way.
+   */
+  NamespaceIndex loadRange(long from, long upTo) throws FsException {
     NamespaceIndex idx = new NamespaceIndex();
     DirectoryReplay r = new DirectoryReplay(root, header.getFormatVersion(), idx);
-    long ckpt = readCheckpoints ? Checkpoints.locate(this::read, at) : 0;
+    long ckpt = readCheckpoints ? Checkpoints.locate(this::read, from) : 0;
     if (ckpt > 0) {
       Checkpoints.Part p = Checkpoints.load(this::read, ckpt, idx);
       r.startAfterCheckpoint(ckpt, p.id() + 1);
     }
-    replayInto(r, at);
+    replayInto(r, upTo);
     return idx;
   }
 
@@ -307,6 +315,23 @@ public final class DirectoryLog implements AutoCloseable {
         writeCheckpoint();
       }
       return new CommitResult(last, nanos, paths);
+    }
+  }
+
+  /**
+   * Appends a gc record (format 4) stating retention {@code horizon} and {@code reclaimed} (see
+   * {@link GarbageCollector}), then applies it: from now on snapshots older than the horizon are
+   * refused. Returns its recno. A failure breaks the writer as a failed commit does.
+   */
+  long appendGc(long horizon, boolean done, long reclaimed, long logsDeleted, long bytesDeleted,
+      long nowNanos) throws FsException {
+    synchronized (replayLock) {
+      GcRecords.Gc g = new GcRecords.Gc(replay.takeTxnId(), horizon, index.commitTime(index.head()),
+          replay.latestCheckpoint(), done, reclaimed, logsDeleted, bytesDeleted);
+      long last = appendRecords(List.of(GcRecords.encode(g, nowNanos)));
+      replay.appendedGc(last);
+      index.raiseRetention(horizon, reclaimed);
+      return last;
     }
   }
 

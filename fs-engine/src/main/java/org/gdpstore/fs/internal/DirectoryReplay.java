@@ -59,6 +59,13 @@ final class DirectoryReplay {
     nextTxnId = Math.max(nextTxnId, nextTxn);
   }
 
+  /** A gc record appended by this process's writer (its retention already applied to the index). */
+  void appendedGc(long recno) {
+    upTo = recno;
+    pending = null;
+    ckptRunId = -1;
+  }
+
   /** Records appended by this process's writer (already applied to the index by it). */
   void appended(long last, boolean checkpoint) {
     upTo = last;
@@ -93,6 +100,15 @@ final class DirectoryReplay {
         if (p.last() && ckptRunId == p.id()) {
           latestCheckpoint = r.recno();
         }
+        return null;
+      }
+      if (fr.hasGc() && formatVersion >= Records.GC_VERSION) {
+        GcRecords.Gc g = GcRecords.decode(fr.getGc(), r.recno());
+        upTo = r.recno();
+        pending = null; // like a checkpoint, a gc record ends an unfinished commit run
+        ckptRunId = -1;
+        nextTxnId = Math.max(nextTxnId, g.id() + 1);
+        index.raiseRetention(g.horizon(), g.reclaimed());
         return null;
       }
       c = CommitCodec.decode(fr, formatVersion);

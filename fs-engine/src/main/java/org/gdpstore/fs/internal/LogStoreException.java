@@ -16,6 +16,8 @@ public final class LogStoreException extends RuntimeException {
     OUT_OF_RANGE,
     /** The connection or server is gone; the outcome of an append is unknown. */
     UNAVAILABLE,
+    /** The log server does not implement the operation (DELETE on the reference gdplogd). */
+    UNSUPPORTED,
     /** Anything else. */
     OTHER
   }

@@ -16,9 +16,13 @@ public final class Records {
    * inline in their directory entry (REGULAR_FILE entries with {@code inline_data}); a writer
    * continuing a version-1 filesystem keeps writing every file into a file log. Version 3 adds
    * directory checkpoints ({@code DirectoryCheckpoint} records, {@code checkpoint_recno} in commits);
-   * a writer continuing a version-1 or -2 filesystem writes none.
+   * a writer continuing a version-1 or -2 filesystem writes none. Version 4 adds garbage
+   * collection records ({@code DirectoryGc}) and the retention horizon in checkpoints; only a
+   * version-4 filesystem can be garbage collected.
    */
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
+  /** The first format version whose directory log may hold gc records (a retention horizon). */
+  public static final int GC_VERSION = 4;
   /** The first format version whose directory log may hold checkpoints. */
   public static final int CHECKPOINTS_VERSION = 3;
   /** The first format version whose directory log may hold inline files. */
