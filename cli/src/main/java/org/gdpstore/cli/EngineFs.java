@@ -351,6 +351,11 @@ final class EngineFs implements RemoteFs {
   }
 
   @Override
+  public org.gdpstore.fs.GcReport gc(org.gdpstore.fs.RetentionPolicy policy, boolean dryRun) {
+    return run(() -> fs.gc(policy, dryRun));
+  }
+
+  @Override
   public VerifyReport verify(String path) {
     try {
       return fs.verify(path); // directory records of the path's commits, and its content

@@ -62,6 +62,7 @@ public final class GdpfsCli {
     COMMANDS.put("stat", FsCommands.Stat.class);
     COMMANDS.put("log", FsCommands.History.class);
     COMMANDS.put("verify", FsCommands.Verify.class);
+    COMMANDS.put("gc", GcCommand.class);
     COMMANDS.put("kv", KvCommands.class);
     COMMANDS.put("logs", LogsCommands.class);
     COMMANDS.put("keygen", KeygenCommand.class);

@@ -80,6 +80,11 @@ interface RemoteFs extends AutoCloseable {
   /** The engine's verification of {@code path} (directory records of its commits, its content). */
   org.gdpstore.fs.VerifyReport verify(String path) throws IOException;
 
+  /** Garbage collection (docs/fs-engine.md); back ends without it say so. */
+  default org.gdpstore.fs.GcReport gc(org.gdpstore.fs.RetentionPolicy policy, boolean dryRun) throws IOException {
+    throw CliException.notAvailable("gc");
+  }
+
   void kvPut(String key, byte[] value) throws IOException;
 
   Optional<byte[]> kvGet(String key) throws IOException;

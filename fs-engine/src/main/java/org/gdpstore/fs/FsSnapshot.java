@@ -10,7 +10,10 @@ import org.gdpstore.fs.internal.ReadCalls;
  * A read-only view of a filesystem pinned at one directory record number: every read comes from
  * the state made visible by that commit, whatever is committed later. Obtained from
  * {@link GdpFileSystem#snapshot()}, {@link GdpFileSystem#at(long)} or
- * {@link GdpFileSystem#at(java.time.Instant)}. Thread-safe; holds no resources.
+ * {@link GdpFileSystem#at(java.time.Instant)}. Thread-safe; holds no resources. Once a garbage
+ * collection moves the retention horizon past it, its reads fail FAILED_PRECONDITION ("older
+ * than the retention horizon"); {@link #exists} and {@link #filesExist} still answer from the
+ * directory log, which is never collected.
  */
 public final class FsSnapshot implements ReadableFileSystem {
   private final FsEngine engine;
@@ -32,22 +35,25 @@ public final class FsSnapshot implements ReadableFileSystem {
 
   /** The value of a key-value key in this snapshot. */
   public Optional<byte[]> kvGet(String key) throws FsException {
-    return KeyValueStore.get(engine, index, recno, key);
+    return guard(() -> KeyValueStore.get(engine, index, recno, key));
   }
 
   @Override
   public GdpRandomAccessFile newRandomAccessFile(String path) throws FsException {
-    return calls.newRandomAccessFile(path);
+    return guard(() -> calls.newRandomAccessFile(path));
   }
 
   @Override
   public ReadOnlyMemoryRegion newReadOnlyMemoryRegionFromFile(String path) throws FsException {
-    return calls.newReadOnlyMemoryRegionFromFile(path);
+    return guard(() -> calls.newReadOnlyMemoryRegionFromFile(path));
   }
 
   @Override
   public void fileExists(String path) throws FsException {
-    calls.fileExists(path);
+    guard(() -> {
+      calls.fileExists(path);
+      return null;
+    });
   }
 
   @Override
@@ -62,38 +68,60 @@ public final class FsSnapshot implements ReadableFileSystem {
 
   @Override
   public List<String> getChildren(String dir) throws FsException {
-    return calls.getChildren(dir);
+    return guard(() -> calls.getChildren(dir));
   }
 
   @Override
   public List<String> getMatchingPaths(String pattern) throws FsException {
-    return calls.getMatchingPaths(pattern);
+    return guard(() -> calls.getMatchingPaths(pattern));
   }
 
   @Override
   public FileStatistics stat(String path) throws FsException {
-    return calls.stat(path);
+    return guard(() -> calls.stat(path));
   }
 
   @Override
   public EntryInfo entryInfo(String path) throws FsException {
-    return calls.entryInfo(path);
+    return guard(() -> calls.entryInfo(path));
   }
 
   @Override
   public long getFileSize(String path) throws FsException {
-    return calls.getFileSize(path);
+    return guard(() -> calls.getFileSize(path));
   }
 
   @Override
   public void isDirectory(String path) throws FsException {
-    calls.isDirectory(path);
+    guard(() -> {
+      calls.isDirectory(path);
+      return null;
+    });
   }
 
   @Override
   public byte[] readFile(String path) throws FsException {
-    return calls.readFile(path);
+    return guard(() -> calls.readFile(path));
   }
+  /** A read of this snapshot. */
+  private interface Read<T> {
+    T run() throws FsException;
+  }
+
+  /**
+   * Runs a read of this snapshot: refused if a gc moved the retention horizon past it, and a read
+   * that failed because a gc deleted its logs meanwhile says so (never partial data: logs are
+   * immutable until deleted, so a read that completes is correct).
+   */
+  private <T> T guard(Read<T> read) throws FsException {
+    engine.requireRetained(recno);
+    try {
+      return read.run();
+    } catch (FsException e) {
+      throw engine.explainFailedRead(recno, e);
+    }
+  }
+
   @Override
   public String toString() {
     return "FsSnapshot[" + engine.root().printable() + "@" + recno + "]";

@@ -186,6 +186,27 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
     void close();
   }
 
+  /**
+   * Garbage collection: moves the retention horizon to what {@code policy} keeps (never back) and
+   * deletes the file logs that only older snapshots reference, through GDP DELETE. The horizon is
+   * recorded in the directory log before anything is deleted; from then on older snapshots are
+   * refused ({@link FsCode#FAILED_PRECONDITION}, "older than the retention horizon"). Logs the
+   * log server cannot delete (the reference gdplogd has no DELETE) are reported, not fatal; a
+   * later gc tries them again, and a gc interrupted by a crash is finished by the next one.
+   * {@code dryRun}: report what would be deleted and change nothing (works read-only too).
+   *
+   * @throws FsException FAILED_PRECONDITION on a filesystem of on-log format version 3 or older,
+   *     PERMISSION_DENIED without the writer key, UNAVAILABLE if the gc record cannot be written
+   */
+  public GcReport gc(RetentionPolicy policy, boolean dryRun) throws FsException {
+    return engine.gc(Objects.requireNonNull(policy, "policy"), dryRun);
+  }
+
+  /** The retention horizon: the oldest snapshot still readable (1: every one). */
+  public long retentionHorizon() {
+    return engine.index().horizon();
+  }
+
   /** Directory record numbers of all commits, oldest first. */
   public List<Long> commits() throws FsException {
     return engine.commitRecnos();
@@ -198,20 +219,26 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
 
   /**
    * The filesystem as of directory record {@code recno}: the state of the last complete commit
-   * at or before it. OUT_OF_RANGE if {@code recno} is beyond the head or below 1.
+   * at or before it. OUT_OF_RANGE if {@code recno} is beyond the head or below 1,
+   * FAILED_PRECONDITION if it is older than the retention horizon (see {@link #gc}).
    */
   public FsSnapshot at(long recno) throws FsException {
     if (recno < 1 || recno > head()) {
       throw new FsException(FsCode.OUT_OF_RANGE, "/", "record " + recno + " is outside 1.." + head());
     }
+    engine.requireRetained(recno);
     NamespaceIndex idx = engine.indexFor(recno); // older than the checkpoint opened from: loaded
     return new FsSnapshot(engine, idx, idx.commitAtOrBefore(recno));
   }
 
-  /** The filesystem as of an instant: the last commit whose commit time is not after it. */
+  /**
+   * The filesystem as of an instant: the last commit whose commit time is not after it.
+   * FAILED_PRECONDITION if that snapshot is older than the retention horizon.
+   */
   public FsSnapshot at(Instant time) throws FsException {
     long nanos = time.getEpochSecond() * 1_000_000_000L + time.getNano();
     long recno = engine.recordAtTime(nanos);
+    engine.requireRetained(recno);
     NamespaceIndex idx = engine.indexFor(recno);
     return new FsSnapshot(engine, idx, idx.commitAtOrBefore(recno));
   }

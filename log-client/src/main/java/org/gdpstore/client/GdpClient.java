@@ -97,6 +97,20 @@ public interface GdpClient extends AutoCloseable {
     return Blocking.get(openWriterAsync(log, writerKey, mode));
   }
 
+  /**
+   * Deletes a log (GDP DELETE): its log server removes it and withdraws its name. Completes when
+   * the server acknowledged; fails {@link GdpStatus.Code#NOT_IMPLEMENTED} on a server without
+   * DELETE (the reference gdplogd), {@link GdpStatus.Code#NO_ROUTE} or
+   * {@link GdpStatus.Code#NOT_FOUND} if no such log is reachable. Handles open on the log stop
+   * working. The GDP protocol carries no proof of who asks: servers that honour it trust the
+   * network's clients.
+   */
+  CompletableFuture<Void> deleteLogAsync(GdpName log);
+
+  default void deleteLog(GdpName log) {
+    Blocking.get(deleteLogAsync(log));
+  }
+
   /** Closes the client (see the class comment). Idempotent. */
   CompletableFuture<Void> closeAsync();
 

@@ -775,6 +775,35 @@ abstract class LogClientContractTest {
     s.close();
   }
 
+  @Test
+  void deleteRemovesTheLogAndItsFileAndSurvivesARestart() throws Exception {
+    durableSimulator();
+    GdpClient c = client();
+    LogInfo gone = newLog(c);
+    LogInfo kept = newLog(c);
+    c.openWriter(gone.name(), keys).append(bytes("bye"));
+    c.openWriter(kept.name(), keys).append(bytes("stay"));
+    Path data = tmp.resolve("data");
+    long before;
+    try (var files = java.nio.file.Files.walk(data)) {
+      before = files.filter(java.nio.file.Files::isRegularFile).count();
+    }
+    c.deleteLog(gone.name());
+    long after;
+    try (var files = java.nio.file.Files.walk(data)) {
+      after = files.filter(java.nio.file.Files::isRegularFile).count();
+    }
+    assertThat(after).as("the deleted log's file is removed from the data directory").isEqualTo(before - 1);
+    sim.restartLogServer();
+    GdpClient again = client();
+    assertThatThrownBy(() -> again.openReader(gone.name()))
+        .isInstanceOfSatisfying(GdpException.class, e -> assertThat(e.status().code())
+            .isIn(GdpStatus.Code.NOT_FOUND, GdpStatus.Code.NO_ROUTE));
+    assertThat(text(again.openReader(kept.name()).read(1))).isEqualTo("stay");
+    // deleting it again: no such log
+    assertThatThrownBy(() -> again.deleteLog(gone.name())).isInstanceOf(GdpException.class);
+  }
+
   static void awaitSize(List<?> list, int size, Duration wait) throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     while (list.size() < size && System.nanoTime() < deadline) {

@@ -37,6 +37,7 @@ public final class Await {
         case OUT_OF_RANGE -> new IntegrityException(path, "missing record: " + le.getMessage(), le);
         case UNAVAILABLE -> new FsException(FsCode.UNAVAILABLE, path, le.getMessage(), le);
         case CONFLICT -> new FsException(FsCode.ABORTED, path, le.getMessage(), le);
+        case UNSUPPORTED -> new FsException(FsCode.UNIMPLEMENTED, path, le.getMessage(), le);
         case OTHER -> new FsException(FsCode.INTERNAL, path, le.getMessage(), le);
       };
     }

@@ -68,6 +68,9 @@ final class Checkpoints {
       curSize += sz;
     }
     cur.setLast(true);
+    if (index.horizon() > 1 || index.reclaimed() > 0) { // format 4 only: no gc before it, fields omitted
+      cur.setHorizonRecno(index.horizon()).setReclaimedRecno(index.reclaimed());
+    }
     parts.add(ByteBuffer.wrap(FsRecord.newBuilder().setCheckpoint(cur).build().toByteArray()));
     return parts;
   }
@@ -97,6 +100,8 @@ final class Checkpoints {
         found = p.last() && inPlace ? recno : p.previous();
       } else if (fr.hasCommit()) {
         found = fr.getCommit().getCheckpointRecno();
+      } else if (fr.hasGc()) {
+        found = fr.getGc().getCheckpointRecno();
       } else {
         throw new IllegalArgumentException("not a directory record");
       }
@@ -151,6 +156,11 @@ final class Checkpoints {
         }
       }
       index.loadCheckpoint(head.commitFirstRecno(), head.commitRecno(), head.commitNanos(), keys, entries);
+      DirectoryCheckpoint f = fr.getCheckpoint();
+      if (f.getHorizonRecno() > last || f.getReclaimedRecno() > f.getHorizonRecno()) {
+        throw new IllegalArgumentException("its retention horizon " + f.getHorizonRecno() + " does not fit");
+      }
+      index.raiseRetention(Math.max(1, f.getHorizonRecno()), f.getReclaimedRecno());
     } catch (IllegalArgumentException e) {
       throw new IntegrityException("/", "directory checkpoint ending at record " + last + " is malformed: "
           + e.getMessage());
@@ -174,6 +184,9 @@ final class Checkpoints {
     }
     if (fr.hasCheckpoint()) {
       return fr.getCheckpoint().getCommitUnixNanos();
+    }
+    if (fr.hasGc()) {
+      return fr.getGc().getCommitUnixNanos();
     }
     return -1;
   }

@@ -70,6 +70,40 @@ public final class ClientLogStore implements LogStore {
     });
   }
 
+  /**
+   * DELETE through the client. No route or no such log: gone (a lost answer to an earlier DELETE
+   * looks the same). Handles this store holds on the log are dropped first.
+   */
+  @Override
+  public CompletableFuture<Boolean> deleteLog(GdpName log) {
+    for (Map<GdpName, ? extends CompletableFuture<? extends LogReader>> m : List.of(writers, verifiedReaders,
+        unverifiedReaders)) {
+      CompletableFuture<? extends LogReader> f = m.remove(log);
+      if (f != null) {
+        f.thenAccept(r -> r.closeAsync());
+      }
+    }
+    return client.deleteLogAsync(log).handle((v, err) -> {
+      if (err == null) {
+        return true;
+      }
+      Throwable t = Blocking.cause(err);
+      if (t instanceof GdpException g) {
+        switch (g.status().code()) {
+          case NOT_FOUND, NO_ROUTE -> {
+            return false;
+          }
+          case NOT_IMPLEMENTED -> throw new LogStoreException(Kind.UNSUPPORTED,
+              "the log server does not implement DELETE: " + g.getMessage(), g);
+          default -> {
+            // translated below
+          }
+        }
+      }
+      throw translate(t);
+    });
+  }
+
   /** Closes every log handle this store opened (not the client). Idempotent. */
   @Override
   public void close() {

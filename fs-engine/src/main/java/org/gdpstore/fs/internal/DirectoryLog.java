@@ -179,14 +179,22 @@ public final class DirectoryLog implements AutoCloseable {
    * from the latest checkpoint at or before {@code at}, then the commits after it up to {@code at}.
    */
   NamespaceIndex loadSnapshot(long at) throws FsException {
+    return loadRange(at, at);
+  }
+
+  /**
+   * A separate index holding every version from the latest checkpoint at or before {@code from}
+   * (or the first record) up to record {@code upTo}, and the retention seen on the way.
+   */
+  NamespaceIndex loadRange(long from, long upTo) throws FsException {
     NamespaceIndex idx = new NamespaceIndex();
     DirectoryReplay r = new DirectoryReplay(root, header.getFormatVersion(), idx);
-    long ckpt = readCheckpoints ? Checkpoints.locate(this::read, at, multiWriter()) : 0;
+    long ckpt = readCheckpoints ? Checkpoints.locate(this::read, from, multiWriter()) : 0;
     Checkpoints.Part p = ckpt > 0 ? Checkpoints.load(this::read, ckpt, idx, multiWriter()) : null;
     if (p != null) {
       r.startAfterCheckpoint(ckpt, p.id() + 1);
     }
-    replayInto(r, at);
+    replayInto(r, upTo);
     return idx;
   }
 
@@ -362,6 +370,42 @@ public final class DirectoryLog implements AutoCloseable {
   /** The writer cannot go on: later commits fail UNAVAILABLE until the filesystem is reopened. */
   void markBroken(String why) {
     writerBroken = why;
+  }
+
+  /**
+   * Appends a gc record (format 4) stating retention {@code horizon} and {@code reclaimed} (see
+   * {@link GarbageCollector}), then applies it: from now on snapshots older than the horizon are
+   * refused. Returns its recno. A failure breaks the writer as a failed commit does.
+   */
+  long appendGc(long horizon, boolean done, long reclaimed, long logsDeleted, long bytesDeleted,
+      long nowNanos) throws FsException {
+    // Several writers (format 4): the gc record may land after other writers' records; it counts
+    // wherever it lands (the horizon is a record number), so it is replayed like theirs. A record
+    // number taken meanwhile (CONFLICT, nothing stored) is retried after reading what took it.
+    for (int attempt = 1; ; attempt++) {
+      refresh();
+      ByteBuffer rec;
+      synchronized (replayLock) {
+        GcRecords.Gc g = new GcRecords.Gc(replay.takeTxnId(), horizon, index.commitTime(index.head()),
+            replay.latestCheckpoint(), done, reclaimed, logsDeleted, bytesDeleted);
+        rec = GcRecords.encode(g, nowNanos);
+      }
+      long recno;
+      try {
+        recno = appendRaw(List.of(rec)).get(0);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new FsException(FsCode.CANCELLED, "/", "interrupted while appending a gc record", e);
+      } catch (LogStoreException e) {
+        if (e.kind() == LogStoreException.Kind.CONFLICT && attempt < 8) {
+          continue;
+        }
+        // the gc is idempotent: whoever runs it again appends the record again
+        throw Await.translate(e, "/");
+      }
+      refresh(); // applies the gc record (and whatever came before it) through replay
+      return recno;
+    }
   }
 
   /**

@@ -116,6 +116,15 @@ final class DirectoryReplay {
         }
         return null;
       }
+      if (fr.hasGc() && formatVersion >= Records.GC_VERSION) {
+        GcRecords.Gc g = GcRecords.decode(fr.getGc(), r.recno());
+        upTo = r.recno();
+        pending = null; // like a checkpoint, a gc record ends an unfinished commit run
+        ckptRunId = -1;
+        nextTxnId = Math.max(nextTxnId, g.id() + 1);
+        index.raiseRetention(g.horizon(), g.reclaimed());
+        return null;
+      }
       c = CommitCodec.decode(fr, formatVersion);
     } catch (IllegalArgumentException e) {
       throw new IntegrityException("/", "directory record " + r.recno() + " of " + root

@@ -29,6 +29,7 @@ public final class FsEngine implements AutoCloseable {
   private final Mutations mutations;
   private final PathHistory history;
   private final FileVersionWriter.Context writerContext;
+  private final GarbageCollector gc;
   private final boolean ownsStore;
 
   private FsEngine(LogStore store, FsOptions opts, Ed25519Keys keys, NamespaceIndex index,
@@ -43,6 +44,7 @@ public final class FsEngine implements AutoCloseable {
     this.transactions = new Transactions(index, dirLog, opts, resources);
     this.mutations = new Mutations(opts);
     this.history = new PathHistory(index, dirLog, content);
+    this.gc = new GarbageCollector(this, store, opts);
     // a directory log older than format version 2 gets no inline files: its readers would not know them
     int inlineLimit = dirLog.header().getFormatVersion() >= Records.INLINE_FILES_VERSION ? opts.inlineFileBytes() : 0;
     LogPool pool = new LogPool(store, keys, opts, root, keys == null ? 0 : opts.logPool());
@@ -137,6 +139,53 @@ public final class FsEngine implements AutoCloseable {
       return index.recnoAtTime(nanos);
     }
     return dirLog.recordAtTime(nanos, base - 1);
+  }
+
+  /** Garbage collection with {@code policy} (see {@link GarbageCollector}). */
+  public org.gdpstore.fs.GcReport gc(org.gdpstore.fs.RetentionPolicy policy, boolean dryRun) throws FsException {
+    return gc.run(policy, dryRun);
+  }
+
+  /**
+   * FAILED_PRECONDITION if snapshot {@code at} is older than the retention horizon (its file logs
+   * may be deleted): such a snapshot is never read, so no reader gets partial data.
+   */
+  public void requireRetained(long at) throws FsException {
+    long h = index.horizon();
+    if (at < h) {
+      throw new FsException(FsCode.FAILED_PRECONDITION, "/", "snapshot " + at
+          + " is older than the retention horizon " + h + " (garbage collected)");
+    }
+  }
+
+  /**
+   * A read of snapshot {@code at} failed: if a gc (this process's or, after a refresh, the
+   * writer's) has moved the horizon past it meanwhile, that is the reason; else {@code e} itself.
+   */
+  public FsException explainFailedRead(long at, FsException e) {
+    if (at >= index.horizon() && fromLogStore(e)) {
+      try {
+        dirLog.refresh();
+      } catch (FsException | RuntimeException ignored) {
+        return e; // cannot tell: report the read's own error
+      }
+    }
+    try {
+      requireRetained(at);
+      return e;
+    } catch (FsException expired) {
+      expired.initCause(e);
+      return expired;
+    }
+  }
+
+  private static boolean fromLogStore(Throwable t) {
+    for (; t != null; t = t.getCause()) {
+      if (t instanceof LogStoreException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   Mutations mutations() {

@@ -25,6 +25,16 @@ public interface LogStore extends AutoCloseable {
   /** Opens a log for appending, signing with {@code writer}; fails PERMISSION if not its writer. */
   CompletableFuture<Appender> openAppender(GdpName log, Ed25519Keys writer);
 
+  /**
+   * Deletes a log (GDP DELETE). Completes with true once deleted, false if there was no such log
+   * (deleted before); fails {@link LogStoreException.Kind#UNSUPPORTED} where the log server has
+   * no DELETE (the reference gdplogd).
+   */
+  default CompletableFuture<Boolean> deleteLog(GdpName log) {
+    return CompletableFuture.failedFuture(new LogStoreException(LogStoreException.Kind.UNSUPPORTED,
+        "this log store cannot delete logs"));
+  }
+
   @Override
   void close();
 

@@ -18,6 +18,8 @@ public final class LogStoreException extends RuntimeException {
     UNAVAILABLE,
     /** An append's record number was taken by another writer: nothing of it was stored there. */
     CONFLICT,
+    /** The log server does not implement the operation (DELETE on the reference gdplogd). */
+    UNSUPPORTED,
     /** Anything else. */
     OTHER
   }

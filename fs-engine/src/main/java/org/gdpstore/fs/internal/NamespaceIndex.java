@@ -22,6 +22,9 @@ public final class NamespaceIndex {
   private volatile long head = 1;
   /** The oldest snapshot answered exactly: 1 after a full replay, a checkpoint's commit otherwise. */
   private volatile long base = 1;
+  /** Retention (format 4): the oldest retained snapshot, and below which logs were reclaimed. */
+  private volatile long horizon = 1;
+  private volatile long reclaimed;
   /** (recno, commitNanos, first record) of every complete commit, in order. Guarded by itself. */
   private long[] commitRecnos = new long[16];
   private long[] commitTimes = new long[16];
@@ -39,6 +42,29 @@ public final class NamespaceIndex {
    */
   public long base() {
     return base;
+  }
+
+  /**
+   * The retention horizon: the oldest snapshot whose file logs are kept (1: every snapshot). A
+   * snapshot older than it is refused, as its logs may be deleted.
+   */
+  public long horizon() {
+    return horizon;
+  }
+
+  /** Snapshots older than this were garbage collected completely (0: none). */
+  public long reclaimed() {
+    return reclaimed;
+  }
+
+  /** Raises the retention horizon and reclaimed mark (a gc record); never lowers them. */
+  public synchronized void raiseRetention(long newHorizon, long newReclaimed) {
+    if (newHorizon > horizon) {
+      horizon = newHorizon;
+    }
+    if (newReclaimed > reclaimed) {
+      reclaimed = newReclaimed;
+    }
   }
 
   /** Every key ever written (since the base), ascending. */

@@ -19,11 +19,14 @@ public final class Records {
    * a writer continuing a version-1 or -2 filesystem writes none. Version 4 lets several writers
    * share the directory log: commits carry an id and the record they were checked against
    * ({@code commit_id}, {@code base_recno}); a writer continuing an older filesystem keeps its
-   * single-writer rules.
+   * single-writer rules. Version 4 also adds garbage collection records ({@code DirectoryGc}) and
+   * the retention horizon in checkpoints; only a version-4 filesystem can be garbage collected.
    */
   public static final int FORMAT_VERSION = 4;
   /** The first format version whose commits carry an id and a base record (several writers). */
   public static final int COMMIT_IDS_VERSION = 4;
+  /** The first format version whose directory log may hold gc records (a retention horizon). */
+  public static final int GC_VERSION = 4;
   /** The first format version whose directory log may hold checkpoints. */
   public static final int CHECKPOINTS_VERSION = 3;
   /** The first format version whose directory log may hold inline files. */

@@ -35,6 +35,8 @@ public final class InMemoryLogStore implements LogStore {
   /** Appends still to be stored without their acknowledgement (they fail UNAVAILABLE). */
   private final AtomicLong acksToLose = new AtomicLong();
   private volatile int rangeLimit = Integer.MAX_VALUE;
+  private volatile boolean refuseDeletes;
+  private final AtomicLong deleteCount = new AtomicLong();
 
   public InMemoryLogStore() {
     this(() -> {
@@ -51,7 +53,10 @@ public final class InMemoryLogStore implements LogStore {
     this.clockNanos = clockNanos;
   }
 
-  /** After {@code n} more successful appends every append fails (UNAVAILABLE) and stores nothing. */
+  /**
+   * After {@code n} more successful appends (or deletes) every append and delete fails
+   * (UNAVAILABLE) and changes nothing.
+   */
   public void crashAfterAppends(long n) {
     appendsLeft.set(n);
   }
@@ -212,6 +217,33 @@ public final class InMemoryLogStore implements LogStore {
           new LogStoreException(Kind.PERMISSION, "not the writer of log " + log));
     }
     return CompletableFuture.completedFuture(new MemAppender(l));
+  }
+
+  /**
+   * Removes a log; a planned crash ({@link #crashAfterAppends}) counts deletes with appends. With
+   * {@link #refuseDeletes} it fails UNSUPPORTED, as the reference gdplogd does.
+   */
+  @Override
+  public CompletableFuture<Boolean> deleteLog(GdpName log) {
+    if (refuseDeletes) {
+      return CompletableFuture.failedFuture(new LogStoreException(Kind.UNSUPPORTED, "DELETE is not implemented"));
+    }
+    long left = appendsLeft.getAndUpdate(v -> v > 0 ? v - 1 : v);
+    if (left == 0) {
+      return CompletableFuture.failedFuture(new LogStoreException(Kind.UNAVAILABLE, "simulated writer crash"));
+    }
+    deleteCount.incrementAndGet();
+    return CompletableFuture.completedFuture(logs.remove(log) != null);
+  }
+
+  /** Makes every delete fail UNSUPPORTED (a reference gdplogd). */
+  public void refuseDeletes(boolean refuse) {
+    refuseDeletes = refuse;
+  }
+
+  /** Deletes attempted (not refused) since this store was made. */
+  public long deleteCount() {
+    return deleteCount.get();
   }
 
   @Override

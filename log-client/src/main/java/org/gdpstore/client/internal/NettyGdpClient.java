@@ -98,6 +98,13 @@ final class NettyGdpClient implements GdpClient, Outbound, Connection.Listener {
   }
 
   @Override
+  public CompletableFuture<Void> deleteLogAsync(GdpName log) {
+    Objects.requireNonNull(log, "log");
+    DeleteRequest r = new DeleteRequest(this, log);
+    return submitExternal(r, r.result, v -> v);
+  }
+
+  @Override
   public CompletableFuture<LogReader> openReaderAsync(GdpName log, boolean verify) {
     Objects.requireNonNull(log, "log");
     OpenRequest r = new OpenRequest(this, log, MsgCode.CMD_OPEN_RO);

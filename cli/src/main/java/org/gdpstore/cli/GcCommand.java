@@ -1,0 +1,94 @@
+package org.gdpstore.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+import org.gdpstore.fs.GcReport;
+import org.gdpstore.fs.RetentionPolicy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gdpfs gc}: garbage collection with a retention policy (docs/cli.md "gc"). */
+@Command(name = "gc", description = "Delete the file logs that no retained snapshot references. Snapshots older"
+    + " than what is kept can no longer be read (--at refuses them).")
+final class GcCommand extends CliCommand {
+  @Parameters(index = "0", paramLabel = "[gdp://]FS", description = "The filesystem (alias or root log name).")
+  String fs;
+
+  @Option(names = "--keep-commits", paramLabel = "N", description = "Keep the snapshots of the last N commits (N >= 1).")
+  Integer keepCommits;
+
+  @Option(names = "--keep-for", paramLabel = "DURATION",
+      description = "Keep every snapshot current within DURATION before now: 7d, 12h, 30m, 45s (or ISO-8601 such as PT1H).")
+  String keepFor;
+
+  @Option(names = "--dry-run", description = "Print what would be deleted; change nothing (needs no writer key).")
+  boolean dryRun;
+
+  @Override
+  int execute() throws Exception {
+    RetentionPolicy policy = policy();
+    GdpPath p = GdpPath.parse(GdpPath.isRemote(fs) ? fs : GdpPath.SCHEME + fs);
+    if (!p.path().equals("/")) {
+      throw CliException.usage("gc works on a whole filesystem, not on " + p.path());
+    }
+    try (Backend b = openBackend(); RemoteFs remote = FsAccess.open(b, home(), p.fs(), !dryRun)) {
+      GcReport r = remote.gc(policy, dryRun);
+      String verb = dryRun ? "would delete " : "deleted ";
+      for (String log : r.deleted()) {
+        env().out().println(verb + log);
+      }
+      r.notDeleted().forEach((log, why) -> env().err().println("gdpfs: could not delete " + log + ": " + Names.escape(why)));
+      env().out().println((dryRun ? "dry run: " : "") + verb + r.deleted().size() + " log" + (r.deleted().size() == 1 ? "" : "s")
+          + " (" + Sizes.human(r.deletedBytes()) + ")"
+          + (r.alreadyGone() > 0 ? ", " + r.alreadyGone() + " already gone" : "")
+          + "; snapshots from record " + r.horizon() + " on are kept");
+      if (!r.complete()) {
+        env().err().println("gdpfs: " + r.notDeleted().size() + " log(s) not deleted (the log server may not implement"
+            + " DELETE, as the reference gdplogd does not); the filesystem is intact and a later gc tries them again");
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private RetentionPolicy policy() {
+    if (keepCommits != null && keepCommits < 1) {
+      throw CliException.usage("--keep-commits must be at least 1, got " + keepCommits);
+    }
+    Duration d = keepFor == null ? null : duration(keepFor);
+    return new RetentionPolicy(keepCommits == null ? 0 : keepCommits, d);
+  }
+
+  /** {@code 7d}, {@code 12h}, {@code 30m}, {@code 45s}, or ISO-8601 ({@code PT1H}). */
+  static Duration duration(String s) {
+    String t = s.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.startsWith("p")) {
+        return nonNegative(s, Duration.parse(t.toUpperCase(Locale.ROOT)));
+      }
+      if (t.length() >= 2) {
+        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        Duration d = switch (t.charAt(t.length() - 1)) {
+          case 'd' -> Duration.ofDays(n);
+          case 'h' -> Duration.ofHours(n);
+          case 'm' -> Duration.ofMinutes(n);
+          case 's' -> Duration.ofSeconds(n);
+          default -> null;
+        };
+        if (d != null) {
+          return nonNegative(s, d);
+        }
+      }
+    } catch (RuntimeException e) {
+      // reported below
+    }
+    throw CliException.usage("--keep-for: '" + s + "' is not a duration (examples: 7d, 12h, 30m, 45s, PT1H)");
+  }
+
+  private static Duration nonNegative(String s, Duration d) {
+    if (d.isNegative()) {
+      throw CliException.usage("--keep-for must not be negative: " + s);
+    }
+    return d;
+  }
+}
