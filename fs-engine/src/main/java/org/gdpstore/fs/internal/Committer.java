@@ -97,6 +97,17 @@ final class Committer {
       done = true;
     }
 
+    /** The commit, null if a condition failed; throws the member's conflict or failure. */
+    CommitResult outcome() throws FsException, ConflictRules.Conflict {
+      if (conflict != null) {
+        throw conflict;
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return result;
+    }
+
     /** Condition failed: nothing written, result null. */
     private void skipped() {
       done = true;
@@ -123,13 +134,7 @@ final class Committer {
     } finally {
       commitLock.unlock();
     }
-    if (r.conflict != null) {
-      throw r.conflict;
-    }
-    if (r.failure != null) {
-      throw r.failure;
-    }
-    return r.result;
+    return r.outcome();
   }
 
   /** Waits until the commits queued or running now are decided. */
@@ -143,6 +148,16 @@ final class Committer {
         }
         process(group);
       }
+    } finally {
+      commitLock.unlock();
+    }
+  }
+
+  /** Commits one group as given (tests; callers use {@link #commit}): every member ends done. */
+  void commitTogether(List<Request> group) {
+    commitLock.lock();
+    try {
+      process(group);
     } finally {
       commitLock.unlock();
     }
