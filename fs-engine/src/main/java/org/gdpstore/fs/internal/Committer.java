@@ -333,8 +333,9 @@ final class Committer {
       } catch (FsException e) {
         if (e.code() != FsCode.UNAVAILABLE || System.nanoTime() - deadline > 0) {
           dirLog.markBroken("commit outcome unknown: " + cause.getMessage());
-          throw new FsException(FsCode.UNAVAILABLE, "/", "commit failed and the directory log did not answer"
-              + " to tell whether it was stored (" + cause.getMessage() + "); reopen the filesystem to continue", e);
+          throw new FsException(FsCode.UNAVAILABLE, "/", "commit failed (" + cause.getMessage() + ") and reading"
+              + " the directory log to tell whether it was stored failed too (" + e.getMessage()
+              + "); reopen the filesystem to continue", e);
         }
         backoff(Math.min(tries, 8));
       }
