@@ -159,8 +159,15 @@ class FormatFixtureTest {
     try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
       assertThat(dumpAll(fs)).isEqualTo(expected);
     }
+    long before = store.lastRecno(root);
     try (GdpFileSystem fs = GdpFileSystem.open(store, root, LogBackend.KEYS, FsOptions.DEFAULT)) {
       fs.kv().put("alpha", "again".getBytes(UTF_8));
+    }
+    // a writer continuing a version-3 filesystem keeps its rules: commits without an id or base
+    for (long r = before + 1; r <= store.lastRecno(root); r++) {
+      FsRecord fr = FsRecord.parseFrom(src.read(r).get().payload().duplicate());
+      assertThat(fr.getCommit().getCommitId().isEmpty()).as("record %d has no commit id", r).isTrue();
+      assertThat(fr.getCommit().getBaseRecno()).isZero();
     }
     try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
       assertThat(dumpAll(fs)).startsWith(expected);

@@ -97,6 +97,17 @@ final class Committer {
       done = true;
     }
 
+    /** The commit, null if a condition failed; throws the member's conflict or failure. */
+    CommitResult outcome() throws FsException, ConflictRules.Conflict {
+      if (conflict != null) {
+        throw conflict;
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return result;
+    }
+
     /** Condition failed: nothing written, result null. */
     private void skipped() {
       done = true;
@@ -123,13 +134,7 @@ final class Committer {
     } finally {
       commitLock.unlock();
     }
-    if (r.conflict != null) {
-      throw r.conflict;
-    }
-    if (r.failure != null) {
-      throw r.failure;
-    }
-    return r.result;
+    return r.outcome();
   }
 
   /** Waits until the commits queued or running now are decided. */
@@ -143,6 +148,16 @@ final class Committer {
         }
         process(group);
       }
+    } finally {
+      commitLock.unlock();
+    }
+  }
+
+  /** Commits one group as given (tests; callers use {@link #commit}): every member ends done. */
+  void commitTogether(List<Request> group) {
+    commitLock.lock();
+    try {
+      process(group);
     } finally {
       commitLock.unlock();
     }
@@ -318,8 +333,9 @@ final class Committer {
       } catch (FsException e) {
         if (e.code() != FsCode.UNAVAILABLE || System.nanoTime() - deadline > 0) {
           dirLog.markBroken("commit outcome unknown: " + cause.getMessage());
-          throw new FsException(FsCode.UNAVAILABLE, "/", "commit failed and the directory log did not answer"
-              + " to tell whether it was stored (" + cause.getMessage() + "); reopen the filesystem to continue", e);
+          throw new FsException(FsCode.UNAVAILABLE, "/", "commit failed (" + cause.getMessage() + ") and reading"
+              + " the directory log to tell whether it was stored failed too (" + e.getMessage()
+              + "); reopen the filesystem to continue", e);
         }
         backoff(Math.min(tries, 8));
       }

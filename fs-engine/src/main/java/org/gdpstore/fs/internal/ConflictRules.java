@@ -76,6 +76,9 @@ public final class ConflictRules {
             + " read it at snapshot " + base, isLocal.test(now));
       }
     }
+    if (changes.keySet().stream().allMatch(EntryKey::kv)) {
+      return; // key-value keys have no parents or children
+    }
     TreeMap<EntryKey, DirEntry> merged = new TreeMap<>(group);
     merged.putAll(changes);
     View after = new View(index, head, merged);

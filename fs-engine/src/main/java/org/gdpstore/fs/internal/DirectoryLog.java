@@ -115,8 +115,7 @@ public final class DirectoryLog implements AutoCloseable {
     List<LogStore.StoredRecord> out = new ArrayList<>();
     long next = first;
     while (next <= last) {
-      List<LogStore.StoredRecord> recs = Await.await(
-          source.readRange(next, (int) Math.min(256, last - next + 1)), "/");
+      List<LogStore.StoredRecord> recs = readContiguous(next, (int) Math.min(256, last - next + 1));
       if (recs.isEmpty()) {
         throw new IntegrityException("/", "directory log has no record " + next);
       }
@@ -124,6 +123,28 @@ public final class DirectoryLog implements AutoCloseable {
       next = recs.get(recs.size() - 1).recno() + 1;
     }
     return out;
+  }
+
+  /**
+   * Up to {@code count} records from {@code first} on, contiguous: a range answer that starts late
+   * or has a hole (a lost answer PDU on a faulty network) is cut at the hole, or asked again if
+   * it does not start at {@code first}; records before {@code first} are dropped.
+   */
+  private List<LogStore.StoredRecord> readContiguous(long first, int count) throws FsException {
+    for (int tries = 1; ; tries++) {
+      List<LogStore.StoredRecord> got = Await.await(source.readRange(first, count), "/");
+      List<LogStore.StoredRecord> out = new ArrayList<>(got.size());
+      for (LogStore.StoredRecord r : got) {
+        if (r.recno() == first + out.size()) {
+          out.add(r);
+        } else if (r.recno() >= first + out.size()) {
+          break;
+        }
+      }
+      if (!out.isEmpty() || got.isEmpty() || tries >= 5) {
+        return out;
+      }
+    }
   }
 
   /** Reads directory records appended since the last refresh (other writers' commits). */
@@ -139,7 +160,7 @@ public final class DirectoryLog implements AutoCloseable {
         }
         while (replay.upTo() < last) {
           int n = (int) Math.min(256, last - replay.upTo());
-          List<LogStore.StoredRecord> recs = Await.await(source.readRange(replay.upTo() + 1, n), "/");
+          List<LogStore.StoredRecord> recs = readContiguous(replay.upTo() + 1, n);
           if (recs.isEmpty()) {
             break;
           }
