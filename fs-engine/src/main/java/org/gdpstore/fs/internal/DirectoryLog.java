@@ -39,6 +39,7 @@ public final class DirectoryLog implements AutoCloseable {
   private final DirectoryReplay replay;
   private final boolean readCheckpoints;
   private boolean started;
+  private long openedFrom;
   // Checkpoint policy of this writer (0: never) and what was committed since the last one.
   private final int checkpointEveryCommits;
   private final long checkpointEveryBytes;
@@ -169,6 +170,7 @@ public final class DirectoryLog implements AutoCloseable {
     if (ckpt > 0) {
       Checkpoints.Part p = Checkpoints.load(this::read, ckpt, index);
       replay.startAfterCheckpoint(ckpt, p.id() + 1);
+      openedFrom = ckpt;
     }
   }
 
@@ -341,7 +343,12 @@ public final class DirectoryLog implements AutoCloseable {
    * checkpoint and writes a complete one later). Caller holds replayLock.
    */
   private void writeCheckpoint() {
-    List<ByteBuffer> ckpt = Checkpoints.encode(replay.takeTxnId(), index, replay.latestCheckpoint());
+    List<ByteBuffer> ckpt;
+    try {
+      ckpt = Checkpoints.encode(replay.takeTxnId(), index, replay.latestCheckpoint(), previousCheckpointCommit());
+    } catch (FsException e) {
+      return; // the previous checkpoint could not be read: the next commit tries again
+    }
     try {
       replay.appended(appendRecords(ckpt), true);
     } catch (FsException e) {
@@ -349,6 +356,32 @@ public final class DirectoryLog implements AutoCloseable {
     }
     commitsSinceCheckpoint = 0;
     bytesSinceCheckpoint = 0;
+  }
+
+  /**
+   * For a format-4 checkpoint's per-path change index: the commit of the latest complete
+   * checkpoint (0: none), read from its record; -1 (no change index) before format 4.
+   */
+  private long previousCheckpointCommit() throws FsException {
+    if (header.getFormatVersion() < Records.GC_VERSION) {
+      return -1;
+    }
+    long prev = replay.latestCheckpoint();
+    if (prev == 0) {
+      return 0;
+    }
+    try {
+      return Checkpoints.decodeHead(Records.parse(read(prev, prev).get(0).payload()).getCheckpoint()).commitRecno();
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("/", "directory checkpoint " + prev + " is malformed: " + e.getMessage());
+    }
+  }
+
+  /** The checkpoint (its last record) the first refresh loaded the index from; 0: none. */
+  long openedFromCheckpoint() {
+    synchronized (replayLock) {
+      return openedFrom;
+    }
   }
 
   /** Appends records after the last one replayed; returns the last recno. Caller holds replayLock. */
