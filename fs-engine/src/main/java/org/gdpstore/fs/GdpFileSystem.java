@@ -336,7 +336,8 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
    * @throws FsException INVALID_ARGUMENT for a malformed path, DATA_LOSS if a record fails verification
    */
   public List<PathChange> history(String path) throws FsException {
-    return engine.history().history(engine.path(path), head());
+    String p = engine.path(path);
+    return engine.history(p).history(p, head());
   }
 
   /**
@@ -349,7 +350,8 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
    * @throws FsException NOT_FOUND if the path does not exist (FAILED_PRECONDITION if a parent is a file)
    */
   public VerifyReport verify(String path) throws FsException {
-    return engine.history().verify(engine.path(path), head());
+    String p = engine.path(path);
+    return engine.history(p).verify(p, head());
   }
 
   // ---------------------------------------------------------------- cache and misc

@@ -3,11 +3,14 @@ package org.gdpstore.fs.internal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.fs.IntegrityException;
 import org.gdpstore.fs.internal.proto.CheckpointEntry;
 import org.gdpstore.fs.internal.proto.DirectoryCheckpoint;
 import org.gdpstore.fs.internal.proto.FsRecord;
+import org.gdpstore.fs.internal.proto.KeyChanges;
+import org.gdpstore.fs.internal.proto.Namespace;
 
 /**
  * Directory checkpoints (format version 3, docs/on-log-format.md 3.5): encoding the live
@@ -40,9 +43,19 @@ final class Checkpoints {
    * {@link CommitCodec#MAX_COMMIT_PART_BYTES}.
    */
   static List<ByteBuffer> encode(long id, NamespaceIndex index, long previous) {
+    return encode(id, index, previous, -1);
+  }
+
+  /**
+   * As {@link #encode(long, NamespaceIndex, long)}; with {@code previousCommit} >= 0 (format 4:
+   * the commit of checkpoint {@code previous}, 0 if none) and an index holding every version
+   * after it, the checkpoint also carries the per-path change index of that interval.
+   */
+  static List<ByteBuffer> encode(long id, NamespaceIndex index, long previous, long previousCommit) {
     long at = index.head();
     long first = index.commitFirstRecno(at);
     long nanos = index.commitTime(at);
+    boolean withChanges = previousCommit >= 0 && (index.base() <= 1 || index.base() <= previousCommit);
     List<ByteBuffer> parts = new ArrayList<>();
     DirectoryCheckpoint.Builder cur = newPart(id, 0, at, first, nanos, previous);
     int curSize = 0;
@@ -66,6 +79,26 @@ final class Checkpoints {
       }
       cur.addEntries(ce);
       curSize += sz;
+    }
+    if (withChanges) {
+      for (EntryKey key : index.allKeys()) {
+        long[] recnos = index.recnosAfter(key, previousCommit);
+        if (recnos.length == 0) {
+          continue;
+        }
+        KeyChanges kc = KeyChanges.newBuilder().setNamespace(key.kv() ? Namespace.KV : Namespace.FS)
+            .setPath(key.kv() ? key.name() : key.name().substring(1))
+            .addAllCommitRecnos(java.util.Arrays.stream(recnos).boxed().toList()).build();
+        int sz = kc.getSerializedSize() + 8;
+        if (curSize > 0 && curSize + sz > CommitCodec.MAX_COMMIT_PART_BYTES) {
+          parts.add(ByteBuffer.wrap(FsRecord.newBuilder().setCheckpoint(cur).build().toByteArray()));
+          cur = newPart(id, parts.size(), at, first, nanos, previous);
+          curSize = 0;
+        }
+        cur.addChanges(kc);
+        curSize += sz;
+      }
+      cur.setHasChanges(true).setPreviousCommitRecno(previousCommit);
     }
     cur.setLast(true);
     if (index.horizon() > 1 || index.reclaimed() > 0) { // format 4 only: no gc before it, fields omitted
@@ -166,6 +199,52 @@ final class Checkpoints {
           + e.getMessage());
     }
     return head;
+  }
+
+  /** The per-path change index of one checkpoint (format 4), filtered to some keys. */
+  record Changes(boolean complete, long previous, long previousCommit, long commit, Map<EntryKey, long[]> keys) {}
+
+  /**
+   * Reads the change index of the checkpoint ending at {@code last}: for every key {@code wanted}
+   * accepts, the commits in its interval that changed it. {@code complete} is false if it has none.
+   */
+  static Changes changes(Reader reader, long last, java.util.function.Predicate<EntryKey> wanted) throws FsException {
+    List<LogStore.StoredRecord> fin = reader.read(last, last);
+    try {
+      DirectoryCheckpoint c = parseCheckpoint(fin.get(0));
+      Part head = decodeHead(c);
+      if (!head.last() || head.part() >= last - 1) {
+        throw new IllegalArgumentException("it is not the final part of a checkpoint");
+      }
+      if (!c.getHasChanges()) {
+        return new Changes(false, head.previous(), 0, head.commitRecno(), Map.of());
+      }
+      List<LogStore.StoredRecord> recs = head.part() == 0 ? fin : reader.read(last - head.part(), last);
+      Map<EntryKey, long[]> out = new java.util.HashMap<>();
+      for (int i = 0; i < recs.size(); i++) {
+        DirectoryCheckpoint p = i == recs.size() - 1 ? c : parseCheckpoint(recs.get(i));
+        Part ph = decodeHead(p);
+        if (ph.id() != head.id() || ph.part() != i) {
+          throw new IllegalArgumentException("record " + recs.get(i).recno() + " does not continue the checkpoint");
+        }
+        for (KeyChanges kc : p.getChangesList()) {
+          EntryKey key = CommitCodec.keyOf(kc.getNamespace(), kc.getPath());
+          if (wanted.test(key)) {
+            long[] r = kc.getCommitRecnosList().stream().mapToLong(Long::longValue).toArray();
+            for (long x : r) {
+              if (x <= c.getPreviousCommitRecno() || x > head.commitRecno()) {
+                throw new IllegalArgumentException("change of " + kc.getPath() + " at " + x + " is outside its interval");
+              }
+            }
+            out.put(key, r);
+          }
+        }
+      }
+      return new Changes(true, head.previous(), c.getPreviousCommitRecno(), head.commitRecno(), out);
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("/", "directory checkpoint ending at record " + last + " is malformed: "
+          + e.getMessage());
+    }
   }
 
   private static DirectoryCheckpoint parseCheckpoint(LogStore.StoredRecord r) {

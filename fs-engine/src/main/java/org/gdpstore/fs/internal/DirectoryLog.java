@@ -41,6 +41,7 @@ public final class DirectoryLog implements AutoCloseable {
   private final DirectoryReplay replay;
   private final boolean readCheckpoints;
   private boolean started;
+  private long openedFrom;
   // Checkpoint policy of this writer (0: never) and what was committed since the last one.
   private final int checkpointEveryCommits;
   private final long checkpointEveryBytes;
@@ -192,6 +193,7 @@ public final class DirectoryLog implements AutoCloseable {
     Checkpoints.Part p = ckpt > 0 ? Checkpoints.load(this::read, ckpt, index, multiWriter()) : null;
     if (p != null) {
       replay.startAfterCheckpoint(ckpt, p.id() + 1);
+      openedFrom = ckpt;
     }
   }
 
@@ -438,7 +440,12 @@ public final class DirectoryLog implements AutoCloseable {
    */
   private void writeCheckpoint() {
     long at = index.head();
-    List<ByteBuffer> ckpt = Checkpoints.encode(replay.takeTxnId(), index, replay.latestCheckpoint());
+    List<ByteBuffer> ckpt;
+    try {
+      ckpt = Checkpoints.encode(replay.takeTxnId(), index, replay.latestCheckpoint(), previousCheckpointCommit());
+    } catch (FsException e) {
+      return; // the previous checkpoint could not be read: the next commit tries again
+    }
     List<Long> recnos;
     try {
       recnos = appendRaw(ckpt);
@@ -463,6 +470,32 @@ public final class DirectoryLog implements AutoCloseable {
     replay.appended(last, true);
     commitsSinceCheckpoint = 0;
     bytesSinceCheckpoint = 0;
+  }
+
+  /**
+   * For a format-4 checkpoint's per-path change index: the commit of the latest complete
+   * checkpoint (0: none), read from its record; -1 (no change index) before format 4.
+   */
+  private long previousCheckpointCommit() throws FsException {
+    if (header.getFormatVersion() < Records.GC_VERSION) {
+      return -1;
+    }
+    long prev = replay.latestCheckpoint();
+    if (prev == 0) {
+      return 0;
+    }
+    try {
+      return Checkpoints.decodeHead(Records.parse(read(prev, prev).get(0).payload()).getCheckpoint()).commitRecno();
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("/", "directory checkpoint " + prev + " is malformed: " + e.getMessage());
+    }
+  }
+
+  /** The checkpoint (its last record) the first refresh loaded the index from; 0: none. */
+  long openedFromCheckpoint() {
+    synchronized (replayLock) {
+      return openedFrom;
+    }
   }
 
   /** Whether this process can append commits (holds the key, the writer is not broken). */

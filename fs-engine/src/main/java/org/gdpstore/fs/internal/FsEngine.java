@@ -104,14 +104,24 @@ public final class FsEngine implements AutoCloseable {
   }
 
   /**
-   * History and verification of paths; they need every version, so a filesystem opened from a
-   * checkpoint replays its whole directory log for them (once per call).
+   * History and verification of {@code path} (normalized; a directory with everything under it).
+   * They need every version of its keys: a filesystem opened from a checkpoint gets them from the
+   * checkpoints' per-path change indexes and the path's own commits ({@link PathIndex}), or, if a
+   * checkpoint has none (format 3), by replaying the whole directory log.
    */
-  public PathHistory history() throws FsException {
+  public PathHistory history(String path) throws FsException {
     if (index.base() <= 1) {
       return history;
     }
-    return new PathHistory(dirLog.loadFull(index.head()), dirLog, content);
+    java.util.function.Predicate<EntryKey> wanted = path.equals("/") ? k -> true : k -> {
+      if (k.kv()) {
+        return false;
+      }
+      return k.name().equals(path) || k.compareTo(EntryKey.subtreeStart(path)) >= 0
+          && k.compareTo(EntryKey.subtreeEnd(path)) < 0;
+    };
+    NamespaceIndex versions = PathIndex.load(dirLog, index, wanted);
+    return new PathHistory(index, versions != null ? versions : dirLog.loadFull(index.head()), dirLog, content);
   }
 
   /** Verification of the current snapshot (needs no history: the live index). */

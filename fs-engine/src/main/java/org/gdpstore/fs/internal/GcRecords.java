@@ -5,7 +5,7 @@ import org.gdpstore.fs.internal.proto.DirectoryGc;
 import org.gdpstore.fs.internal.proto.FsRecord;
 
 /**
- * Garbage-collection records of the directory log (format version 4, docs/on-log-format.md 3.6):
+ * Garbage-collection records of the directory log (format version 4, docs/on-log-format.md 3.7):
  * encoding and checked decoding. Stateless.
  */
 final class GcRecords {

@@ -128,6 +128,20 @@ public final class NamespaceIndex {
   /** One version of a key: the commit (its last record) that wrote it; a null entry is a delete. */
   public record Version(long recno, DirEntry entry) {}
 
+  /** The recnos of {@code key}'s versions in commits after {@code after}, oldest first. */
+  public long[] recnosAfter(EntryKey key, long after) {
+    Versions v = map.get(key);
+    if (v == null) {
+      return new long[0];
+    }
+    long[] r = v.recnos;
+    int i = r.length;
+    while (i > 0 && r[i - 1] > after) {
+      i--;
+    }
+    return Arrays.copyOfRange(r, i, r.length);
+  }
+
   /** Every version of {@code key} in commits at or before {@code at}, oldest first. */
   public List<Version> versions(EntryKey key, long at) {
     Versions v = map.get(key);

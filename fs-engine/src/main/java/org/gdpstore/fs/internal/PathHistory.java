@@ -21,12 +21,20 @@ import org.gdpstore.fs.VerifyReport;
 public final class PathHistory {
   private static final HexFormat HEX = HexFormat.of();
 
+  /** The live namespace (what exists, for verification's views). */
+  private final NamespaceIndex live;
+  /** Every version of the keys asked about (the live index itself when it was replayed in full). */
   private final NamespaceIndex index;
   private final DirectoryLog dirLog;
   private final ContentReader content;
 
   PathHistory(NamespaceIndex index, DirectoryLog dirLog, ContentReader content) {
-    this.index = index;
+    this(index, index, dirLog, content);
+  }
+
+  PathHistory(NamespaceIndex live, NamespaceIndex versions, DirectoryLog dirLog, ContentReader content) {
+    this.live = live;
+    this.index = versions;
     this.dirLog = dirLog;
     this.content = content;
   }
@@ -114,7 +122,7 @@ public final class PathHistory {
    * Failures are collected, not thrown. NOT_FOUND if the path does not exist at {@code at}.
    */
   public VerifyReport verify(String path, long at) throws FsException {
-    View v = new View(index, at, null);
+    View v = new View(live, at, null);
     DirEntry target = PathChecks.lookup(v, path);
     Map<String, String> failures = new TreeMap<>();
     long records = checkRecords(keyChanges(path, at), failures);
@@ -137,7 +145,7 @@ public final class PathHistory {
 
   /** Reads every live file and value at snapshot {@code at} in full (no directory records). */
   public VerifyReport verifyAll(long at) {
-    View v = new View(index, at, null);
+    View v = new View(live, at, null);
     List<EntryKey> live = new ArrayList<>();
     for (String p : v.descendants("/")) {
       live.add(EntryKey.path(p));
