@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
  */
 final class ChannelInputStream extends InputStream {
   private static final int BLOCK = 256 * 1024;
+  private static final int TRANSFER_BLOCK = 1 << 20;
 
   private final FileChannel ch;
   private final ByteBuffer buf;
@@ -76,13 +77,29 @@ final class ChannelInputStream extends InputStream {
     return (int) Math.min(Integer.MAX_VALUE, buf.remaining() + Math.max(0, ch.size() - ch.position()));
   }
 
+  /**
+   * Whole-file transfers ({@code Files.copy} out of gdp) read 1 MiB at a time into one buffer of
+   * their own and hand it to {@code out} as is: one copy out of the chunk cache per byte, as a
+   * direct {@code GdpRandomAccessFile} reader with a 1 MiB buffer makes.
+   */
   @Override
   public long transferTo(OutputStream out) throws IOException {
     long total = 0;
-    while (buf.hasRemaining() || fill()) {
+    if (buf.hasRemaining()) {
       int n = buf.remaining();
       out.write(buf.array(), buf.position(), n);
       buf.position(buf.limit());
+      total += n;
+    }
+    long left = Math.max(0, ch.size() - ch.position());
+    if (left == 0) {
+      return total;
+    }
+    byte[] block = new byte[(int) Math.min(TRANSFER_BLOCK, left)];
+    ByteBuffer b = ByteBuffer.wrap(block);
+    int n;
+    while ((n = ch.read(b.clear())) > 0) {
+      out.write(block, 0, n);
       total += n;
     }
     return total;

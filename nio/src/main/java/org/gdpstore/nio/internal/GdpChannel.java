@@ -37,6 +37,8 @@ import org.gdpstore.fs.WritableFile;
  * visible before close and a path being written blocks conflicting changes. Thread-safe.
  */
 final class GdpChannel extends FileChannel {
+  /** Bytes per step of transferTo/transferFrom: as large as a direct reader's buffer (few engine calls per chunk run). */
+  private static final int TRANSFER_BLOCK = 1 << 20;
   private enum Mode { ORIGINAL, STREAM, SCRATCH }
 
   private final GdpNioFileSystem fs;
@@ -414,7 +416,14 @@ final class GdpChannel extends FileChannel {
 
   @Override
   public long transferTo(long pos, long count, WritableByteChannel target) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Math.max(count, 1), 1 << 16));
+    ensureOpen();
+    if (!readable) {
+      throw new NonReadableChannelException();
+    }
+    if (pos < 0 || count < 0) {
+      throw new IllegalArgumentException("negative position or count");
+    }
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Math.max(count, 1), TRANSFER_BLOCK));
     long done = 0;
     while (done < count) {
       buf.clear().limit((int) Math.min(buf.capacity(), count - done));
@@ -433,7 +442,19 @@ final class GdpChannel extends FileChannel {
 
   @Override
   public long transferFrom(ReadableByteChannel src, long pos, long count) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Math.max(count, 1), 1 << 16));
+    ensureOpen();
+    if (!writable) {
+      throw new NonWritableChannelException();
+    }
+    if (pos < 0 || count < 0) {
+      throw new IllegalArgumentException("negative position or count");
+    }
+    synchronized (this) {
+      if (pos > size) {
+        return 0; // as FileChannel: nothing is transferred past the end
+      }
+    }
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Math.max(count, 1), TRANSFER_BLOCK));
     long done = 0;
     while (done < count) {
       buf.clear().limit((int) Math.min(buf.capacity(), count - done));
