@@ -93,9 +93,8 @@ final class GdpRawLogs implements RawLogs {
       return last[0];
     } catch (GdpException e) {
       if (e.code() == GdpStatus.Code.CONFLICT && mode == AppendMode.FIXED_RECNOS) {
-        throw new CliException(ExitCodes.EXISTS, about(log) + ": conflict: another writer appended first ("
-            + e.status().description() + "); records before it stay appended; 'logs append --renumber' appends"
-            + " after other writers' records instead", e);
+        throw GdpErrors.conflict(about(log), e, "records before it stay appended; 'logs append --renumber'"
+            + " appends after other writers' records instead");
       }
       throw GdpErrors.toCli(e, about(log));
     }

@@ -163,7 +163,7 @@ class SharedLogProcessTest {
     b.feed("second\n");
     CliRunner.Result rb = b.finish();
     assertThat(rb.code()).as(rb.toString()).isEqualTo(ExitCodes.EXISTS);
-    assertThat(rb.err()).startsWith("gdpfs: log ").contains("conflict", "--renumber").hasLineCount(1);
+    assertThat(rb.err()).startsWith("gdpfs: conflict: log ").contains("--renumber").hasLineCount(1);
     assertThat(readAll()).extracting(r -> new String(r.dataBytes(), StandardCharsets.UTF_8)).containsExactly("first");
   }
 
