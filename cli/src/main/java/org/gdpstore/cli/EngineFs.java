@@ -87,10 +87,15 @@ final class EngineFs implements RemoteFs {
   }
 
   private static <T> T run(FsCall<T> c) {
+    return run(null, c);
+  }
+
+  /** @param writing what a mutation writes, for a conflict's message when the engine names only the root */
+  private static <T> T run(String writing, FsCall<T> c) {
     try {
       return c.call();
     } catch (FsException e) {
-      throw toCli(e);
+      throw toCli(e, writing);
     } catch (GdpException e) {
       throw GdpErrors.toCli(e, null);
     }
@@ -284,7 +289,7 @@ final class EngineFs implements RemoteFs {
 
   @Override
   public void mkdir(String path, boolean parents) {
-    run(() -> {
+    run(path, () -> {
       if (parents) {
         fs.recursivelyCreateDir(path);
       } else {
@@ -297,7 +302,7 @@ final class EngineFs implements RemoteFs {
   @Override
   public void delete(String path, boolean recursive) {
     Entry e = find(fs, path).orElseThrow(() -> CliException.notFound("no such file or directory: " + path));
-    run(() -> {
+    run(path, () -> {
       if (!e.directory()) {
         fs.deleteFile(path);
       } else if (recursive) {
@@ -311,7 +316,7 @@ final class EngineFs implements RemoteFs {
 
   @Override
   public void rename(String from, String to) {
-    run(() -> {
+    run(from + " -> " + to, () -> {
       fs.renamePath(from, to);
       return null;
     });
@@ -394,7 +399,7 @@ final class EngineFs implements RemoteFs {
 
   @Override
   public void kvPut(String key, byte[] value) {
-    run(() -> fs.kv().put(key, value));
+    run("key " + key, () -> fs.kv().put(key, value));
   }
 
   @Override
@@ -404,7 +409,7 @@ final class EngineFs implements RemoteFs {
 
   @Override
   public boolean kvDelete(String key) {
-    return run(() -> fs.kv().delete(key));
+    return run("key " + key, () -> fs.kv().delete(key));
   }
 
   @Override
