@@ -40,31 +40,45 @@ final class EngineFs implements RemoteFs {
 
   /** An engine failure as a user error. */
   static CliException toCli(FsException e) {
+    return toCli(e, null);
+  }
+
+  /**
+   * An engine failure as a user error. A conflict (the engine's ABORTED, or GDP CONFLICT under
+   * any engine code) exits 7 naming the path; exit 4 only when the GDP network gave no answer.
+   *
+   * @param writing what a failed commit wrote, named when the engine names only the root (or null)
+   */
+  static CliException toCli(FsException e, String writing) {
     String where = e.getFile() == null ? "" : e.getFile();
     String reason = e.getReason() == null ? "" : e.getReason();
     String msg = (where.isEmpty() ? "" : where + ": ") + reason;
+    GdpException g = GdpErrors.cause(e);
+    boolean conflict = e.code() == FsCode.ABORTED || g != null && g.code() == GdpStatus.Code.CONFLICT
+        && !(e.code() == FsCode.NOT_FOUND || e.code() == FsCode.PERMISSION_DENIED || e.code() == FsCode.DATA_LOSS);
+    if (conflict) {
+      String path = (where.isEmpty() || where.equals("/")) && writing != null ? writing : where;
+      return GdpErrors.conflict(path, e, "run the command again");
+    }
     return switch (e.code()) {
       case NOT_FOUND, OUT_OF_RANGE -> new CliException(ExitCodes.NOT_FOUND, "not found: " + msg, e);
       case ALREADY_EXISTS -> new CliException(ExitCodes.EXISTS, "already exists: " + msg, e);
-      case FAILED_PRECONDITION, ABORTED -> new CliException(ExitCodes.EXISTS, msg, e);
+      case FAILED_PRECONDITION -> new CliException(ExitCodes.EXISTS, msg, e);
       case PERMISSION_DENIED -> new CliException(ExitCodes.KEY, "permission denied (this key is not the filesystem's writer): " + msg, e);
       case DATA_LOSS -> new CliException(ExitCodes.INTEGRITY, "verification failed: " + msg, e);
-      case UNAVAILABLE, DEADLINE_EXCEEDED -> noRoute(e)
+      case UNAVAILABLE, DEADLINE_EXCEEDED -> {
+        if (g != null && g.code() == GdpStatus.Code.NO_ROUTE) {
           // the router answered: no server holds that log (an unknown name, or a log file gone)
-          ? new CliException(ExitCodes.NOT_FOUND, "not found: no server on this GDP network serves it: " + msg, e)
-          : new CliException(ExitCodes.UNREACHABLE, "the GDP network did not answer: " + msg, e);
+          yield new CliException(ExitCodes.NOT_FOUND, "not found: no server on this GDP network serves it: " + msg, e);
+        }
+        if (g == null || GdpErrors.noAnswer(g)) {
+          yield new CliException(ExitCodes.UNREACHABLE, "the GDP network did not answer: " + msg, e);
+        }
+        yield GdpErrors.toCli(g, where.isEmpty() ? null : where); // it did answer: say what it said
+      }
       case INVALID_ARGUMENT -> new CliException(ExitCodes.USAGE, "invalid: " + msg, e);
       default -> new CliException(ExitCodes.FAILURE, e.getMessage(), e);
     };
-  }
-
-  private static boolean noRoute(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof GdpException g) {
-        return g.code() == GdpStatus.Code.NO_ROUTE;
-      }
-    }
-    return false;
   }
 
   @FunctionalInterface
@@ -73,10 +87,15 @@ final class EngineFs implements RemoteFs {
   }
 
   private static <T> T run(FsCall<T> c) {
+    return run(null, c);
+  }
+
+  /** @param writing what a mutation writes, for a conflict's message when the engine names only the root */
+  private static <T> T run(String writing, FsCall<T> c) {
     try {
       return c.call();
     } catch (FsException e) {
-      throw toCli(e);
+      throw toCli(e, writing);
     } catch (GdpException e) {
       throw GdpErrors.toCli(e, null);
     }
@@ -203,9 +222,11 @@ final class EngineFs implements RemoteFs {
   @Override
   public Txn begin() {
     Transaction tx = run(fs::newTransaction);
+    List<String> written = java.util.Collections.synchronizedList(new ArrayList<>()); // files are written in parallel
     return new Txn() {
       @Override
       public OutputStream create(String path) {
+        written.add(path);
         WritableFile w = run(() -> tx.newWritableFile(path));
         return new OutputStream() {
           @Override
@@ -241,7 +262,19 @@ final class EngineFs implements RemoteFs {
 
       @Override
       public long commit() {
-        return run(() -> tx.commit().recno());
+        try {
+          return tx.commit().recno();
+        } catch (FsException e) {
+          List<String> files;
+          synchronized (written) {
+            files = written.stream().sorted().toList();
+          }
+          String what = files.isEmpty() ? null : files.get(0) + (files.size() > 1 ? " (and " + (files.size() - 1)
+              + " more)" : "");
+          throw toCli(e, what);
+        } catch (GdpException e) {
+          throw GdpErrors.toCli(e, null);
+        }
       }
 
       @Override
@@ -256,7 +289,7 @@ final class EngineFs implements RemoteFs {
 
   @Override
   public void mkdir(String path, boolean parents) {
-    run(() -> {
+    run(path, () -> {
       if (parents) {
         fs.recursivelyCreateDir(path);
       } else {
@@ -269,7 +302,7 @@ final class EngineFs implements RemoteFs {
   @Override
   public void delete(String path, boolean recursive) {
     Entry e = find(fs, path).orElseThrow(() -> CliException.notFound("no such file or directory: " + path));
-    run(() -> {
+    run(path, () -> {
       if (!e.directory()) {
         fs.deleteFile(path);
       } else if (recursive) {
@@ -283,7 +316,7 @@ final class EngineFs implements RemoteFs {
 
   @Override
   public void rename(String from, String to) {
-    run(() -> {
+    run(from + " -> " + to, () -> {
       fs.renamePath(from, to);
       return null;
     });
@@ -371,7 +404,7 @@ final class EngineFs implements RemoteFs {
 
   @Override
   public void kvPut(String key, byte[] value) {
-    run(() -> fs.kv().put(key, value));
+    run("key " + key, () -> fs.kv().put(key, value));
   }
 
   @Override
@@ -381,7 +414,7 @@ final class EngineFs implements RemoteFs {
 
   @Override
   public boolean kvDelete(String key) {
-    return run(() -> fs.kv().delete(key));
+    return run("key " + key, () -> fs.kv().delete(key));
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.gdpstore.client.AppendMode;
 import org.gdpstore.client.GdpClient;
 import org.gdpstore.client.GdpException;
 import org.gdpstore.client.GdpStatus;
@@ -67,11 +68,12 @@ final class GdpRawLogs implements RawLogs {
    * Appends in batches of {@link #BATCH} with up to {@link #WINDOW} batches in flight, so signing,
    * the round trip and the server's work overlap (one batch at a time waited a round trip each).
    * The client numbers records as they are sent, so they land in order; the first failure is
-   * thrown (what was acknowledged before it stays appended, as before).
+   * thrown (what was acknowledged before it stays appended, as before). In renumbering mode the
+   * client sends one batch at a time itself; the window only keeps the next batches queued.
    */
   @Override
-  public long append(GdpName log, Ed25519Keys writer, Iterable<byte[]> records) {
-    try (LogWriter w = client.openWriter(log, writer)) {
+  public long append(GdpName log, Ed25519Keys writer, Iterable<byte[]> records, AppendMode mode) {
+    try (LogWriter w = client.openWriter(log, writer, mode)) {
       ArrayDeque<CompletableFuture<List<Long>>> inflight = new ArrayDeque<>();
       long[] last = {0};
       List<byte[]> batch = new ArrayList<>(BATCH);
@@ -90,6 +92,10 @@ final class GdpRawLogs implements RawLogs {
       }
       return last[0];
     } catch (GdpException e) {
+      if (e.code() == GdpStatus.Code.CONFLICT && mode == AppendMode.FIXED_RECNOS) {
+        throw GdpErrors.conflict(about(log), e, "records before it stay appended; 'logs append --renumber'"
+            + " appends after other writers' records instead");
+      }
       throw GdpErrors.toCli(e, about(log));
     }
   }

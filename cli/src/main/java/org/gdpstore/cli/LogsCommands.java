@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import org.gdpstore.client.AppendMode;
 import org.gdpstore.home.GdpHome;
 import org.gdpstore.home.HomeAlias;
 import org.gdpstore.wire.GdpName;
@@ -81,6 +82,11 @@ final class LogsCommands {
     @Option(names = "--key", paramLabel = "KEY", description = "Writer key (default: the alias's key, else 'default').")
     String key;
 
+    @Option(names = "--renumber", description = {"For a log other writers append to at the same time: a record whose",
+        "number another writer took gets the next free number (records keep their order, each stored once)",
+        "instead of failing with exit code 7. One batch in flight at a time; gdpstore servers only."})
+    boolean renumber;
+
     @Override
     int execute() throws Exception {
       GdpHome home = home();
@@ -88,11 +94,16 @@ final class LogsCommands {
       if (t.kind() != HomeAlias.Kind.LOG) {
         throw CliException.usage("'" + name + "' is a filesystem; appending raw records would corrupt it");
       }
+      if (renumber && app().referenceServers) {
+        throw CliException.usage("--renumber needs gdpstore log servers: the reference gdplogd stores two records"
+            + " under one number without reporting a conflict, so there is nothing to renumber after");
+      }
       var keys = home.loadKey(key != null ? key : t.keyName());
       Lines lines = new Lines(env().in());
       long last;
       try (Backend b = openBackend()) {
-        last = b.logs().append(t.name(), keys, () -> lines);
+        last = b.logs().append(t.name(), keys, () -> lines,
+            renumber ? AppendMode.RENUMBER_ON_CONFLICT : AppendMode.FIXED_RECNOS);
       }
       env().out().println("appended " + lines.count + " record" + (lines.count == 1 ? "" : "s") + " to " + name
           + (lines.count > 0 ? " (last record number " + last + ")" : ""));

@@ -3,6 +3,7 @@ package org.gdpstore.cli;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.function.Predicate;
+import org.gdpstore.client.AppendMode;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 
@@ -14,8 +15,12 @@ interface RawLogs {
   /** Creates a log (metadata XID = {@code humanName}) whose single writer is {@code writer}; returns its name. */
   GdpName create(String humanName, Ed25519Keys writer) throws IOException;
 
-  /** Appends records in order; returns the record number of the last one (0 if none). */
-  long append(GdpName log, Ed25519Keys writer, Iterable<byte[]> records) throws IOException;
+  /**
+   * Appends records in order; returns the record number of the last one (0 if none). With
+   * {@link AppendMode#RENUMBER_ON_CONFLICT} records another writer's records took the number of get the next
+   * free ones instead of failing with a conflict.
+   */
+  long append(GdpName log, Ed25519Keys writer, Iterable<byte[]> records, AppendMode mode) throws IOException;
 
   /** Reads {@code count} records from {@code from} (negative = from the end); count null = to the end. */
   void read(GdpName log, long from, Long count, java.util.function.Consumer<Record> sink) throws IOException;

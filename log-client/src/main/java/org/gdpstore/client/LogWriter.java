@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * order. An append in flight when the connection drops is re-sent after reconnecting and resolved
  * exactly once: a future completes with the record number only when the server stored exactly
  * this record. {@link GdpStatus.Code#DEADLINE_EXCEEDED} means the outcome is unknown; the writer
- * then re-synchronises its numbering with the server before sending more.
+ * then re-synchronises its numbering with the server before sending more. A writer opened with
+ * {@link AppendMode#RENUMBER_ON_CONFLICT} shares the log with other writers (see there).
  *
  * <p>The data arrays are copied when the call is made; the caller may reuse them.
  * {@code appendAsync} blocks the calling thread while {@code maxInFlight} requests are

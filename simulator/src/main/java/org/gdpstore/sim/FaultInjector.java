@@ -94,7 +94,8 @@ public final class FaultInjector {
     }
 
     @Override
-    public Decision decide(FaultPlan.Direction dir, int code, GdpName name, Map<FaultPlan.Rule, Integer> conn) {
+    public Decision decide(boolean toServer, int code, GdpName name, Map<Object, Integer> conn) {
+      FaultPlan.Direction dir = toServer ? FaultPlan.Direction.TO_SERVER : FaultPlan.Direction.TO_CLIENT;
       synchronized (FaultInjector.this) {
         for (RuleState s : rules) {
           FaultPlan.Rule r = s.rule;
@@ -118,7 +119,7 @@ public final class FaultInjector {
           if (close) {
             return new Decision(null, 0, 0, true);
           }
-          return new Decision(r.action(), r.delayMillis(), r.nakCode(), false);
+          return new Decision(action(r.action()), r.delayMillis(), r.nakCode(), false);
         }
         return PASS;
       }
@@ -138,6 +139,18 @@ public final class FaultInjector {
       t.setDaemon(true);
       t.start();
     }
+  }
+
+  private static FaultHook.Action action(FaultPlan.Action a) {
+    return switch (a) {
+      case DELAY -> FaultHook.Action.DELAY;
+      case DROP -> FaultHook.Action.DROP;
+      case DUPLICATE -> FaultHook.Action.DUPLICATE;
+      case REORDER -> FaultHook.Action.REORDER;
+      case NAK -> FaultHook.Action.NAK;
+      case CRASH_LOG_SERVER -> FaultHook.Action.CRASH_LOG_SERVER;
+      case CLOSE_CONNECTION -> throw new IllegalArgumentException("CLOSE_CONNECTION is decided by closeAfterDelivery");
+    };
   }
 
   private static final class RuleState {

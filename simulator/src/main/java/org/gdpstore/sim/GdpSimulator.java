@@ -104,7 +104,7 @@ public final class GdpSimulator implements AutoCloseable {
   private GdpSimulator(Builder b) throws IOException {
     this.config = b;
     // first, so a second simulator on the directory fails before it touches anything
-    this.dataDirLock = b.dataDir != null && !b.routerOnly ? DataDirLock.acquire(b.dataDir) : null;
+    this.dataDirLock = b.dataDir != null && !b.routerOnly ? DataDirLock.acquire(b.dataDir, DataDirectoryLockedException::new) : null;
     AcceptGuard.preloadLogging();
     this.serverName = GdpName.parseOrHash(b.serverName);
     this.creationAlias = GdpName.sha256(CREATION_SERVICE_NAME);

@@ -27,7 +27,7 @@ public final class Salvage {
    * @throws UncheckedIOException if a file cannot be read or written
    */
   public static List<Result> run(Path dataDir, GdpName log) {
-    try (DataDirLock lock = DataDirLock.acquire(dataDir)) {
+    try (DataDirLock lock = DataDirLock.acquire(dataDir, DataDirectoryLockedException::new)) {
       return LogSalvage.salvage(dataDir, log).stream()
           .map(o -> new Result(o.log(), o.rewritten(), o.failed(), o.message())).toList();
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package org.gdpstore.wire;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,39 @@ public final class WriterPolicy {
       return Optional.empty();
     }
     return k.filter(key -> key.keyType() == KeyEntry.KEY_ED25519 || key.digestAlgorithm() != KeyEntry.MD_NONE);
+  }
+
+  /**
+   * The writer key (WPK, OPK, PUB, see {@link LogMetadata#writerKey()}) as bytes that identify it:
+   * the 32-byte raw public key of an Ed25519 key (its DER ends with it), else the key's DER; empty
+   * when the log names no writer key.
+   *
+   * @throws IllegalArgumentException if the writer key entry is malformed
+   */
+  public static byte[] writerKeyBytes(LogMetadata metadata) {
+    return metadata.writerKey().map(k -> {
+      byte[] der = k.derBytes();
+      return k.keyType() == KeyEntry.KEY_ED25519 && der.length >= 32
+          ? Arrays.copyOfRange(der, der.length - 32, der.length) : der;
+    }).orElse(new byte[0]);
+  }
+
+  /**
+   * Whether the holder of this Ed25519 public key may append to the log: the log names no writer
+   * key (it is written unsigned), or its writer key is exactly this Ed25519 key.
+   *
+   * @throws IllegalArgumentException if the writer key entry is malformed
+   */
+  public static boolean isWriter(LogMetadata metadata, byte[] ed25519PublicKey) {
+    Optional<KeyEntry> key = metadata.writerKey();
+    if (key.isEmpty()) {
+      return true;
+    }
+    try {
+      return key.get().keyType() == KeyEntry.KEY_ED25519 && Arrays.equals(key.get().ed25519RawKey(), ed25519PublicKey);
+    } catch (IllegalArgumentException e) {
+      return false; // an Ed25519 entry whose DER is not a plain Ed25519 key: nobody's key matches it
+    }
   }
 
   /** True if signatures made with this signing key can be checked here (Ed25519, RSA, DSA, EC). */

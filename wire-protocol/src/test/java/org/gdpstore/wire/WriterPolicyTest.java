@@ -40,4 +40,26 @@ class WriterPolicyTest {
     assertThat(WriterPolicy.signingKey(LogMetadata.builder().put(LogMetadata.WPK, dh).build())).contains(dh);
     assertThat(WriterPolicy.verifiable(dh)).isFalse();
   }
+
+  @Test
+  void writerKeyBytesAndWhoMayWrite() {
+    LogMetadata ed = LogMetadata.builder().put(LogMetadata.WPK, KEYS.keyEntry()).build();
+    assertThat(WriterPolicy.writerKeyBytes(ed)).isEqualTo(KEYS.publicKey());
+    assertThat(WriterPolicy.isWriter(ed, KEYS.publicKey())).isTrue();
+    assertThat(WriterPolicy.isWriter(ed, Ed25519Keys.fromSeed(new byte[] {
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}).publicKey()))
+        .isFalse();
+    // an unsigned log: no key bytes, anyone may write
+    LogMetadata none = LogMetadata.builder().put(LogMetadata.CID, "x").build();
+    assertThat(WriterPolicy.writerKeyBytes(none)).isEmpty();
+    assertThat(WriterPolicy.isWriter(none, KEYS.publicKey())).isTrue();
+    // another key type: its DER identifies it, and no Ed25519 key writes it
+    LogMetadata r = LogMetadata.builder().put(LogMetadata.PUB, rsa(KeyEntry.MD_SHA256)).build();
+    assertThat(WriterPolicy.writerKeyBytes(r)).containsExactly(1, 2, 3);
+    assertThat(WriterPolicy.isWriter(r, KEYS.publicKey())).isFalse();
+    // WPK wins over OPK and PUB
+    LogMetadata both = LogMetadata.builder().put(LogMetadata.PUB, rsa(KeyEntry.MD_SHA256)).put(LogMetadata.WPK, KEYS.keyEntry())
+        .build();
+    assertThat(WriterPolicy.writerKeyBytes(both)).isEqualTo(KEYS.publicKey());
+  }
 }

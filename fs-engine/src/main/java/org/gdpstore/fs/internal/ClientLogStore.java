@@ -168,12 +168,7 @@ public final class ClientLogStore implements LogStore {
 
     @Override
     public byte[] writerKey() {
-      // an Ed25519 key's DER ends with the 32-byte raw key
-      return reader.metadata().writerKey().map(k -> {
-        byte[] der = k.derBytes();
-        return k.keyType() == org.gdpstore.wire.KeyEntry.KEY_ED25519 && der.length >= 32
-            ? java.util.Arrays.copyOfRange(der, der.length - 32, der.length) : der;
-      }).orElse(new byte[0]);
+      return org.gdpstore.wire.WriterPolicy.writerKeyBytes(reader.metadata());
     }
 
     @Override

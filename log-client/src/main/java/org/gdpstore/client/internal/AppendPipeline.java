@@ -33,6 +33,8 @@ final class AppendPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(AppendPipeline.class);
   /** How many parked appends after the oldest one in flight are re-sent at a time. */
   private static final int UNPARK_WINDOW = 32;
+  /** Renumbering mode: records read past a conflicting op to find the end of the log in the same read. */
+  private static final int TAIL_PROBE = 16;
 
   private final Outbound client;
   private final GdpName name;
@@ -246,58 +248,99 @@ final class AppendPipeline {
 
   /**
    * A CONFLICT: something is stored at our record number. If it is exactly our record (an earlier
-   * attempt got through and only its answer was lost) the append succeeded. Otherwise it fails, or
-   * in renumbering mode, once a record read back proves a number of ours taken for good (no copy
-   * of this op can ever be stored), it is renumbered.
+   * attempt got through and only its answer was lost) the append succeeded; otherwise it fails, or
+   * in renumbering mode is renumbered ({@link #resolveShared}).
    */
   private void verifyStored(AppendOp op, GdpEnvelope nak) {
     client.detach(op);
+    if (renumber) {
+      resolveShared(op, nak);
+      return;
+    }
     List<CompletableFuture<List<GdpDatum>>> reads = new ArrayList<>();
     for (GdpDatum d : op.datums) {
       ReadRequest r = ReadRequest.byRecno(client, name, d.getRecno(), 0);
       reads.add(r.result);
       client.submit(r);
     }
-    CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0])).handle((v, t) -> null).thenRun(() -> {
+    CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0])).whenComplete((v, t) -> {
       if (op.finished) {
         return;
       }
-      boolean same = true;
-      boolean takenByOther = false;
-      GdpStatus readFailure = null;
-      for (int i = 0; i < reads.size(); i++) {
-        CompletableFuture<List<GdpDatum>> f = reads.get(i);
-        if (f.isCompletedExceptionally()) {
-          same = false;
-          readFailure = readFailure != null ? readFailure : Futures.status(f);
-          continue;
-        }
-        List<GdpDatum> got = f.join();
-        boolean mine = !got.isEmpty() && writerCodec.sameRecord(op.datums.get(i), got.get(0));
-        same &= mine;
-        takenByOther |= !got.isEmpty() && !mine;
+      boolean same = t == null;
+      for (int i = 0; same && i < reads.size(); i++) {
+        List<GdpDatum> got = reads.get(i).join();
+        same = !got.isEmpty() && writerCodec.sameRecord(op.datums.get(i), got.get(0));
       }
       if (same) {
         succeeded(op);
-      } else if (renumber && takenByOther) {
-        renumber(op);
-      } else if (renumber && readFailure != null && readFailure.code() != GdpStatus.Code.NOT_FOUND) {
-        client.fail(op, readFailure.withDescription("record " + op.firstRecno + " of " + name
-            + " is taken and reading it back failed, so whether this append is stored is unknown: "
-            + readFailure.description()));
       } else {
-        client.fail(op, Request.nakStatus(nak).withDescription("record " + op.firstRecno
-            + " of " + name + " already holds different content"));
+        failConflict(op, nak);
       }
     });
   }
 
+  private void failConflict(AppendOp op, GdpEnvelope nak) {
+    client.fail(op, Request.nakStatus(nak).withDescription("record " + op.firstRecno
+        + " of " + name + " already holds different content"));
+  }
+
   /**
-   * Another writer holds one of the op's numbers, so no copy of it can be stored any more: number
-   * it afresh after a re-sync (re-signed, re-chained, a new rid so late answers to old copies are
-   * ignored) ahead of everything that waits behind it. Network thread.
+   * Renumbering mode, after a CONFLICT: one range read from the op's first number tells both whether
+   * the records there are ours and, when it reaches the end of the log, where the log ends (and the
+   * hash a chained op must link to), so a renumbered op goes out one round trip later. Only a record
+   * of another writer at one of our numbers allows renumbering: that number is taken for good, so
+   * no copy of this op still on its way can be stored. Network thread.
    */
-  private void renumber(AppendOp op) {
+  private void resolveShared(AppendOp op, GdpEnvelope nak) {
+    int count = op.items.size() + TAIL_PROBE;
+    ReadRequest r = ReadRequest.byRecno(client, name, op.firstRecno, count);
+    r.result.whenComplete((got, t) -> {
+      if (op.finished) {
+        return;
+      }
+      if (t != null) {
+        GdpStatus s = Futures.status(r.result);
+        client.fail(op, s.withDescription("record " + op.firstRecno + " of " + name + " is taken and reading it"
+            + " back failed, so whether this append is stored is unknown: " + s.description()));
+        return;
+      }
+      boolean mine = true;
+      boolean takenByOther = false;
+      for (int i = 0; i < op.datums.size(); i++) {
+        GdpDatum stored = find(got, op.firstRecno + i);
+        boolean same = stored != null && writerCodec.sameRecord(op.datums.get(i), stored);
+        mine &= same;
+        takenByOther |= stored != null && !same;
+      }
+      if (mine) {
+        succeeded(op);
+      } else if (!takenByOther) {
+        failConflict(op, nak); // nothing there to prove the number taken (a server that lost records)
+      } else {
+        GdpDatum last = got.get(got.size() - 1);
+        boolean sawEnd = got.size() < count && last.getRecno() == op.firstRecno + got.size() - 1;
+        renumber(op, sawEnd ? last : null);
+      }
+    });
+    client.submit(r);
+  }
+
+  private static GdpDatum find(List<GdpDatum> got, long recno) {
+    for (GdpDatum d : got) {
+      if (d.getRecno() == recno) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Another writer holds one of the op's numbers: number it afresh (re-signed, re-chained, a new rid
+   * so late answers to old copies are ignored) ahead of everything that waits behind it, after the
+   * log's last record {@code tail}, or after a re-sync when the tail is not known. Network thread.
+   */
+  private void renumber(AppendOp op, GdpDatum tail) {
     LOG.debug("{} append {} lost its number to another writer: renumbering", client.logPrefix(), op.firstRecno);
     inflight.remove(op.firstRecno);
     op.datums = null;
@@ -306,6 +349,16 @@ final class AppendPipeline {
     op.gapRetries = 0;
     op.parked = false;
     waiting.addFirst(op);
+    if (tail != null && inflight.isEmpty() && !needResync && !resyncing) {
+      nextRecno = tail.getRecno() + 1;
+      if (chained) {
+        writerPrev = writerCodec().recordHash(tail);
+      }
+      observe.accept(tail.getRecno());
+      prediction = new Prediction(prediction.generation() + 1, nextRecno + waitingRecords(), null);
+      drainWaiting();
+      return;
+    }
     needResync = true;
     maybeResync();
   }
@@ -316,6 +369,13 @@ final class AppendPipeline {
     observe.accept(op.lastRecno());
     client.finish(op);
     op.result.complete(op.recnos());
+    if (renumber) {
+      // one op at a time: the ones queued behind it are not stuck while it makes progress
+      for (AppendOp w : waiting) {
+        client.cancelDeadline(w);
+        client.armDeadline(w);
+      }
+    }
     unparkAll();
     maybeResync();
   }

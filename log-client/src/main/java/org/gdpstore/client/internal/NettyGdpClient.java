@@ -27,7 +27,7 @@ import org.gdpstore.client.LogWriter;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpEnvelope;
 import org.gdpstore.wire.GdpName;
-import org.gdpstore.wire.KeyEntry;
+import org.gdpstore.wire.WriterPolicy;
 import org.gdpstore.wire.LogMetadata;
 import org.gdpstore.wire.MsgCode;
 import org.gdpstore.wire.PduHeader;
@@ -124,20 +124,11 @@ final class NettyGdpClient implements GdpClient, Outbound, Connection.Listener {
   }
 
   private static void checkWriterKey(GdpName log, LogMetadata md, Ed25519Keys keys) {
-    KeyEntry key;
-    try {
-      key = md.writerKey().orElse(null);
-    } catch (IllegalArgumentException e) {
-      throw GdpStatus.of(GdpStatus.Code.FORBIDDEN, "log " + log + " has a malformed writer key entry").asException();
-    }
-    if (key == null) {
-      return; // an unsigned log: the signature is harmless
-    }
     boolean match;
     try {
-      match = key.keyType() == KeyEntry.KEY_ED25519 && java.util.Arrays.equals(key.ed25519RawKey(), keys.publicKey());
+      match = WriterPolicy.isWriter(md, keys.publicKey()); // an unsigned log: any key (the signature is harmless)
     } catch (IllegalArgumentException e) {
-      match = false;
+      throw GdpStatus.of(GdpStatus.Code.FORBIDDEN, "log " + log + " has a malformed writer key entry").asException();
     }
     if (!match) {
       throw GdpStatus.of(GdpStatus.Code.FORBIDDEN, "log " + log + " names another writer key; this key cannot write it")

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.gdpstore.sim.DataDirectoryLockedException;
+import java.util.function.BiFunction;
 
 /**
  * The exclusive hold of one simulator on a data directory: an OS file lock on {@code <dir>/LOCK},
@@ -30,9 +30,11 @@ public final class DataDirLock implements Closeable {
   /**
    * Takes the lock (creating the directory if needed).
    *
-   * @throws DataDirectoryLockedException if another process or simulator holds it
+   * @param whenHeld the exception to throw, given the directory and the holder's pid (0 if unknown),
+   *     if another process or simulator holds it (the API's exception: this package does not know it)
    */
-  public static DataDirLock acquire(Path dir) throws IOException {
+  public static DataDirLock acquire(Path dir, BiFunction<Path, Long, ? extends RuntimeException> whenHeld)
+      throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve(FILE);
     FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -48,7 +50,7 @@ public final class DataDirLock implements Closeable {
     if (lock == null) {
       long pid = readPid(ch);
       ch.close();
-      throw new DataDirectoryLockedException(dir, pid);
+      throw whenHeld.apply(dir, pid);
     }
     try {
       ch.truncate(0);

@@ -1,11 +1,17 @@
 package org.gdpstore.sim.internal;
 
 import java.util.Map;
-import org.gdpstore.sim.FaultPlan;
 import org.gdpstore.wire.GdpName;
 
-/** What the router asks about each REGULAR PDU on a client connection. Implementations are thread-safe. */
+/**
+ * What the router asks about each REGULAR PDU on a client connection. Implementations are
+ * thread-safe. The API's {@code FaultInjector} implements it; this package never sees the API's
+ * fault plan types (no package cycle).
+ */
 public interface FaultHook {
+  /** What to do to a PDU (the API's fault actions except closing the connection, which is {@link Decision#closeAfterDelivery}). */
+  enum Action { DELAY, DROP, DUPLICATE, REORDER, NAK, CRASH_LOG_SERVER }
+
   /** The decision to pass a PDU unchanged. */
   Decision PASS = new Decision(null, 0, 0, false);
 
@@ -17,7 +23,7 @@ public interface FaultHook {
     }
 
     @Override
-    public Decision decide(FaultPlan.Direction dir, int code, GdpName name, Map<FaultPlan.Rule, Integer> connCounters) {
+    public Decision decide(boolean toServer, int code, GdpName name, Map<Object, Integer> connCounters) {
       return PASS;
     }
 
@@ -31,9 +37,10 @@ public interface FaultHook {
   /**
    * Decides the fate of one PDU.
    *
-   * @param connCounters per-connection counters owned by the calling connection (for CLOSE_CONNECTION rules)
+   * @param toServer client to router (a command), else router to client
+   * @param connCounters per-connection counters owned by the calling connection, keyed as the hook likes
    */
-  Decision decide(FaultPlan.Direction dir, int code, GdpName name, Map<FaultPlan.Rule, Integer> connCounters);
+  Decision decide(boolean toServer, int code, GdpName name, Map<Object, Integer> connCounters);
 
   /** Crashes the log server and restarts it from disk, asynchronously. */
   void crashAndRestartLogServer();
@@ -42,5 +49,5 @@ public interface FaultHook {
    * @param action null to pass the PDU unchanged
    * @param closeAfterDelivery deliver the PDU, then close the client's connection
    */
-  record Decision(FaultPlan.Action action, long delayMillis, int nakCode, boolean closeAfterDelivery) {}
+  record Decision(Action action, long delayMillis, int nakCode, boolean closeAfterDelivery) {}
 }

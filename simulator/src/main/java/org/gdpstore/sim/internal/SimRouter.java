@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.gdpstore.sim.FaultPlan;
 import org.gdpstore.wire.GdpCodecException;
 import org.gdpstore.wire.GdpMessages;
 import org.gdpstore.wire.GdpName;
@@ -168,7 +167,7 @@ public final class SimRouter {
     private final Set<Channel> toFlush = new LinkedHashSet<>();
     /** PDUs for connections on other event loops, handed over in one task per target and read batch. */
     private final Map<Channel, List<Pdu>> outbox = new HashMap<>();
-    private final Map<FaultPlan.Rule, Integer> faultCounters = new HashMap<>();
+    private final Map<Object, Integer> faultCounters = new HashMap<>();
     private final List<Pdu> heldIn = new ArrayList<>(1);
     private final List<Pdu> heldOut = new ArrayList<>(1);
     /** Set when the connection broke a routing rule and is being closed; it is not read from any more. */
@@ -250,8 +249,8 @@ public final class SimRouter {
         route(pdu);
         return;
       }
-      FaultHook.Decision d = faults.decide(FaultPlan.Direction.TO_SERVER, peekCode(pdu.content()), pdu.dst(), faultCounters);
-      boolean reorder = d.action() == FaultPlan.Action.REORDER;
+      FaultHook.Decision d = faults.decide(true, peekCode(pdu.content()), pdu.dst(), faultCounters);
+      boolean reorder = d.action() == FaultHook.Action.REORDER;
       applyInbound(pdu, d);
       if (!reorder && !heldIn.isEmpty()) {
         releaseHeld(heldIn, true); // a held PDU goes right after the one that overtook it
@@ -433,8 +432,8 @@ public final class SimRouter {
         ctx.write(msg, promise);
         return;
       }
-      FaultHook.Decision d = faults.decide(FaultPlan.Direction.TO_CLIENT, peekCode(pdu.content()), pdu.src(), faultCounters);
-      boolean reorder = d.action() == FaultPlan.Action.REORDER;
+      FaultHook.Decision d = faults.decide(false, peekCode(pdu.content()), pdu.src(), faultCounters);
+      boolean reorder = d.action() == FaultHook.Action.REORDER;
       applyOutbound(ctx, pdu, promise, d);
       if (!reorder && !heldOut.isEmpty()) {
         releaseHeld(heldOut, false);

@@ -14,9 +14,12 @@ import java.lang.reflect.TypeVariable;
 import java.lang.reflect.WildcardType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +35,8 @@ import java.util.stream.Stream;
  */
 public final class ApiRules {
   private static final Pattern OTHER_INTERNAL = Pattern.compile("org/gdpstore/([a-z]+)/internal/");
+  /** The package of a class named in a constant (binary name, descriptor or signature). */
+  private static final Pattern CLASS_PACKAGE = Pattern.compile("(org/gdpstore(?:/[a-z][a-z0-9_]*)+)/[A-Z]");
 
   private final Class<?> anchor;
   private final String api;
@@ -112,6 +117,53 @@ public final class ApiRules {
       }
     }
     return violations;
+  }
+
+  /**
+   * Pairs of this module's packages that depend on each other (directly or through others of its
+   * packages), as "a <-> b": a package cycle means neither can be understood or changed alone.
+   */
+  public List<String> packageCycles() throws Exception {
+    Map<String, Set<String>> deps = new TreeMap<>();
+    for (String name : mainClasses()) {
+      int dot = name.lastIndexOf('.');
+      String pkg = dot < 0 ? "" : name.substring(0, dot);
+      Set<String> uses = deps.computeIfAbsent(pkg, k -> new TreeSet<>());
+      for (String s : constantPoolStrings(name)) {
+        Matcher m = CLASS_PACKAGE.matcher(s);
+        while (m.find()) {
+          String used = m.group(1).replace('/', '.');
+          if (!used.equals(pkg) && (used.equals(api) || used.startsWith(api + "."))) {
+            uses.add(used);
+          }
+        }
+      }
+    }
+    List<String> cycles = new ArrayList<>();
+    for (String a : deps.keySet()) {
+      for (String b : deps.keySet()) {
+        if (a.compareTo(b) < 0 && reaches(deps, a, b) && reaches(deps, b, a)) {
+          cycles.add(a + " <-> " + b);
+        }
+      }
+    }
+    return cycles;
+  }
+
+  private static boolean reaches(Map<String, Set<String>> deps, String from, String to) {
+    Set<String> seen = new TreeSet<>();
+    ArrayDeque<String> todo = new ArrayDeque<>(List.of(from));
+    while (!todo.isEmpty()) {
+      for (String next : deps.getOrDefault(todo.poll(), Set.of())) {
+        if (next.equals(to)) {
+          return true;
+        }
+        if (seen.add(next)) {
+          todo.add(next);
+        }
+      }
+    }
+    return false;
   }
 
   /** Public and protected members (and supertypes) of a public API type that name internal types. */
