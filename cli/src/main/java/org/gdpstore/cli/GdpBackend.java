@@ -36,6 +36,7 @@ import org.gdpstore.wire.GdpName;
 final class GdpBackend implements Backend {
   private static final int CONNECT_TIMEOUT_MS = 3000;
   private static final long LOCK_WAIT_MS = 10_000;
+  private static final java.time.Duration EMBEDDED_REQUEST_TIMEOUT = java.time.Duration.ofSeconds(30);
 
   private final GdpClient client;
   private final ExecutorService callbacks;
@@ -77,7 +78,10 @@ final class GdpBackend implements Backend {
       Timing.mark("embedded simulator started");
       SocketAddress local = sim.inProcessAddress();
       ExecutorService callbacks = newCallbackExecutor();
+      // an in-process log server cannot be unreachable, only slow (an fsync behind a busy disk):
+      // give it longer than a remote one before a request counts as lost
       GdpClient client = GdpClient.builder().router(local).callbackExecutor(callbacks)
+          .requestTimeout(EMBEDDED_REQUEST_TIMEOUT)
           .creationService(creation != null ? creation : sim.serverName()).build();
       Timing.mark("client connected");
       return new GdpBackend(client, callbacks, sim, lock);
