@@ -396,8 +396,8 @@ final class FsCommands {
         if (e.directory()) {
           throw CliException.usage(p + " is a directory");
         }
-        try (InputStream in = snap.open(p.path())) {
-          in.transferTo(env().out());
+        try (InputStream in = snap.open(p.path()); Progress progress = Progress.startBesideOutput(env(), Progress.stderrTerminal(), "cat", e.size())) {
+          copy(in, env().out(), progress); // 64 KiB reads: the engine streams the file log ahead of them
         }
       });
       env().out().flush();
