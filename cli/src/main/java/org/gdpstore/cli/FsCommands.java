@@ -27,7 +27,8 @@ final class FsCommands {
   private FsCommands() {}
 
   static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
-  private static final int BUFFER = 64 * 1024;
+  /** Four default file chunks (FsOptions.MAX_CHUNK_SIZE): a put hands the engine whole chunks it needs not stage. */
+  private static final int BUFFER = 4 * org.gdpstore.fs.FsOptions.MAX_CHUNK_SIZE;
 
   static At parseAt(String at) {
     return at == null ? null : At.parse(at, ZoneId.systemDefault());
@@ -398,8 +399,8 @@ final class FsCommands {
         if (e.directory()) {
           throw CliException.usage(p + " is a directory");
         }
-        try (InputStream in = snap.open(p.path())) {
-          in.transferTo(env().out());
+        try (InputStream in = snap.open(p.path()); Progress progress = Progress.startBesideOutput(env(), Progress.stderrTerminal(), "cat", e.size())) {
+          copy(in, env().out(), progress); // big reads: the engine streams the file log ahead of them
         }
       });
       env().out().flush();

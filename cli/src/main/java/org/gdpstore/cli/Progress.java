@@ -31,6 +31,20 @@ class Progress implements AutoCloseable {
     return env.interactive() ? new Progress(env.err(), label, totalBytes) : new Silent();
   }
 
+  /**
+   * For a command whose data goes to stdout ({@code cat}): a bar on {@code env.err()} only when
+   * stdout is not a terminal but stderr is (as curl does: {@code gdpfs cat big > file} shows one,
+   * data on a terminal is never overdrawn, and scripts without a terminal stay quiet).
+   */
+  static Progress startBesideOutput(CliEnv env, boolean stderrTerminal, String label, long totalBytes) {
+    return !env.interactive() && stderrTerminal ? new Progress(env.err(), label, totalBytes) : new Silent();
+  }
+
+  /** Whether stderr is a terminal, as the launcher says ({@code -Dgdpfs.stderr.tty=true}; Java cannot tell). */
+  static boolean stderrTerminal() {
+    return Boolean.getBoolean("gdpfs.stderr.tty");
+  }
+
   /** Adds {@code bytes} to the amount done and redraws if enough time has passed. */
   synchronized void advance(long bytes) {
     done += bytes;

@@ -31,4 +31,20 @@ class ProgressTest {
     }
     assertThat(quiet.size()).isZero();
   }
+
+  @Test
+  void catDrawsOnlyWhenStdoutIsNotATerminalButStderrIs() {
+    for (boolean stdoutTty : new boolean[] {false, true}) {
+      for (boolean stderrTty : new boolean[] {false, true}) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CliEnv env = new CliEnv(Path.of("."), new ByteArrayInputStream(new byte[0]), System.out,
+            new PrintStream(err, true, StandardCharsets.UTF_8), stdoutTty);
+        try (Progress p = Progress.startBesideOutput(env, stderrTty, "cat", 100)) {
+          p.advance(100);
+        }
+        assertThat(err.size() > 0).as("stdout tty %s, stderr tty %s", stdoutTty, stderrTty)
+            .isEqualTo(!stdoutTty && stderrTty);
+      }
+    }
+  }
 }

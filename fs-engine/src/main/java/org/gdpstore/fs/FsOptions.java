@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param chunkSize bytes per file chunk record (at most {@link #MAX_CHUNK_SIZE} so a record fits
  *     one 65,535-byte PDU with its signature and headers)
  * @param cacheBytes chunk cache capacity in bytes (0 disables caching)
- * @param readAheadChunks chunks fetched ahead once reads of a file are sequential (0 = off)
+ * @param readAheadChunks chunks fetched ahead once reads of a file are sequential (0 = off); a file
+ *     larger than a quarter of {@code cacheBytes} is streamed instead (about 8 MB in flight, past the cache)
  * @param verify verify every record (log-client signatures) and every whole-file content hash
  * @param inlineLimit key-value values up to this many bytes live inside the directory entry
  * @param inlineFileBytes files of at most this many bytes are stored inside their directory entry

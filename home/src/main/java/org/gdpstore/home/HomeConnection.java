@@ -20,6 +20,9 @@ import org.gdpstore.wire.GdpName;
  * simulator, closed with the last of them. Closing releases what was opened.
  */
 public final class HomeConnection implements AutoCloseable {
+  /** Request timeout against the embedded (in-process) store. */
+  static final java.time.Duration EMBEDDED_REQUEST_TIMEOUT = java.time.Duration.ofSeconds(30);
+
   private static final int CONNECT_TIMEOUT_MS = 3000;
 
   /**
@@ -72,7 +75,10 @@ public final class HomeConnection implements AutoCloseable {
     EmbeddedStore e = EmbeddedStore.acquire(home, options.storeWait());
     try {
       ExecutorService cb = newCallbackExecutor(options.threadName());
+      // an in-process log server cannot be unreachable, only slow (an fsync behind a busy disk):
+      // give it longer than a remote one before a request counts as lost
       GdpClient c = GdpClient.builder().router(e.simulator().inProcessAddress()).callbackExecutor(cb)
+          .requestTimeout(EMBEDDED_REQUEST_TIMEOUT)
           .creationService(creation != null ? creation : e.simulator().serverName()).build();
       return new HomeConnection(c, cb, e);
     } catch (RuntimeException ex) {

@@ -2,7 +2,6 @@ package org.gdpstore.fs.internal;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -258,7 +257,7 @@ public final class ContentReader implements AutoCloseable {
       out = e.inlineData();
     } else {
       byte[] dst = new byte[(int) e.size];
-      stream(e, path, (data, pos, n) -> System.arraycopy(data, 0, dst, (int) pos, n));
+      stream(e, path, (data, pos, n) -> data.copyTo(dst, 0, (int) pos, n));
       out = dst;
     }
     if (opts.verify()) {
@@ -285,7 +284,7 @@ public final class ContentReader implements AutoCloseable {
     if (e.isInline()) {
       sha.update(e.inlineData());
     } else {
-      stream(e, path, (data, pos, n) -> sha.update(data, 0, n));
+      stream(e, path, (data, pos, n) -> sha.update(data.substring(0, n).asReadOnlyByteBuffer()));
     }
     if (!Arrays.equals(sha.digest(), e.sha256())) {
       throw new IntegrityException(path, HASH_MISMATCH);
@@ -295,61 +294,42 @@ public final class ContentReader implements AutoCloseable {
 
   /** Receives a file's bytes in order: {@code data[0..n)} is the content at {@code pos}. */
   private interface ChunkSink {
-    void accept(byte[] data, long pos, int n);
+    void accept(com.google.protobuf.ByteString data, long pos, int n);
   }
 
   /** Feeds a file log's content records 2..lastRecno to {@code sink}, checking their layout. */
   private void stream(DirEntry e, String path, ChunkSink sink) throws FsException {
     FileLog fl = fileLog(e.log, path);
-    // range reads of RANGE records, up to DEPTH in flight: the log server, the network and
-    // verification work in parallel with copying
-    final int range = 16;
-    final int depth = 4;
-    ArrayDeque<long[]> asked = new ArrayDeque<>();
-    ArrayDeque<CompletableFuture<List<LogStore.StoredRecord>>> inFlight = new ArrayDeque<>();
+    ChunkStream chunks = new ChunkStream(fl.source, e.log, e, path, 2, 0);
     long pos = 0;
-    long next = 2;
-    long issueAt = 2;
     while (pos < e.size) {
-      while (inFlight.size() < depth && issueAt <= e.lastRecno) {
-        int n = (int) Math.min(range, e.lastRecno - issueAt + 1);
-        asked.add(new long[] {issueAt, n});
-        inFlight.add(fl.source.readRange(issueAt, n));
-        issueAt += n;
-      }
-      if (inFlight.isEmpty()) {
+      ChunkStream.Piece p = chunks.next();
+      if (p == null) {
         throw new IntegrityException(path, "file log " + e.log + " ends at offset " + pos + " of " + e.size);
       }
-      long[] a = asked.poll();
-      List<LogStore.StoredRecord> recs = Await.await(inFlight.poll(), path);
-      long end = a[0] + a[1];
-      while (true) {
-        for (LogStore.StoredRecord r : recs) {
-          if (r.recno() != next) {
-            throw new IntegrityException(path, "file log returned record " + r.recno() + " for " + next);
-          }
-          ChunkCache.Chunk c = decodeChunk(fl, r, path);
-          if (c.offset() != pos) {
-            throw new IntegrityException(path, "chunk " + next + " starts at " + c.offset() + ", expected " + pos);
-          }
-          int n = (int) Math.min(c.data().length, e.size - pos);
-          sink.accept(c.data(), pos, n);
-          pos += n;
-          next++;
-          if (pos >= e.size) {
-            break;
-          }
-        }
-        if (pos >= e.size || next >= end) {
-          break;
-        }
-        // a short answer: fetch the rest of this range before the ones already in flight
-        recs = Await.await(fl.source.readRange(next, (int) (end - next)), path);
-        if (recs.isEmpty()) {
-          throw new IntegrityException(path, "file log " + e.log + " has no record " + next);
-        }
-      }
+      int n = (int) Math.min(p.data().size(), e.size - pos);
+      sink.accept(p.data(), pos, n);
+      pos += n;
     }
+  }
+
+  /**
+   * Whether reads in order of this file version are streamed past the cache: a file larger than a
+   * quarter of the cache would only evict what else is cached (and churn the heap), and streaming
+   * keeps more records in flight than read-ahead does.
+   */
+  public boolean streams(DirEntry e) {
+    return !e.isInline() && e.size > opts.cacheBytes() / 4;
+  }
+
+  /**
+   * A stream of a file version's chunks from the one holding byte {@code pos} on, for a reader
+   * that goes on reading in order (see {@link ChunkStream}).
+   */
+  ChunkStream openStream(DirEntry e, String path, long pos) throws FsException {
+    FileLog fl = fileLog(e.log, path);
+    return pos == 0 ? new ChunkStream(fl.source, e.log, e, path, 2, 0)
+        : new ChunkStream(fl.source, e.log, e, path, locate(fl, e, pos, path), -1);
   }
 
   /** Closes every file log opened for reading. */

@@ -166,6 +166,12 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
     }
     ByteBuffer d = data.duplicate();
     while (d.hasRemaining()) {
+      if (bufLen == 0 && d.remaining() >= buf.length && d.hasArray()) {
+        // a whole chunk in the caller's array: encoded from there, without staging it in buf
+        sendChunk(d.array(), d.arrayOffset() + d.position(), buf.length);
+        d.position(d.position() + buf.length);
+        continue;
+      }
       int n = Math.min(d.remaining(), buf.length - bufLen);
       d.get(buf, bufLen, n);
       bufLen += n;
@@ -197,10 +203,16 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
   }
 
   private void sendChunk() throws FsException {
-    sha.update(buf, 0, bufLen);
-    ByteBuffer rec = Records.chunk(sent, buf, 0, bufLen);
-    sent += bufLen;
+    int n = bufLen;
     bufLen = 0;
+    sendChunk(buf, 0, n);
+  }
+
+  /** Hashes, encodes (a copy: {@code data} is not kept) and appends one chunk. */
+  private void sendChunk(byte[] data, int off, int len) throws FsException {
+    sha.update(data, off, len);
+    ByteBuffer rec = Records.chunk(sent, data, off, len);
+    sent += len;
     inflight.addLast(appender.append(rec));
     while (inflight.size() > cx.opts().appendWindow()) {
       waitOldest();

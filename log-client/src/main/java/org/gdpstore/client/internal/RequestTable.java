@@ -139,25 +139,54 @@ final class RequestTable {
     return lastRid;
   }
 
-  /** Starts the request timeout of a request (once). */
+  /**
+   * How many request timeouts a request may wait in all while its destination keeps answering other
+   * requests: a bound, so that a request the server dropped cannot wait for ever behind a busy log.
+   */
+  static final int MAX_DEADLINE_STRETCH = 6;
+
+  /**
+   * Starts the request timeout of a request (once). The timeout measures the destination's
+   * silence, not the request's age: when it runs out while the destination answered something
+   * within the last timeout (it is busy with the requests queued before this one, e.g. a writer's
+   * own pipeline behind a slow disk), the request waits on, up to {@link #MAX_DEADLINE_STRETCH}
+   * timeouts in all.
+   */
   void armDeadline(Request r) {
     if (r.hasDeadline() && r.deadlineTimer == null && !r.finished) {
-      r.deadlineTimer = scheduler.schedule(() -> {
-        if (r.finished) {
-          return;
-        }
-        if (r.routeLost) {
-          fail(r, GdpStatus.fromNak(MsgCode.NAK_R_NOROUTE, "no route to " + r.dst + " for "
-              + config.requestTimeout() + ": its log server did not come back"));
-        } else {
-          fail(r, r.sends == 0
-              ? GdpStatus.of(GdpStatus.Code.UNAVAILABLE, "no usable connection to the router " + config.router()
-                  + " within " + config.requestTimeout())
-              : GdpStatus.of(GdpStatus.Code.DEADLINE_EXCEEDED, "no answer from " + r.dst + " within "
-                  + config.requestTimeout()));
-        }
-      }, config.requestTimeout().toNanos());
+      long start = scheduler.nanoTime();
+      scheduleDeadline(r, start, config.requestTimeout().toNanos());
     }
+  }
+
+  private void scheduleDeadline(Request r, long start, long delayNanos) {
+    r.deadlineTimer = scheduler.schedule(() -> {
+      if (r.finished) {
+        return;
+      }
+      long timeout = config.requestTimeout().toNanos();
+      long now = scheduler.nanoTime();
+      Long heard = r.sends == 0 || r.routeLost ? null : lastHeard.get(r.dst);
+      long quiet = heard == null ? Long.MAX_VALUE : now - heard;
+      if (quiet < timeout && now - start < MAX_DEADLINE_STRETCH * timeout) {
+        long left = Math.min(timeout - quiet, start + MAX_DEADLINE_STRETCH * timeout - now);
+        scheduleDeadline(r, start, Math.max(1, left));
+        return;
+      }
+      r.deadlineTimer = null;
+      if (r.routeLost) {
+        fail(r, GdpStatus.fromNak(MsgCode.NAK_R_NOROUTE, "no route to " + r.dst + " for "
+            + config.requestTimeout() + ": its log server did not come back"));
+      } else if (r.sends == 0) {
+        fail(r, GdpStatus.of(GdpStatus.Code.UNAVAILABLE, "no usable connection to the router " + config.router()
+            + " within " + config.requestTimeout()));
+      } else {
+        fail(r, GdpStatus.of(GdpStatus.Code.DEADLINE_EXCEEDED, quiet < timeout
+            ? "no answer from " + r.dst + " within " + java.time.Duration.ofNanos(now - start)
+                + " while it answered other requests"
+            : "no answer from " + r.dst + " within " + config.requestTimeout()));
+      }
+    }, delayNanos);
   }
 
   void cancelDeadline(Request r) {

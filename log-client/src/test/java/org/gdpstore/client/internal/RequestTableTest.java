@@ -133,6 +133,55 @@ class RequestTableTest {
   }
 
   @Test
+  void theDeadlineMeasuresSilenceNotQueueingBehindABusyLog() {
+    // a writer's pipeline behind a slow disk: the log answers the requests queued before this one
+    // steadily, one a second, for longer than the 10 s timeout; this one must not expire meanwhile
+    Probe queued = new Probe();
+    Probe ahead = new Probe();
+    table.submit(queued);
+    table.submit(ahead);
+    for (int i = 0; i < 25; i++) {
+      time.advanceMillis(1_000);
+      table.onResponse(answerFor(wire.written.get(1), MsgCode.ACK_CONTENT));
+    }
+    assertThat(queued.failure).as("the log kept answering: 25 s are not a timeout").isNull();
+    table.onResponse(answerFor(wire.written.get(0), MsgCode.ACK_SUCCESS));
+    assertThat(queued.answer).isNotNull();
+  }
+
+  @Test
+  void aRequestBehindABusyLogTimesOutOnceTheLogFallsSilentOrAtTheBound() {
+    Probe silent = new Probe();
+    Probe ahead = new Probe();
+    table.submit(silent);
+    table.submit(ahead);
+    for (int i = 0; i < 15; i++) {
+      time.advanceMillis(1_000);
+      table.onResponse(answerFor(wire.written.get(1), MsgCode.ACK_CONTENT));
+    }
+    time.advanceMillis(9_999); // the log's last answer was 9.999 s ago
+    assertThat(silent.failure).isNull();
+    time.advanceMillis(1);
+    assertThat(silent.failure.code()).isEqualTo(GdpStatus.Code.DEADLINE_EXCEEDED);
+
+    Probe starved = new Probe();
+    table.submit(starved);
+    int sentBefore = wire.written.size();
+    Probe busy = new Probe();
+    table.submit(busy);
+    GdpEnvelope busySent = wire.written.get(sentBefore);
+    for (int i = 0; i < 59; i++) {
+      time.advanceMillis(1_000);
+      table.onResponse(answerFor(busySent, MsgCode.ACK_CONTENT));
+    }
+    assertThat(starved.failure).isNull();
+    time.advanceMillis(1_000);
+    assertThat(starved.failure.code()).as("at most %d timeouts in all", RequestTable.MAX_DEADLINE_STRETCH)
+        .isEqualTo(GdpStatus.Code.DEADLINE_EXCEEDED);
+    assertThat(starved.failure.description()).contains("while it answered other requests");
+  }
+
+  @Test
   void anAnswerFinishesTheRequestAndStopsItsTimers() {
     Probe p = new Probe();
     table.submit(p);
