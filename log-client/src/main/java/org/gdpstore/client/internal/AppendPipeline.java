@@ -41,7 +41,7 @@ final class AppendPipeline {
   /** How many parked appends after the oldest one in flight are re-sent at a time. */
   private static final int UNPARK_WINDOW = 32;
   /** APPENDs a writer keeps in flight before further ops wait to be packed (GDPSTORE mode). */
-  static final int PACK_AFTER = 8;
+  static final int PACK_AFTER = Integer.getInteger("gdpstore.packAfter", 8);
   /** A packed APPEND carries at most this many records... */
   static final int PACK_RECORDS = 256;
   /** ...and at most this many bytes of data plus {@link #DATUM_OVERHEAD} per record (one PDU is 65,535). */
