@@ -50,6 +50,7 @@ class ChainedReadTamperTest {
   GdpClient client;
   /** What the scripted server holds and serves, in order. */
   volatile List<GdpDatum> served;
+  final List<GdpEnvelope> appends = new CopyOnWriteArrayList<>();
 
   static LogMetadata md(String xid) {
     return LogMetadata.builder().put(LogMetadata.XID, xid).put(LogMetadata.WPK, KEYS.keyEntry())
@@ -95,7 +96,11 @@ class ChainedReadTamperTest {
     List<GdpDatum> log = served;
     GdpMessage m = cmd.message();
     switch (cmd.cmd()) {
-      case MsgCode.CMD_OPEN_RO -> ScriptedRouter.reply(ch, cmd, GdpMessage.newBuilder().setCmd(MsgCode.ACK_SUCCESS)
+      case MsgCode.CMD_APPEND -> {
+        appends.add(cmd);
+        ScriptedRouter.reply(ch, cmd, GdpMessage.newBuilder().setCmd(MsgCode.ACK_SUCCESS).build());
+      }
+      case MsgCode.CMD_OPEN_RO, MsgCode.CMD_OPEN_AO -> ScriptedRouter.reply(ch, cmd, GdpMessage.newBuilder().setCmd(MsgCode.ACK_SUCCESS)
           .setAckSuccess(AckSuccess.newBuilder().setRecno(9).setMetadata(ByteString.copyFrom(MD.toBytes()))).build());
       case MsgCode.CMD_READ_BY_RECNO -> {
         long start = m.getCmdReadByRecno().getRecno();
@@ -220,6 +225,31 @@ class ChainedReadTamperTest {
     assertThat(r.readByTimestamp(Instant.ofEpochSecond(1005), 2)).extracting(LogRecord::recno).containsExactly(5L, 6L);
     assertThat(r.readByHash(CODEC.recordHash(GOOD.get(4))).recno()).isEqualTo(5L);
     assertThat(r.readRange(1, 9)).allMatch(LogRecord::verified);
+  }
+
+  @Test
+  void aWriterContinuesOnlyFromASignedTail() {
+    served = GOOD;
+    LogWriter w = client.openWriter(MD.logName(), KEYS);
+    assertThat(w.append("r10".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(10);
+    GdpDatum sent = appends.get(0).message().getCmdAppend().getDl().getD(0);
+    assertThat(sent.getPrevhash().toByteArray()).isEqualTo(CODEC.recordHash(GOOD.get(8)));
+
+    // a server whose last record is unsigned (or signed by someone else): nothing is appended
+    for (var tamper : List.<Function<GdpDatum, GdpDatum>>of(d -> d.toBuilder().clearSig().build(),
+        d -> d.toBuilder().setSig(GOOD.get(5).getSig()).build())) {
+      served = set(GOOD, 8, tamper.apply(GOOD.get(8)));
+      appends.clear();
+      GdpClient c = GdpClient.builder().router(router.address).callbackExecutor(callbacks)
+          .requestTimeout(Duration.ofSeconds(10)).build();
+      try {
+        LogWriter bad = c.openWriter(MD.logName(), KEYS);
+        refused("append after an unverified tail", () -> bad.append(new byte[] {1}));
+        assertThat(appends).isEmpty();
+      } finally {
+        c.close();
+      }
+    }
   }
 
   @Test
