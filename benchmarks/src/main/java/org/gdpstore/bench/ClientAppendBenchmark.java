@@ -43,10 +43,18 @@ public class ClientAppendBenchmark {
   @Param({"100", "4096", "61440"})
   public int recordSize;
 
+  /**
+   * A hash-chained log (issue 15, needs {@code signed=true}): one signature per APPEND, and the
+   * client packs pending appends. Off in the default grid; run with {@code -p chained=true,false}.
+   */
+  @Param({"false"})
+  public boolean chained;
+
   private byte[] data;
   private SimStack stack;
   private LogWriter writer;
   private AppendWindow window;
+  private final SignatureCount signatures = new SignatureCount("append");
 
   @Setup(Level.Trial)
   public void data() throws Exception {
@@ -60,15 +68,18 @@ public class ClientAppendBenchmark {
   public void setUp() {
     stack = SimStack.start(null);
     GdpClient client = stack.client(transport, inFlight);
-    LogInfo log = stack.createLog(client, "append-bench", signed);
+    LogInfo log = chained ? stack.createChainedLog(client, "append-bench")
+        : stack.createLog(client, "append-bench", signed);
     writer = client.openWriter(log.name(), stack.keys);
     window = new AppendWindow(inFlight);
+    signatures.start();
   }
 
   @TearDown(Level.Iteration)
   public void tearDown() throws InterruptedException {
     try {
       window.drain();
+      signatures.report();
     } finally {
       stack.close();
     }
@@ -77,6 +88,7 @@ public class ClientAppendBenchmark {
   @Benchmark
   public void append() throws InterruptedException {
     window.append(writer, data);
+    signatures.records(1);
     window.check();
   }
 }

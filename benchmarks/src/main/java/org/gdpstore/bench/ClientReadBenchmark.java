@@ -55,6 +55,7 @@ public class ClientReadBenchmark {
   private SimStack stack;
   private LogReader reader;
   private long next = 1;
+  private final SignatureCount signatures = new SignatureCount("read");
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -79,6 +80,16 @@ public class ClientReadBenchmark {
     reader = stack.client(transport, 256).openReader(log.name(), verify);
   }
 
+  @Setup(Level.Iteration)
+  public void count() {
+    signatures.start();
+  }
+
+  @TearDown(Level.Iteration)
+  public void report() {
+    signatures.report();
+  }
+
   @TearDown(Level.Trial)
   public void tearDown() {
     stack.close();
@@ -92,6 +103,7 @@ public class ClientReadBenchmark {
       throw new IllegalStateException("read " + records.size() + " records from " + next);
     }
     next = next + RANGE > RECORDS ? 1 : next + RANGE;
+    signatures.records(RANGE);
     return records;
   }
 }

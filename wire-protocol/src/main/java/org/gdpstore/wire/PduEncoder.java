@@ -20,12 +20,20 @@ public final class PduEncoder extends MessageToMessageEncoder<Pdu> {
     super(Pdu.class);
   }
 
+  /**
+   * Writes each PDU as one contiguous buffer from the channel's (pooled) allocator, so that a
+   * receiver on an in-process channel (which gets each written buffer as one read) never merges a
+   * header with its payload: that merge, or the read coalescing of a composite, copies the payload
+   * into a new heap buffer (60 KiB per large record). The copy here goes into pooled memory.
+   */
   @Override
   protected void encode(ChannelHandlerContext ctx, Pdu pdu, List<Object> out) {
-    out.add(encodeHeader(ctx.alloc(), pdu.header(), pdu.content().readableBytes()));
-    if (pdu.content().isReadable()) {
-      out.add(pdu.content().retain());
-    }
+    ByteBuf payload = pdu.content();
+    int length = payload.readableBytes();
+    ByteBuf buf = ctx.alloc().buffer(pdu.header().headerLength() + length);
+    writeHeader(buf, pdu.header(), length);
+    buf.writeBytes(payload, payload.readerIndex(), length);
+    out.add(buf);
   }
 
   /** Writes the header of a PDU whose payload has {@code payloadLength} bytes into a new buffer. */

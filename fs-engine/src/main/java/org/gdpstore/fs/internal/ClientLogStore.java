@@ -40,8 +40,9 @@ public final class ClientLogStore implements LogStore {
 
   @Override
   public CompletableFuture<GdpName> createLog(Ed25519Keys writer, String label) {
-    // not chained yet: chained logs (LogSpec.chained) still lack time/hash reads that land mid-batch
-    LogSpec spec = LogSpec.builder().writerKey(writer).build();
+    // hash-chained (one signature per APPEND; docs/log-client.md "Chained logs"); a REFERENCE-mode
+    // client creates it unchained. Logs created before stay as their metadata says.
+    LogSpec spec = LogSpec.builder().writerKey(writer).chained().build();
     return map(client.createLogAsync(spec), info -> info.name());
   }
 

@@ -35,11 +35,36 @@ final class AppendOp extends Request {
   long firstRecno;
   /** Times this op was re-sent after a gap NAK with no predecessor in flight. */
   int gapRetries;
+  /**
+   * A packed APPEND: the callers' ops whose records it carries, in order (null for an op sent as
+   * it was submitted). They are not in the client's table; they complete or fail with this op.
+   */
+  List<AppendOp> members;
 
   AppendOp(Outbound client, AppendPipeline log, List<Item> items) {
     super(client, log.name());
     this.log = log;
     this.items = items;
+  }
+
+  /** One APPEND carrying the records of {@code ops} (consecutive in submission order). */
+  static AppendOp packed(Outbound client, AppendPipeline log, List<AppendOp> ops) {
+    List<Item> all = new ArrayList<>();
+    for (AppendOp op : ops) {
+      all.addAll(op.items);
+    }
+    AppendOp p = new AppendOp(client, log, all);
+    p.members = ops;
+    return p;
+  }
+
+  /** Data bytes of this op's records. */
+  long dataBytes() {
+    long n = 0;
+    for (Item it : items) {
+      n += it.data().size();
+    }
+    return n;
   }
 
   long lastRecno() {

@@ -1,5 +1,6 @@
 package org.gdpstore.client.internal;
 
+import com.google.protobuf.ByteString;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import org.gdpstore.client.GdpStatus;
+import org.gdpstore.client.ServerMode;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpEnvelope;
 import org.gdpstore.wire.GdpName;
@@ -16,6 +18,7 @@ import org.gdpstore.wire.LogMetadata;
 import org.gdpstore.wire.MsgCode;
 import org.gdpstore.wire.proto.GdpDatum;
 import org.gdpstore.wire.proto.GdpMessage;
+import org.gdpstore.wire.proto.GdpSignature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * flight at a time, and an op that lost its number to another writer is renumbered after a
  * re-sync instead of failing. The caller-side prediction is guarded by a lock; everything else is
  * confined to the network thread.
+ *
+ * <p>Packing (GDPSTORE mode, group commit, not in renumbering mode): while {@link #PACK_AFTER}
+ * APPENDs of a writer are in flight, further ops wait; each acknowledgement sends the waiting ones
+ * together as multi-datum APPENDs (up to {@link #PACK_RECORDS} records / {@link #PACK_BYTES} bytes
+ * each). Each caller's future still completes with its own record numbers. In a chained log only
+ * the last datum of each APPEND is signed, here on the network thread, so a full pack costs one
+ * signature for up to 256 records.
  */
 final class AppendPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(AppendPipeline.class);
@@ -35,19 +45,29 @@ final class AppendPipeline {
   private static final int UNPARK_WINDOW = 32;
   /** Renumbering mode: records read past a conflicting op to find the end of the log in the same read. */
   private static final int TAIL_PROBE = 16;
+  /** APPENDs a writer keeps in flight before further ops wait to be packed (GDPSTORE mode). */
+  static final int PACK_AFTER = Integer.getInteger("gdpstore.packAfter", 8);
+  /** A packed APPEND carries at most this many records... */
+  static final int PACK_RECORDS = 256;
+  /** ...and at most this many bytes of data plus {@link #DATUM_OVERHEAD} per record (one PDU is 65,535). */
+  static final int PACK_BYTES = 60_000;
+  /** Protobuf framing, record number, timestamp and prevhash of one datum, rounded up. */
+  private static final int DATUM_OVERHEAD = 96;
 
   private final Outbound client;
   private final GdpName name;
   private final LogMetadata metadata;
   private final Ed25519Keys keys;
   private final boolean signs;
-  /** Hash-chained with a usable key: datums carry prevhash and only each op's last one is signed. */
+  /** Hash-chained with a usable key: datums carry prevhash and only each APPEND's last one is signed. */
   private final boolean chained;
   /**
    * RENUMBER_ON_CONFLICT: an op whose number another writer took is renumbered and re-sent. Only one
    * op is in flight, or a later op could be stored at the number the earlier one lost (out of order).
    */
   private final boolean renumber;
+  /** Pending ops may be packed into one APPEND (not in REFERENCE mode: one datum per APPEND there). */
+  private final boolean packs;
   private final LongConsumer observe;
   private final BooleanSupplier handleClosed;
 
@@ -93,6 +113,8 @@ final class AppendPipeline {
     this.prediction = new Prediction(0, nrecs + 1, null);
     this.signs = new RecordCodec(name, metadata).canVerify();
     this.chained = signs && metadata.chained();
+    // renumbering keeps one op in flight and renumbers it alone: no packing there
+    this.packs = client.config().serverMode() != ServerMode.REFERENCE && !renumber;
     if (chained) {
       callerPrev = nrecs == 0 ? new byte[0] : null;
       writerPrev = nrecs == 0 ? new byte[0] : null;
@@ -115,7 +137,10 @@ final class AppendPipeline {
     }
   }
 
-  /** Caller side, under {@link #predictLock}: builds and signs the datums with the predicted numbers. */
+  /**
+   * Caller side, under {@link #predictLock}: builds the datums with the predicted numbers, signed
+   * (unchained) or hash-linked and left for the network thread to sign the APPEND's last (chained).
+   */
   private void presign(AppendOp op) {
     Prediction reset = prediction;
     if (reset.generation() != seenGeneration) {
@@ -137,15 +162,14 @@ final class AppendPipeline {
     predictedNext += op.items.size();
   }
 
-  /** Chained datums from {@code prev} on; only the last is signed. Sets {@code op.lastHash}. */
+  /** Unsigned chained datums from {@code prev} on. Sets {@code op.lastHash}. */
   private List<GdpDatum> buildChain(RecordCodec codec, long first, List<AppendOp.Item> items, byte[] prev,
                                     AppendOp op) {
     List<GdpDatum> ds = new ArrayList<>(items.size());
     byte[][] hash = new byte[1][];
     long r = first;
-    for (int i = 0; i < items.size(); i++) {
-      AppendOp.Item it = items.get(i);
-      ds.add(codec.buildChained(r++, it.timestamp(), it.data(), prev, i == items.size() - 1 ? keys : null, hash));
+    for (AppendOp.Item it : items) {
+      ds.add(codec.buildChained(r++, it.timestamp(), it.data(), prev, null, hash));
       prev = hash[0];
     }
     op.lastHash = prev;
@@ -175,28 +199,44 @@ final class AppendPipeline {
       maybeResync();
       return;
     }
+    if (packed()) {
+      waiting.add(op); // goes out with the next acknowledgement, packed with whatever joins it
+      return;
+    }
     release(op);
   }
 
-  /** Numbers, signs and sends an op. Network thread. */
+  /** True while enough APPENDs are in flight that new ops wait to be packed. */
+  private boolean packed() {
+    return packs && inflight.size() >= PACK_AFTER;
+  }
+
+  /** Numbers, signs and sends an op (packed or as submitted). Network thread. */
   private void release(AppendOp op) {
-    if (writerCodec == null) {
-      writerCodec = new RecordCodec(name, metadata);
-    }
+    writerCodec();
     op.firstRecno = nextRecno;
     long r = nextRecno + op.items.size();
-    if (chained) {
-      if (op.presigned == null || op.predictedFirst != nextRecno || !Arrays.equals(op.presignedPrev, writerPrev)) {
-        op.datums = buildChain(writerCodec, nextRecno, op.items, writerPrev, op);
-      } else {
-        op.datums = op.presigned;
-      }
-    } else if (op.presigned != null && op.predictedFirst == nextRecno) {
-      op.datums = op.presigned;
+    if (op.members == null) {
+      op.datums = datumsFor(op, nextRecno, writerPrev);
     } else {
-      op.datums = build(writerCodec, nextRecno, op.items); // the guess was wrong (e.g. after a resync)
+      List<GdpDatum> ds = new ArrayList<>(op.items.size());
+      long first = nextRecno;
+      byte[] prev = writerPrev;
+      for (AppendOp m : op.members) {
+        m.firstRecno = first;
+        ds.addAll(datumsFor(m, first, prev));
+        first += m.items.size();
+        prev = m.lastHash;
+      }
+      op.datums = ds;
+      op.lastHash = prev;
     }
-    op.presigned = null;
+    if (chained) {
+      // one signature per APPEND: it vouches for every datum the chain links back to
+      int last = op.datums.size() - 1;
+      op.datums.set(last, op.datums.get(last).toBuilder()
+          .setSig(GdpSignature.newBuilder().setSig(ByteString.copyFrom(keys.sign(op.lastHash)))).build());
+    }
     GdpMessage probe = op.message(1);
     if (probe.getSerializedSize() + 8 > NettyGdpClient.MAX_PAYLOAD) {
       op.datums = null;
@@ -210,6 +250,24 @@ final class AppendPipeline {
     }
     inflight.put(op.firstRecno, op);
     client.submit(op);
+  }
+
+  /**
+   * The datums of a submitted op numbered from {@code first} (chained: linked to {@code prev},
+   * unsigned; sets {@code op.lastHash}): the caller's presigned ones if its guess was right.
+   */
+  private List<GdpDatum> datumsFor(AppendOp op, long first, byte[] prev) {
+    List<GdpDatum> ds;
+    if (chained) {
+      boolean guessed = op.presigned != null && op.predictedFirst == first && Arrays.equals(op.presignedPrev, prev);
+      ds = guessed ? op.presigned : buildChain(writerCodec, first, op.items, prev, op);
+    } else if (op.presigned != null && op.predictedFirst == first) {
+      ds = op.presigned;
+    } else {
+      ds = build(writerCodec, first, op.items); // the guess was wrong (e.g. after a resync)
+    }
+    op.presigned = null;
+    return ds;
   }
 
   void onResponse(AppendOp op, GdpEnvelope env) {
@@ -368,6 +426,12 @@ final class AppendPipeline {
     inflight.remove(op.firstRecno);
     observe.accept(op.lastRecno());
     client.finish(op);
+    if (op.members != null) {
+      for (AppendOp m : op.members) {
+        client.finish(m);
+        m.result.complete(m.recnos());
+      }
+    }
     op.result.complete(op.recnos());
     if (renumber) {
       // one op at a time: the ones queued behind it are not stuck while it makes progress
@@ -377,6 +441,9 @@ final class AppendPipeline {
       }
     }
     unparkAll();
+    if (!needResync && !resyncing) {
+      drainWaiting();
+    }
     maybeResync();
   }
 
@@ -391,6 +458,11 @@ final class AppendPipeline {
     } else if (inflight.remove(op.firstRecno) != null) {
       // the server's count is now uncertain: ask it before numbering more
       needResync = true;
+    }
+    if (op.members != null) {
+      for (AppendOp m : op.members) {
+        client.fail(m, status);
+      }
     }
     op.result.completeExceptionally(status.asException());
     unparkAll();
@@ -453,7 +525,15 @@ final class AppendPipeline {
     ReadRequest r = ReadRequest.byRecno(client, name, tail, 1);
     r.result.whenComplete((got, t) -> {
       resyncing = false;
-      if (t == null && !got.isEmpty() && got.get(0).getRecno() == tail) {
+      if (t == null && !got.isEmpty() && got.get(0).getRecno() == tail && !writerCodec().signatureVerifies(got.get(0))) {
+        // the chain would continue from a record nobody vouches for (the tail of an APPEND is
+        // always signed): refuse to write rather than extend a forged or truncated log
+        GdpStatus bad = GdpStatus.of(GdpStatus.Code.INTEGRITY, "cannot continue " + name + ": its last record "
+            + tail + " does not carry a valid writer signature");
+        for (AppendOp op : new ArrayList<>(waiting)) {
+          client.fail(op, bad);
+        }
+      } else if (t == null && !got.isEmpty() && got.get(0).getRecno() == tail) {
         needResync = false;
         nextRecno = tail + 1;
         writerPrev = writerCodec().recordHash(got.get(0));
@@ -483,10 +563,42 @@ final class AppendPipeline {
     return n;
   }
 
+  /** Releases the waiting ops in order, packing neighbours into shared APPENDs where allowed. */
   private void drainWaiting() {
-    while (!waiting.isEmpty() && !needResync && !resyncing && !(renumber && !inflight.isEmpty())) {
-      release(waiting.poll());
+    while (!waiting.isEmpty() && !needResync && !resyncing && !(renumber && !inflight.isEmpty()) && !packed()) {
+      AppendOp first = waiting.poll();
+      if (!packs || waiting.isEmpty()) {
+        release(first);
+        continue;
+      }
+      List<AppendOp> group = new ArrayList<>();
+      group.add(first);
+      long records = first.items.size();
+      long bytes = packBytes(first);
+      while (!waiting.isEmpty()) {
+        AppendOp next = waiting.peek();
+        if (records + next.items.size() > PACK_RECORDS || bytes + packBytes(next) > PACK_BYTES) {
+          break;
+        }
+        group.add(waiting.poll());
+        records += next.items.size();
+        bytes += packBytes(next);
+      }
+      if (group.size() == 1) {
+        release(first);
+        continue;
+      }
+      AppendOp packed = AppendOp.packed(client, this, group);
+      for (AppendOp m : group) {
+        client.cancelDeadline(m); // the packed APPEND's deadline is theirs now
+      }
+      client.armDeadline(packed);
+      release(packed);
     }
+  }
+
+  private static long packBytes(AppendOp op) {
+    return op.dataBytes() + (long) DATUM_OVERHEAD * op.items.size();
   }
 
   /** Fails the appends not yet numbered (the handle or client is closing). Network thread. */

@@ -116,7 +116,7 @@ class ReaderHandle implements LogReader {
         if (got.datums().isEmpty()) {
           throw GdpStatus.of(GdpStatus.Code.NOT_FOUND, "no record " + recno + " in " + name).asException();
         }
-        return decodeHead(got).get(0);
+        return decodeHead(checkFirst(got, recno)).get(0);
       }));
     }
     ReadRequest r = ReadRequest.byRecno(client, name, recno, 0);
@@ -138,7 +138,7 @@ class ReaderHandle implements LogReader {
       return closedFuture();
     }
     if (chainVerified()) {
-      return track(readOn(from, count).thenApply(this::decodeHead));
+      return track(readOn(from, count).thenApply(got -> decodeHead(checkFirst(got, from))));
     }
     ReadRequest r = ReadRequest.byRecno(client, name, from, count);
     return track(client.submitExternal(r, r.result, this::decode));
@@ -166,7 +166,14 @@ class ReaderHandle implements LogReader {
       return CompletableFuture.completedFuture(new ReadOn(got, wanted));
     }
     ReadRequest more = ReadRequest.byRecno(client, name, got.get(got.size() - 1).getRecno() + 1, READ_ON);
-    return client.submitExternal(more, more.result, list -> list).thenCompose(list -> {
+    CompletableFuture<List<GdpDatum>> next = client.submitExternal(more, more.result, list -> list)
+        .exceptionally(t -> {
+          if (Futures.toGdp(t).code() == GdpStatus.Code.NOT_FOUND) {
+            return List.of(); // nothing after it: an unsigned tail, which the verifier refuses
+          }
+          throw Futures.toGdp(t);
+        });
+    return next.thenCompose(list -> {
       if (list.isEmpty()) {
         return CompletableFuture.completedFuture(new ReadOn(got, wanted)); // the verifier reports the unsigned tail
       }
@@ -178,6 +185,15 @@ class ReaderHandle implements LogReader {
       }
       return extend(got, wanted);
     });
+  }
+
+  /** A server that answers a read from record {@code from} (> 0) with a later record is lying by omission. */
+  private ReadOn checkFirst(ReadOn got, long from) {
+    if (from > 0 && !got.datums().isEmpty() && got.datums().get(0).getRecno() != from) {
+      throw GdpStatus.of(GdpStatus.Code.INTEGRITY, "asked " + name + " for record " + from + " and got record "
+          + got.datums().get(0).getRecno()).asException();
+    }
+    return got;
   }
 
   private static boolean hasSig(GdpDatum d) {
@@ -199,7 +215,34 @@ class ReaderHandle implements LogReader {
       return closedFuture();
     }
     ReadRequest r = ReadRequest.byTimestamp(client, name, from, count);
+    if (chainVerified()) {
+      return track(client.submitExternal(r, r.result, list -> list).thenCompose(this::verifyRuns));
+    }
     return track(client.submitExternal(r, r.result, this::decode));
+  }
+
+  /**
+   * Chained: verifies records that came back by time or hash. Each run of consecutive record
+   * numbers reads on to the signed record of its last batch and is checked as a chain (records in
+   * timestamp order need not be consecutive when timestamps go backwards).
+   */
+  private CompletableFuture<List<LogRecord>> verifyRuns(List<GdpDatum> datums) {
+    List<CompletableFuture<List<LogRecord>>> parts = new ArrayList<>();
+    int start = 0;
+    for (int i = 1; i <= datums.size(); i++) {
+      if (i == datums.size() || datums.get(i).getRecno() != datums.get(i - 1).getRecno() + 1) {
+        List<GdpDatum> run = new ArrayList<>(datums.subList(start, i));
+        parts.add(extend(run, run.size()).thenApply(this::decodeHead));
+        start = i;
+      }
+    }
+    return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+      List<LogRecord> out = new ArrayList<>(datums.size());
+      for (CompletableFuture<List<LogRecord>> p : parts) {
+        out.addAll(p.join());
+      }
+      return out;
+    });
   }
 
   @Override
@@ -209,11 +252,22 @@ class ReaderHandle implements LogReader {
       return closedFuture();
     }
     ReadRequest r = ReadRequest.byHash(client, name, recordHash);
-    return track(client.submitExternal(r, r.result, list -> {
+    byte[] wanted = recordHash.clone();
+    CompletableFuture<List<GdpDatum>> got = client.submitExternal(r, r.result, list -> {
       if (list.isEmpty()) {
         throw GdpStatus.of(GdpStatus.Code.NOT_FOUND, "no record with that hash in " + name).asException();
       }
-      return decode(list).get(0);
+      return list.subList(0, 1);
+    });
+    CompletableFuture<List<LogRecord>> records = chainVerified() ? got.thenCompose(this::verifyRuns)
+        : got.thenApply(this::decode);
+    return track(records.thenApply(list -> {
+      LogRecord rec = list.get(0);
+      if (verify && !java.util.Arrays.equals(rec.recordHashBytes(), wanted)) {
+        throw GdpStatus.of(GdpStatus.Code.INTEGRITY, "asked " + name + " for a record by hash and got record "
+            + rec.recno() + ", whose hash differs").asException();
+      }
+      return rec;
     }));
   }
 

@@ -97,7 +97,7 @@ public final class RecordCodec {
     }
     GdpDatum.Builder d = GdpDatum.newBuilder().setRecno(recno).setTs(t).setData(data);
     if (keys != null) {
-      byte[] hash = digest.recordHash(recno, ts.getEpochSecond(), ts.getNano(), 0f, null, data.toByteArray());
+      byte[] hash = digest.recordHash(recno, ts.getEpochSecond(), ts.getNano(), 0f, ByteString.EMPTY, data);
       d.setSig(GdpSignature.newBuilder().setSig(ByteString.copyFrom(keys.sign(hash))));
     }
     return d.build();
@@ -114,11 +114,11 @@ public final class RecordCodec {
       t.setNsec(ts.getNano());
     }
     GdpDatum.Builder d = GdpDatum.newBuilder().setRecno(recno).setTs(t).setData(data);
+    ByteString prevhash = prev.length > 0 ? ByteString.copyFrom(prev) : ByteString.EMPTY;
     if (prev.length > 0) {
-      d.setPrevhash(ByteString.copyFrom(prev));
+      d.setPrevhash(prevhash);
     }
-    byte[] hash = digest.recordHash(recno, ts.getEpochSecond(), ts.getNano(), 0f, prev.length > 0 ? prev : null,
-        data.toByteArray());
+    byte[] hash = digest.recordHash(recno, ts.getEpochSecond(), ts.getNano(), 0f, prevhash, data);
     if (keys != null) {
       d.setSig(GdpSignature.newBuilder().setSig(ByteString.copyFrom(keys.sign(hash))));
     }

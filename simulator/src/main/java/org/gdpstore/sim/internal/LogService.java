@@ -428,12 +428,14 @@ final class LogService {
     }
     List<GdpDatum> toStore = v.toStore();
     long[] offsets = new long[toStore.size()];
-    // serialized once: the file gets it in durable mode, answers are written from it in memory mode
-    List<byte[]> payloads = new ArrayList<>(toStore.size());
-    for (GdpDatum d : toStore) {
-      payloads.add(d.toByteArray());
-    }
+    // durable mode: serialized once for the file; memory mode keeps the datum (its data is the
+    // parsed APPEND's copy) and serializes it on its first read
+    List<byte[]> payloads = null;
     if (!toStore.isEmpty() && log.file != null) {
+      payloads = new ArrayList<>(toStore.size());
+      for (GdpDatum d : toStore) {
+        payloads.add(d.toByteArray());
+      }
       try {
         offsets = log.file.append(payloads);
       } catch (IOException e) {
@@ -443,7 +445,7 @@ final class LogService {
       commit.wrote(log.file);
     }
     for (int i = 0; i < toStore.size(); i++) {
-      log.add(toStore.get(i), payloads.get(i), v.hashes().get(i), offsets[i]);
+      log.add(toStore.get(i), payloads == null ? null : payloads.get(i), v.hashes().get(i), offsets[i]);
     }
     GdpDatum last = dl.get(dl.size() - 1);
     AckSuccess.Builder ack = AckSuccess.newBuilder().setRecno(last.getRecno());

@@ -33,7 +33,10 @@ final class SimLog {
   final LogFile file;
   /** Memory mode: record {@code r} at index {@code r - 1}, in the form reads return it. */
   private final List<GdpDatum> records;
-  /** Memory mode: the serialized form of each record (answers are written from it without re-encoding). */
+  /**
+   * Memory mode: the serialized form of each record (answers are written from it without
+   * re-encoding), made on the record's first read (null until then).
+   */
   private final List<byte[]> encoded;
   /** Durable mode: file offset of record {@code r} at index {@code r - 1}. */
   private long[] offsets = new long[16];
@@ -105,7 +108,12 @@ final class SimLog {
   byte[] bytes(long recno) {
     int i = (int) (recno - 1);
     if (encoded != null) {
-      return encoded.get(i);
+      byte[] b = encoded.get(i);
+      if (b == null) {
+        b = records.get(i).toByteArray();
+        encoded.set(i, b);
+      }
+      return b;
     }
     return stored(recno);
   }
@@ -183,7 +191,7 @@ final class SimLog {
     System.arraycopy(stored32(hash), 0, hashes, n * 32, 32);
     if (records != null) {
       records.add(stored);
-      encoded.add(encodedForm != null ? encodedForm : stored.toByteArray());
+      encoded.add(encodedForm);
     }
     n++;
   }
