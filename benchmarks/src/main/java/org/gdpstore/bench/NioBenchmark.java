@@ -44,10 +44,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code copyIn}: one op = a 64 MiB local file copied into a new file: {@code Files.copy}
  *       (nio, jimfs) or 1 MiB reads appended to a {@code WritableFile} (direct); single-shot, s/op,
  *       a fresh simulator per op.
- *   <li>{@code copyOut}: one op = a 64 MiB file copied to a local file from a freshly opened
- *       filesystem instance (cold chunk cache, content hashed again): {@code Files.copy} (nio,
- *       jimfs) or 1 MiB {@code GdpRandomAccessFile} reads written to a local channel (direct);
- *       single-shot, s/op.
+ *   <li>{@code copyOut}: one op = a 64 MiB file copied to a local file from a freshly reopened
+ *       filesystem instance (cold cache, content hashed again, both sides): {@code Files.copy}
+ *       (nio, jimfs) or 1 MiB {@code GdpRandomAccessFile} reads written to a local channel
+ *       (direct); single-shot, s/op.
  *   <li>{@code list10k}: one op = listing a directory of 10,000 files: {@code newDirectoryStream}
  *       (nio, jimfs) or {@code getChildren} (direct); ms/op.
  * </ul>
@@ -55,6 +55,15 @@ import org.openjdk.jmh.annotations.TearDown;
 public class NioBenchmark {
   static final int MiB = 1 << 20;
   static final int FILE_MIB = 64;
+
+  /**
+   * Engine options of both sides: a 256 MiB chunk cache; read-ahead as the engine's default
+   * unless {@code -Dnio.bench.readAhead=N} (0 turns it off: see results/nio.md for why).
+   */
+  static FsOptions options() {
+    return FsOptions.builder().cacheBytes(256L * MiB)
+        .readAheadChunks(Integer.getInteger("nio.bench.readAhead", FsOptions.DEFAULT.readAheadChunks())).build();
+  }
 
   /** A simulator and a new filesystem on it, opened directly and through the provider. */
   static class Stack {
@@ -77,7 +86,7 @@ public class NioBenchmark {
         return t;
       });
       client = stack.client(Transport.inProcess, 256, callbacks);
-      FsOptions o = FsOptions.builder().cacheBytes(256L * MiB).build();
+      FsOptions o = options();
       if (via.equals("direct")) {
         direct = GdpFileSystem.mkfs(client, stack.keys, o);
       } else {
@@ -199,24 +208,23 @@ public class NioBenchmark {
     }
 
     /**
-     * Cold start for every copy, the same for both: a fresh filesystem instance (directory log
-     * replayed, empty chunk cache, content not yet hash-checked in this instance), so each copy
-     * fetches, verifies and hashes the 64 MiB again. (Only flushing the direct instance's cache
-     * would let it skip the SHA-256 of the whole content that the reopened provider must do.)
+     * Cold start for every copy, the same for both sides: the filesystem instance is reopened
+     * (directory log replayed, empty chunk cache, content not yet hash-checked in this instance),
+     * so each copy fetches, verifies and hashes the 64 MiB again. (Flushing only the direct
+     * instance's cache would let it skip the SHA-256 that the reopened provider must do.)
      */
     @Setup(Level.Invocation)
     public void reopen() throws IOException {
-      FsOptions o = FsOptions.builder().cacheBytes(256L * MiB).build();
       if (direct != null) {
         var root = direct.rootName();
         direct.close();
-        direct = GdpFileSystem.open(client, root, stack.keys, o);
+        direct = GdpFileSystem.open(client, root, stack.keys, options());
       }
       if (nio != null) {
         URI uri = nio.getPath("/").toUri();
         nio.close();
         nio = FileSystems.newFileSystem(URI.create("gdp://" + uri.getRawAuthority()),
-            Map.of(GdpNio.CLIENT, client, GdpNio.WRITER_KEY, stack.keys, GdpNio.FS_OPTIONS, o));
+            Map.of(GdpNio.CLIENT, client, GdpNio.WRITER_KEY, stack.keys, GdpNio.FS_OPTIONS, options()));
       }
     }
 

@@ -13,7 +13,7 @@ import java.nio.channels.FileChannel;
  */
 final class ChannelInputStream extends InputStream {
   private static final int BLOCK = 256 * 1024;
-  private static final int TRANSFER_BLOCK = 1 << 20;
+  private static final int TRANSFER_BLOCK = 256 * 1024;
 
   private final FileChannel ch;
   private final ByteBuffer buf;
@@ -78,9 +78,8 @@ final class ChannelInputStream extends InputStream {
   }
 
   /**
-   * Whole-file transfers ({@code Files.copy} out of gdp) read 1 MiB at a time into one buffer of
-   * their own and hand it to {@code out} as is: one copy out of the chunk cache per byte, as a
-   * direct {@code GdpRandomAccessFile} reader with a 1 MiB buffer makes.
+   * Whole-file transfers ({@code Files.copy} out of gdp): the buffered bytes first, then blocks
+   * read straight into one array handed to {@code out} as is (one copy out of the chunk cache).
    */
   @Override
   public long transferTo(OutputStream out) throws IOException {

@@ -37,8 +37,8 @@ import org.gdpstore.fs.WritableFile;
  * visible before close and a path being written blocks conflicting changes. Thread-safe.
  */
 final class GdpChannel extends FileChannel {
-  /** Bytes per step of transferTo/transferFrom: as large as a direct reader's buffer (few engine calls per chunk run). */
-  private static final int TRANSFER_BLOCK = 1 << 20;
+  /** Bytes per step of transferTo/transferFrom (was 64 KiB): a few engine chunks per read. */
+  private static final int TRANSFER_BLOCK = 256 * 1024;
   private enum Mode { ORIGINAL, STREAM, SCRATCH }
 
   private final GdpNioFileSystem fs;
