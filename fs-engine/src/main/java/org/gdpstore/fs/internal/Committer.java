@@ -194,14 +194,15 @@ final class Committer {
     List<Request> live = group;
     boolean multi = dirLog.multiWriter();
     for (int tries = 1; ; tries++) {
-      Attempt a = prepare(live);
-      if (a == null) {
-        return;
-      }
-      live = a.members();
-      Outcome o = append(a, multi);
-      if (o == Outcome.DONE) {
-        return;
+      synchronized (dirLog.replayLock()) {
+        Attempt a = prepare(live);
+        if (a == null) {
+          return;
+        }
+        live = a.members();
+        if (append(a, multi) == Outcome.DONE) {
+          return;
+        }
       }
       if (tries >= MAX_TRIES) {
         for (Request m : live) {
