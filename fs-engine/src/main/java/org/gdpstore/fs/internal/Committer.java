@@ -40,8 +40,11 @@ final class Committer {
    * number still free (the log client already re-sent them until its request timeout).
    */
   static final int MAX_RESENDS = 2;
-  /** Most members in one group commit. */
-  private static final int MAX_GROUP = 4096;
+  /**
+   * Most members in one group commit; {@code -Dgdpstore.fs.maxGroup=1} turns grouping off (one
+   * round trip per commit, the reference point of the concurrent-writers benchmark).
+   */
+  private static final int MAX_GROUP = Math.max(1, Integer.getInteger("gdpstore.fs.maxGroup", 4096));
 
   private final DirectoryLog dirLog;
   private final NamespaceIndex index;
@@ -191,14 +194,15 @@ final class Committer {
     List<Request> live = group;
     boolean multi = dirLog.multiWriter();
     for (int tries = 1; ; tries++) {
-      Attempt a = prepare(live);
-      if (a == null) {
-        return;
-      }
-      live = a.members();
-      Outcome o = append(a, multi);
-      if (o == Outcome.DONE) {
-        return;
+      synchronized (dirLog.replayLock()) {
+        Attempt a = prepare(live);
+        if (a == null) {
+          return;
+        }
+        live = a.members();
+        if (append(a, multi) == Outcome.DONE) {
+          return;
+        }
       }
       if (tries >= MAX_TRIES) {
         for (Request m : live) {

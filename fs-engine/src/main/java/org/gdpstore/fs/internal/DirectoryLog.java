@@ -320,6 +320,15 @@ public final class DirectoryLog implements AutoCloseable {
     }
   }
 
+  /**
+   * The lock that serializes replay with this writer's commits: the {@link Committer} holds it
+   * from checking a commit to applying it, so a refresh (a watch) never sees this writer's own
+   * commit before the writer applied it (listeners hear only other writers' commits, as before).
+   */
+  Object replayLock() {
+    return replayLock;
+  }
+
   /** Whether several writers may share this log (format version 4: commit ids, base records). */
   boolean multiWriter() {
     return header.getFormatVersion() >= Records.COMMIT_IDS_VERSION;

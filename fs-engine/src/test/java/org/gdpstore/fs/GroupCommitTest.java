@@ -1,0 +1,65 @@
+package org.gdpstore.fs;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Group commit over the in-process simulator (a real round trip per directory record): many
+ * threads committing at once share directory records, each getting its own result, and every
+ * change lands once.
+ */
+class GroupCommitTest {
+  @Test
+  void concurrentCommitsShareRecordsAndEachCallerGetsItsOwnResult() throws Exception {
+    int threads = 16;
+    int each = 40;
+    try (LogBackend backend = LogBackend.simulator(); GdpFileSystem fs = backend.mkfs(FsOptions.DEFAULT)) {
+      fs.createDir("/d");
+      long before = fs.commits().size();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      CyclicBarrier start = new CyclicBarrier(threads);
+      Map<Long, List<String>> byRecord = new ConcurrentHashMap<>();
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < each; i++) {
+            String key = "t" + id + "-" + i;
+            CommitResult r = fs.kv().put(key, key.getBytes(UTF_8));
+            assertThat(r.paths()).containsExactly("kv:" + key);
+            byRecord.computeIfAbsent(r.recno(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                .add(key);
+            fs.writeFile("/d/" + key, key.getBytes(UTF_8));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      pool.shutdown();
+      int commits = fs.commits().size() - (int) before;
+      assertThat(commits).as("directory commits for %d puts and %d files", threads * each, threads * each)
+          .isLessThan(2 * threads * each);
+      assertThat(byRecord.values().stream().mapToInt(List::size).max().orElse(0)).as("largest group").isGreaterThan(1);
+      Map<String, byte[]> all = new HashMap<>(fs.kv().scan(""));
+      assertThat(all).hasSize(threads * each);
+      assertThat(fs.getChildren("/d")).hasSize(threads * each);
+      for (Map.Entry<String, byte[]> e : all.entrySet()) {
+        assertThat(new String(e.getValue(), UTF_8)).isEqualTo(e.getKey());
+      }
+    }
+  }
+}
