@@ -40,7 +40,33 @@ public final class FsSnapshot implements ReadableFileSystem {
 
   @Override
   public GdpRandomAccessFile newRandomAccessFile(String path) throws FsException {
-    return guard(() -> calls.newRandomAccessFile(path));
+    GdpRandomAccessFile f = guard(() -> calls.newRandomAccessFile(path));
+    return new GdpRandomAccessFile() { // its reads, too, say when a gc took the snapshot away
+      @Override
+      public String name() {
+        return f.name();
+      }
+
+      @Override
+      public long length() {
+        return f.length();
+      }
+
+      @Override
+      public int read(long offset, java.nio.ByteBuffer dst) throws FsException {
+        return guard(() -> f.read(offset, dst));
+      }
+
+      @Override
+      public byte[] readFully(long offset, int n) throws FsException {
+        return guard(() -> f.readFully(offset, n));
+      }
+
+      @Override
+      public void close() {
+        f.close();
+      }
+    };
   }
 
   @Override

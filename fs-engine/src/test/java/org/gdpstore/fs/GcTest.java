@@ -120,6 +120,7 @@ class GcTest {
 
       FsSnapshot pinnedOld = fs.at(horizon - 1);
       FsSnapshot pinnedKept = fs.at(horizon);
+      GdpRandomAccessFile openOld = pinnedOld.newRandomAccessFile("/a");
       Set<GdpName> logsBefore = store.logNames();
       GcReport dry = fs.gc(RetentionPolicy.keepCommits(keep), true);
       assertThat(dry.dryRun()).isTrue();
@@ -144,6 +145,8 @@ class GcTest {
       assertExpired(() -> fs.at(Instant.EPOCH));
       assertExpired(() -> pinnedOld.readFile("/a"));
       assertExpired(() -> pinnedOld.getChildren("/"));
+      fs.flushCaches();
+      assertExpired(() -> openOld.readFully(0, 10)); // a file opened before the gc
       assertThat(CheckpointTest.dump(pinnedKept, KV)).isEqualTo(before.get(horizon));
       assertThat(dumps(fs, horizon)).isEqualTo(before.tailMap(horizon));
       assertThat(fs.readFile("/b")).isEqualTo(InMemoryCrashAndIntegrityTest.content(3_000, 2));
