@@ -16,7 +16,8 @@ import org.gdpstore.wire.proto.GdpMessage;
 /**
  * One APPEND of one or more consecutive records (spec 3.5.4). The datums are numbered and signed
  * when the writer releases the op to the network (so that a re-synchronised writer can renumber
- * ops that never left); after that the op is re-sent byte-identically until it is resolved.
+ * ops that never left); after that the op is re-sent byte-identically until it is resolved (or,
+ * in renumbering mode, renumbered once another writer's record is proven at one of its numbers).
  */
 final class AppendOp extends Request {
   /** One record to append: data (already copied) and timestamp. */

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * saw before its predecessor is parked and re-sent after it), CONFLICT resolution by reading the
  * record back, and re-synchronising the numbering with the server after an op failed with an
  * unknown outcome. In renumbering mode ({@code AppendMode.RENUMBER_ON_CONFLICT}) one op is in
- * flight at a time, and an op that lost its number to another writer is renumbered after a
- * re-sync instead of failing. The caller-side prediction is guarded by a lock; everything else is
+ * flight at a time, and an op that lost its number to another writer is renumbered (after the
+ * log's end as read back, or a re-sync) instead of failing. The caller-side prediction is guarded by a lock; everything else is
  * confined to the network thread.
  *
  * <p>Packing (GDPSTORE mode, group commit, not in renumbering mode): while {@link #PACK_AFTER}
