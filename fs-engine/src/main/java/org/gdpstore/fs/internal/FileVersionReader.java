@@ -12,9 +12,9 @@ import org.gdpstore.fs.IntegrityException;
  * Reads one published file version. Thread-safe. Tracks sequential access: in a file too large
  * to sit in the chunk cache ({@link ContentReader#streams}), from the second read in order on,
  * chunks come from a {@link ChunkStream} (many range reads in flight, past the cache) until a read
- * elsewhere; other reads go through the cache (with read-ahead once they are in order). Hashes bytes read in order
- * from offset 0 so a file read to its end is checked against the content hash of its directory
- * entry.
+ * elsewhere; other reads go through the cache (with read-ahead once they are in order). Hashes
+ * bytes read in order from offset 0 so a file read to its end is checked against the content hash
+ * of its directory entry.
  */
 public final class FileVersionReader implements GdpRandomAccessFile {
   private final ContentReader content;
