@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Packing of separate pending appends (issue 15) as a scripted server sees it: while 8 APPENDs are
+ * Packing of separate pending appends (issue 15) as a scripted server sees it: while 4 APPENDs are
  * unanswered, further {@code appendAsync} calls wait and leave together as one APPEND; every
  * caller gets its own record number; chained logs sign only each APPEND's last datum, unchained
  * ones every datum; REFERENCE mode still sends one datum per APPEND.
@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class AppendPackingTest {
   static final int CALLS = 20;
+  /** AppendPipeline.PACK_AFTER: APPENDs in flight before further appends wait to be packed. */
+  static final int SENT = 4;
   final Ed25519Keys keys = Ed25519Keys.fromSeed(new byte[32]);
   ScriptedRouter router;
   ExecutorService callbacks;
@@ -130,7 +132,7 @@ class AppendPackingTest {
         GdpClient c = client(mode);
         LogWriter w = c.openWriter(md.logName(), keys);
         boolean reference = mode == ServerMode.REFERENCE;
-        List<CompletableFuture<Long>> fs = appendWhileHeld(w, reference ? CALLS : 8);
+        List<CompletableFuture<Long>> fs = appendWhileHeld(w, reference ? CALLS : SENT);
         release();
         for (int i = 0; i < CALLS; i++) {
           assertThat(fs.get(i).get(20, TimeUnit.SECONDS)).as("call %d, chained=%s, %s", i, chained, mode)
@@ -138,11 +140,11 @@ class AppendPackingTest {
         }
         List<Integer> sizes = appends.stream().map(e -> datums(e).size()).toList();
         List<Integer> expected = new ArrayList<>();
-        for (int i = 0; i < (reference ? CALLS : 8); i++) {
+        for (int i = 0; i < (reference ? CALLS : SENT); i++) {
           expected.add(1);
         }
         if (!reference) {
-          expected.add(CALLS - 8); // the 12 that waited leave with the first answer, as one APPEND
+          expected.add(CALLS - SENT); // the 16 that waited leave with the first answer, as one APPEND
         }
         assertThat(sizes).as("datums per APPEND, chained=%s, %s", chained, mode).isEqualTo(expected);
 
@@ -180,26 +182,26 @@ class AppendPackingTest {
     serve(md);
     GdpClient c = client(ServerMode.GDPSTORE);
     LogWriter w = c.openWriter(md.logName(), keys);
-    List<CompletableFuture<Long>> fs = appendWhileHeld(w, 8);
+    List<CompletableFuture<Long>> fs = appendWhileHeld(w, SENT);
     held.clear(); // those answers are lost with the connection
     // the first answer releases the packed APPEND; then the connection drops before its answer
     hold = true;
     router.dropConnections();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (appends.size() < 16 && System.nanoTime() < end) {
+    while (appends.size() < 2 * SENT && System.nanoTime() < end) {
       Thread.sleep(10);
     }
-    // re-sent in order after the reconnect: the same 8 APPENDs, byte for byte
-    for (int i = 0; i < 8; i++) {
-      assertThat(appends.get(8 + i).message().getCmdAppend()).isEqualTo(appends.get(i).message().getCmdAppend());
+    // re-sent in order after the reconnect: the same APPENDs, byte for byte
+    for (int i = 0; i < SENT; i++) {
+      assertThat(appends.get(SENT + i).message().getCmdAppend()).isEqualTo(appends.get(i).message().getCmdAppend());
     }
     release();
     for (int i = 0; i < CALLS; i++) {
       assertThat(fs.get(i).get(20, TimeUnit.SECONDS)).isEqualTo(i + 1L);
     }
-    // the 12 waiting calls went out as one APPEND once answers came
+    // the waiting calls went out as one APPEND once answers came
     GdpEnvelope packed = appends.get(appends.size() - 1);
-    assertThat(datums(packed)).hasSize(CALLS - 8);
-    assertThat(datums(packed).get(0).getRecno()).isEqualTo(9);
+    assertThat(datums(packed)).hasSize(CALLS - SENT);
+    assertThat(datums(packed).get(0).getRecno()).isEqualTo(SENT + 1);
   }
 }

@@ -671,8 +671,8 @@ abstract class LogClientContractTest {
   @Test
   void injectedNaksFailOnlyTheirCallsAndNothingAcknowledgedIsLost() throws Exception {
     Outcome o = appendUnderFaults(200,
-        // few APPENDs: the writer packs pending appends once 8 are in flight
-        FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).skip(5).once().nak(MsgCode.NAK_S_INTERNAL),
+        // few APPENDs: the writer packs pending appends once 4 are in flight
+        FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).skip(2).once().nak(MsgCode.NAK_S_INTERNAL),
         FaultPlan.on(Direction.TO_CLIENT).code(MsgCode.ACK_SUCCESS).skip(3).once().nak(MsgCode.NAK_S_SVCUNAVAIL));
     assertThat(o.faultsFired()).isEqualTo(2);
     assertThat(o.failed()).isNotEmpty();
@@ -683,10 +683,12 @@ abstract class LogClientContractTest {
   @Test
   void connectionClosedMidStreamResendsAppendsExactlyOnce() throws Exception {
     Outcome o = appendUnderFaults(300,
-        // few APPENDs: the writer packs pending appends once 8 are in flight. Every connection closes
-        // at its 12th APPEND / 14th ACK_SUCCESS: more than the 8 APPENDs re-sent after a reconnect
-        FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).closeConnectionAfter(12),
-        FaultPlan.on(Direction.TO_CLIENT).code(MsgCode.ACK_SUCCESS).closeConnectionAfter(14));
+        // few APPENDs: the writer packs pending appends once 4 are in flight (so at most 4 are
+        // re-sent after a reconnect). Every connection closes at its 5th APPEND / 6th ACK_SUCCESS:
+        // the first connection always gets there (100 single appends never fit 4 APPENDs), and
+        // each later one gets its re-sent APPENDs through before the 5th can go out
+        FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).closeConnectionAfter(5),
+        FaultPlan.on(Direction.TO_CLIENT).code(MsgCode.ACK_SUCCESS).closeConnectionAfter(6));
     assertThat(o.faultsFired()).isPositive();
     assertThat(o.failed()).isEmpty();
     assertThat(o.acked()).hasSize(300);
@@ -701,7 +703,7 @@ abstract class LogClientContractTest {
     GdpClient subscriber = client();
     Outcome o = appendUnderFaults(120, log -> sub.set(subscriber.openReader(log).subscribe(1,
             rec -> delivered.add(rec.recno()))),
-        FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).skip(6).once().crashLogServer());
+        FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).skip(2).once().crashLogServer());
     assertThat(o.faultsFired()).isEqualTo(1);
     // the writer rode out the restart: appends that met NOROUTE waited for the log server
     assertThat(o.failed()).isEmpty();
