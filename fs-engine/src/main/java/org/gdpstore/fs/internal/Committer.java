@@ -206,7 +206,8 @@ final class Committer {
       }
       if (tries >= MAX_TRIES) {
         for (Request m : live) {
-          m.fail(new FsException(FsCode.ABORTED, m.changes.firstKey().display(), "commit gave up after "
+          m.fail(new FsException(FsCode.ABORTED, m.changes.isEmpty() ? "/" : m.changes.firstKey().display(),
+              "commit gave up after "
               + tries + " tries: other writers kept taking the directory log's next record; nothing was committed"));
         }
         return;
