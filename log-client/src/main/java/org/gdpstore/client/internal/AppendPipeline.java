@@ -410,6 +410,9 @@ final class AppendPipeline {
     op.rid = 0;
     op.gapRetries = 0;
     op.parked = false;
+    // the server answered (another writer won the race): a fresh timeout, which measures silence, not losing
+    client.cancelDeadline(op);
+    client.armDeadline(op);
     waiting.addFirst(op);
     if (tail != null && inflight.isEmpty() && !needResync && !resyncing) {
       nextRecno = tail.getRecno() + 1;
