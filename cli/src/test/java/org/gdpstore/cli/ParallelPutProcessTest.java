@@ -13,7 +13,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,12 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 13 at the CLI level: parallel {@code gdpfs put} processes into one filesystem through a
  * {@code gdpfs sim serve} process. Different files all land; two puts of the same path give one
  * success and one exit 7 with one line naming the path, never exit 4.
- *
- * <p>Disabled until fs-engine's optimistic commits (rebase of disjoint commits) are merged: today
- * the second of two racing commits loses its record number and fails. Run it anyway with
- * {@code -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}.
+ * Disjoint puts rebase (fs-engine's Committer); the same path is a conflict.
  */
-@Disabled("needs optimistic commits (issue 13 fs-engine)")
 @Timeout(300)
 class ParallelPutProcessTest {
   @TempDir Path tmp;
