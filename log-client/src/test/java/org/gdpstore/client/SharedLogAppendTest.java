@@ -153,8 +153,11 @@ class SharedLogAppendTest {
       assertThat(index).as("order of %s", t).isGreaterThan(lastIndex.get(writer));
       lastIndex.put(writer, index);
     }
-    // the writers really raced (each switch between them is a number one of them lost)
-    assertThat(switches).isGreaterThan(2);
+    // both writers opened at the same end of the log, so one of them lost its first number and
+    // was renumbered after the other's records; how often they interleave after that depends on
+    // scheduling (a renumbered writer needs a read and an append, so on a quiet machine the
+    // winner often runs ahead: no fairness, see docs/log-client.md)
+    assertThat(switches).isPositive();
     // every future completed with the number its record is stored at
     assertThat(seen).isEqualTo(stored);
     a.close();
