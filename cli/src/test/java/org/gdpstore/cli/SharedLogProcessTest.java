@@ -168,7 +168,7 @@ class SharedLogProcessTest {
   }
 
   private List<LogRecord> readAll() throws Exception {
-    Home h = new Home(home);
+    org.gdpstore.home.GdpHome h = org.gdpstore.home.GdpHome.at(home);
     try (GdpClient c = GdpClient.builder().router(sim.tcpAddress()).creationService(sim.serverName())
             .requestTimeout(Duration.ofSeconds(30)).build();
          LogReader r = c.openReader(h.alias("shared").orElseThrow().log())) {
