@@ -77,6 +77,29 @@ class ConcurrentWritersTest {
   }
 
   @Test
+  void twoWritersCreatingTheSameNewParentForDifferentFilesBothLand() throws Exception {
+    // as two parallel `gdpfs put` into a new directory: each creates /new implicitly
+    try (Transaction t = b.newTransaction()) { // b has not seen a's commit
+      t.recursivelyCreateDir("/new/sub");
+      t.writeFile("/new/sub/from-b", bytes("b"));
+      a.recursivelyCreateDir("/new/sub");
+      a.writeFile("/new/sub/from-a", bytes("a"));
+      t.commit();
+    }
+    try (GdpFileSystem r = reader()) {
+      assertThat(r.readFile("/new/sub/from-a")).isEqualTo(bytes("a"));
+      assertThat(r.readFile("/new/sub/from-b")).isEqualTo(bytes("b"));
+      assertThat(r.stat("/new/sub").isDirectory()).isTrue();
+    }
+    // an explicit createDir of a directory another writer created meanwhile still conflicts
+    try (Transaction t = b.newTransaction()) {
+      t.createDir("/explicit");
+      a.createDir("/explicit");
+      assertThatThrownBy(t::commit).isInstanceOf(TransactionConflictException.class).hasMessageContaining("/explicit");
+    }
+  }
+
+  @Test
   void twoWritersOfOnePathOneWinsTheOtherIsAbortedAndLeavesNoTrace() throws Exception {
     a.writeFile("/d/x", bytes("old"));
     b.refresh();

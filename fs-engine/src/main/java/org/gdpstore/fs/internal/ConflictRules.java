@@ -66,6 +66,16 @@ public final class ConflictRules {
     }
     for (Map.Entry<EntryKey, Long> e : readVersions.entrySet()) {
       EntryKey key = e.getKey();
+      if (e.getValue() == Txn.ABSENT_OR_DIR) {
+        // an implicit parent: fine as long as nothing but a directory appeared there
+        DirEntry now = group.containsKey(key) ? group.get(key) : index.get(key, head);
+        if (now != null && !now.isDir()) {
+          boolean local = group.containsKey(key) || isLocal.test(index.versionOf(key, head));
+          throw new Conflict(key.display(), "became a file in " + winner(key, index, head, group)
+              + " after " + who + " read it at snapshot " + base, local);
+        }
+        continue;
+      }
       if (group.containsKey(key)) {
         throw new Conflict(key.display(), "changed by a concurrent commit of this process (same group) after "
             + who + " read it at snapshot " + base, true);

@@ -54,7 +54,7 @@ public final class Mutations {
       String anc = i < 0 ? path : path.substring(0, i);
       DirEntry e = v.get(anc);
       if (e == null) {
-        t.put(anc, DirEntry.dir(WriterClock.nowNanos(opts)));
+        t.ensureDir(anc, DirEntry.dir(WriterClock.nowNanos(opts)));
       } else if (!e.isDir()) {
         throw new FsException(FsCode.FAILED_PRECONDITION, path, anc + " is a file, not a directory");
       }

@@ -93,6 +93,25 @@ public final class Txn {
     }
   }
 
+  /**
+   * A read version meaning "was absent, and a directory another writer creates there meanwhile is
+   * no conflict" (implicit parents of a recursive create: {@link #ensureDir}).
+   */
+  static final long ABSENT_OR_DIR = -1;
+
+  /**
+   * Stages directory {@code path} as an implicit parent (recursive create, e.g. a put into a new
+   * directory): parallel writers creating the same parent for different files do not conflict.
+   */
+  public void ensureDir(String path, DirEntry dir) throws FsException {
+    EntryKey key = EntryKey.path(path);
+    boolean unread = !baseVersions.containsKey(key);
+    put(key, dir);
+    if (unread) {
+      baseVersions.put(key, ABSENT_OR_DIR);
+    }
+  }
+
   /** Stages a new entry for a path (null: a delete). */
   public void put(String path, DirEntry e) throws FsException {
     put(EntryKey.path(path), e);
