@@ -128,11 +128,7 @@ final class Committer {
     commitLock.lock();
     try {
       while (!r.done) {
-        List<Request> group = new ArrayList<>();
-        for (Request q; group.size() < MAX_GROUP && (q = queue.poll()) != null; ) {
-          group.add(q);
-        }
-        process(group);
+        process(nextGroup());
       }
     } finally {
       commitLock.unlock();
@@ -145,15 +141,20 @@ final class Committer {
     commitLock.lock();
     try {
       while (!queue.isEmpty()) {
-        List<Request> group = new ArrayList<>();
-        for (Request q; group.size() < MAX_GROUP && (q = queue.poll()) != null; ) {
-          group.add(q);
-        }
-        process(group);
+        process(nextGroup());
       }
     } finally {
       commitLock.unlock();
     }
+  }
+
+  /** Takes up to {@link #MAX_GROUP} queued requests, oldest first. Caller holds the commit lock. */
+  private List<Request> nextGroup() {
+    List<Request> group = new ArrayList<>();
+    for (Request q; group.size() < MAX_GROUP && (q = queue.poll()) != null; ) {
+      group.add(q);
+    }
+    return group;
   }
 
   /** Commits one group as given (tests; callers use {@link #commit}): every member ends done. */
