@@ -15,12 +15,22 @@ final class FsAccess {
   record Target(GdpName root, String keyName) {}
 
   static Target resolve(GdpHome home, String fs) throws IOException {
+    fs = bareName(fs);
     Optional<HomeAlias> target = home.resolveFs(fs);
     if (target.isPresent()) {
       return new Target(target.get().log(), target.get().key());
     }
     throw CliException.notFound("unknown filesystem '" + fs + "': not an alias in " + home.aliasesFile()
         + " nor a 43-character log name (create it with: gdpfs mkfs " + fs + ")");
+  }
+
+  /** {@code gdp://FS} or {@code gdp://FS/} as FS, so every command takes the form {@code ls} prints. */
+  static String bareName(String fs) {
+    if (!fs.startsWith(GdpPath.SCHEME)) {
+      return fs;
+    }
+    String rest = fs.substring(GdpPath.SCHEME.length());
+    return rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest;
   }
 
   /** Opens {@code fs}; with {@code write} the writer key must exist, else it is opened read-only. */

@@ -16,7 +16,7 @@ final class KvCommands {
 
   @Command(name = "put", description = "Set KEY to VALUE (or to the bytes of standard input if VALUE is absent).")
   static final class Put extends CliCommand {
-    @Parameters(index = "0", paramLabel = "FS", description = "Filesystem alias or root log name.")
+    @Parameters(index = "0", paramLabel = "[gdp://]FS", description = "Filesystem alias or root log name.")
     String fs;
 
     @Parameters(index = "1", paramLabel = "KEY")
@@ -37,7 +37,7 @@ final class KvCommands {
 
   @Command(name = "get", description = {"Print the value of KEY (exactly its bytes; a newline is added only on a terminal)."})
   static final class Get extends CliCommand {
-    @Parameters(index = "0", paramLabel = "FS", description = "Filesystem alias or root log name.")
+    @Parameters(index = "0", paramLabel = "[gdp://]FS", description = "Filesystem alias or root log name.")
     String fs;
 
     @Parameters(index = "1", paramLabel = "KEY")
@@ -59,7 +59,7 @@ final class KvCommands {
 
   @Command(name = "del", description = "Delete KEY.")
   static final class Del extends CliCommand {
-    @Parameters(index = "0", paramLabel = "FS", description = "Filesystem alias or root log name.")
+    @Parameters(index = "0", paramLabel = "[gdp://]FS", description = "Filesystem alias or root log name.")
     String fs;
 
     @Parameters(index = "1", paramLabel = "KEY")
@@ -78,7 +78,7 @@ final class KvCommands {
 
   @Command(name = "scan", description = "Print KEY<TAB>VALUE for every key starting with PREFIX, in key order.")
   static final class Scan extends CliCommand {
-    @Parameters(index = "0", paramLabel = "FS", description = "Filesystem alias or root log name.")
+    @Parameters(index = "0", paramLabel = "[gdp://]FS", description = "Filesystem alias or root log name.")
     String fs;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "PREFIX", defaultValue = "")

@@ -140,8 +140,8 @@ abstract class FsCommandsContract {
     ok("kv", "put", "k", "user/1", "ada");
     ok("kv", "put", "k", "user/2", "grace");
     assertThat(cli.runWithInput("line1\nline2\n", "kv", "put", "k", "text").code()).isZero();
-    ok("kv", "put", "k", "other", "x");
-    assertThat(ok("kv", "get", "k", "user/1").out()).isEqualTo("ada");
+    ok("kv", "put", "gdp://k/", "other", "x");
+    assertThat(ok("kv", "get", "gdp://k", "user/1").out()).isEqualTo("ada");
     assertThat(ok("kv", "get", "k", "text").out()).isEqualTo("line1\nline2\n");
     assertThat(ok("kv", "scan", "k", "user/").out()).isEqualTo("user/1\tada\nuser/2\tgrace\n");
     ok("kv", "del", "k", "user/1");
