@@ -119,7 +119,7 @@ final class EngineFs implements RemoteFs {
     return t.isAfter(MAX_TIME) ? MAX_TIME : t;
   }
 
-  static Optional<Entry> find(ReadableFileSystem ops, String path) {
+  static Optional<PathInfo> find(ReadableFileSystem ops, String path) {
     FileStatistics st;
     try {
       st = ops.stat(path);
@@ -129,12 +129,12 @@ final class EngineFs implements RemoteFs {
       }
       throw toCli(e);
     }
-    return Optional.of(new Entry(path, st.isDirectory(), st.isDirectory() ? 0 : st.length(),
+    return Optional.of(new PathInfo(path, st.isDirectory(), st.isDirectory() ? 0 : st.length(),
         st.mtimeNanos() == 0 ? null : Instant.ofEpochSecond(0, st.mtimeNanos()), -1, null, null));
   }
 
   /** Like {@link #find(ReadableFileSystem, String)} on a snapshot, with last change, hash and signer. */
-  static Optional<Entry> findInfo(FsSnapshot snap, String path) {
+  static Optional<PathInfo> findInfo(FsSnapshot snap, String path) {
     EntryInfo st;
     try {
       st = snap.entryInfo(path);
@@ -144,7 +144,7 @@ final class EngineFs implements RemoteFs {
       }
       throw toCli(e);
     }
-    return Optional.of(new Entry(path, st.directory(), st.size(),
+    return Optional.of(new PathInfo(path, st.directory(), st.size(),
         st.mtimeNanos() == 0 ? null : Instant.ofEpochSecond(0, st.mtimeNanos()), st.changedAt(),
         st.sha256().isEmpty() ? null : st.sha256(), st.signer().isEmpty() ? null : st.signer()));
   }
@@ -162,13 +162,13 @@ final class EngineFs implements RemoteFs {
     }
 
     @Override
-    public Optional<Entry> find(String path) {
+    public Optional<PathInfo> find(String path) {
       return EngineFs.findInfo(snap, path);
     }
 
     @Override
-    public List<Entry> list(String dir) {
-      List<Entry> out = new ArrayList<>();
+    public List<PathInfo> list(String dir) {
+      List<PathInfo> out = new ArrayList<>();
       for (String name : run(() -> snap.getChildren(dir))) {
         String p = FsCommands.join(dir, name);
         EngineFs.findInfo(snap, p).ifPresent(out::add);
@@ -301,7 +301,7 @@ final class EngineFs implements RemoteFs {
 
   @Override
   public void delete(String path, boolean recursive) {
-    Entry e = find(fs, path).orElseThrow(() -> CliException.notFound("no such file or directory: " + path));
+    PathInfo e = find(fs, path).orElseThrow(() -> CliException.notFound("no such file or directory: " + path));
     run(path, () -> {
       if (!e.directory()) {
         fs.deleteFile(path);

@@ -39,7 +39,7 @@ final class FsCommands {
   }
 
   /** The entry at {@code p} in {@code snap}, or a not-found error naming {@code at}. */
-  static RemoteFs.Entry existing(RemoteFs.Snapshot snap, GdpPath p, At at) throws IOException {
+  static RemoteFs.PathInfo existing(RemoteFs.Snapshot snap, GdpPath p, At at) throws IOException {
     return snap.find(p.path()).orElseThrow(() -> noSuch(p, at));
   }
 
@@ -181,7 +181,7 @@ final class FsCommands {
       At when = parseAt(at);
       try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
         RemoteFs.Snapshot snap = fs.snapshot(when);
-        RemoteFs.Entry e = existing(snap, p, when);
+        RemoteFs.PathInfo e = existing(snap, p, when);
         if (!e.directory()) {
           print(e, e.name());
           return ExitCodes.OK;
@@ -192,7 +192,7 @@ final class FsCommands {
     }
 
     private void list(RemoteFs.Snapshot snap, String base, String dir) throws IOException {
-      for (RemoteFs.Entry c : snap.list(dir)) {
+      for (RemoteFs.PathInfo c : snap.list(dir)) {
         print(c, relative(base, c.path()) + (c.directory() ? "/" : ""));
         if (recursive && c.directory()) {
           list(snap, base, c.path());
@@ -200,7 +200,7 @@ final class FsCommands {
       }
     }
 
-    private void print(RemoteFs.Entry e, String name) {
+    private void print(RemoteFs.PathInfo e, String name) {
       if (longFormat) {
         // kind, size, time, directory record of the last change, content SHA-256, signer, name
         env().out().printf("%s %10s  %s  %8s  %-64s  %-24s  %s%n", e.directory() ? "d" : "-",
@@ -249,8 +249,8 @@ final class FsCommands {
         locals.add(l);
       }
       try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), dest.fs(), true)) {
-        Optional<RemoteFs.Entry> existing = fs.snapshot(null).find(dest.path());
-        boolean intoDir = existing.map(RemoteFs.Entry::directory).orElse(false) || destArg.endsWith("/")
+        Optional<RemoteFs.PathInfo> existing = fs.snapshot(null).find(dest.path());
+        boolean intoDir = existing.map(RemoteFs.PathInfo::directory).orElse(false) || destArg.endsWith("/")
             || locals.size() > 1 || dest.isRoot();
         if (intoDir && existing.isPresent() && !existing.get().directory()) {
           throw CliException.exists("not a directory: " + dest);
@@ -329,10 +329,10 @@ final class FsCommands {
       At when = parseAt(at);
       try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
         RemoteFs.Snapshot snap = fs.snapshot(when);
-        RemoteFs.Entry e = existing(snap, p, when);
+        RemoteFs.PathInfo e = existing(snap, p, when);
         String name = p.isRoot() ? p.fs() : e.name();
         Path target = Files.isDirectory(local) ? local.resolve(name) : local;
-        List<RemoteFs.Entry> files = new ArrayList<>();
+        List<RemoteFs.PathInfo> files = new ArrayList<>();
         if (e.directory()) {
           if (!recursive) {
             throw CliException.usage(p + " is a directory (use get -r)");
@@ -341,13 +341,13 @@ final class FsCommands {
         } else {
           files.add(e);
         }
-        long total = files.stream().mapToLong(RemoteFs.Entry::size).sum();
+        long total = files.stream().mapToLong(RemoteFs.PathInfo::size).sum();
         try (Progress progress = Progress.start(env(), "get", total)) {
           if (e.directory()) {
             Files.createDirectories(target);
           }
-          List<RemoteFs.Entry> regular = new ArrayList<>();
-          for (RemoteFs.Entry f : files) {
+          List<RemoteFs.PathInfo> regular = new ArrayList<>();
+          for (RemoteFs.PathInfo f : files) {
             Path out = e.directory() ? target.resolve(relative(e.path(), f.path())) : target;
             if (f.directory()) {
               Files.createDirectories(out);
@@ -372,8 +372,8 @@ final class FsCommands {
       return ExitCodes.OK;
     }
 
-    private static void collect(RemoteFs.Snapshot snap, String dir, List<RemoteFs.Entry> out) throws IOException {
-      for (RemoteFs.Entry c : snap.list(dir)) {
+    private static void collect(RemoteFs.Snapshot snap, String dir, List<RemoteFs.PathInfo> out) throws IOException {
+      for (RemoteFs.PathInfo c : snap.list(dir)) {
         out.add(c);
         if (c.directory()) {
           collect(snap, c.path(), out);
@@ -395,7 +395,7 @@ final class FsCommands {
       At when = parseAt(at);
       forEachPath(this, paths, false, (p, fs) -> {
         RemoteFs.Snapshot snap = fs.snapshot(when);
-        RemoteFs.Entry e = existing(snap, p, when);
+        RemoteFs.PathInfo e = existing(snap, p, when);
         if (e.directory()) {
           throw CliException.usage(p + " is a directory");
         }
@@ -425,7 +425,7 @@ final class FsCommands {
             throw CliException.usage("refusing to remove the root of " + p);
           }
           try (RemoteFs fs = FsAccess.open(b, home(), p.fs(), true)) {
-            RemoteFs.Entry e = existing(fs.snapshot(null), p, null);
+            RemoteFs.PathInfo e = existing(fs.snapshot(null), p, null);
             if (e.directory() && !recursive) {
               throw CliException.usage(p + " is a directory (use rm -r)");
             }
@@ -471,7 +471,7 @@ final class FsCommands {
         throw CliException.usage("cannot move the root of " + f);
       }
       try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), f.fs(), true)) {
-        Optional<RemoteFs.Entry> target = fs.snapshot(null).find(t.path());
+        Optional<RemoteFs.PathInfo> target = fs.snapshot(null).find(t.path());
         String dest = target.isPresent() && target.get().directory() ? join(t.path(), f.fileName()) : t.path();
         fs.rename(f.path(), dest);
       }
@@ -492,7 +492,7 @@ final class FsCommands {
       At when = parseAt(at);
       forEachPath(this, paths, false, (p, fs) -> {
         RemoteFs.Snapshot snap = fs.snapshot(when);
-        RemoteFs.Entry e = existing(snap, p, when);
+        RemoteFs.PathInfo e = existing(snap, p, when);
         var out = env().out();
         out.println("path:      " + Names.escape(p));
         out.println("type:      " + (e.directory() ? "directory" : "file"));

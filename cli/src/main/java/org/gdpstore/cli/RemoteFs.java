@@ -18,11 +18,11 @@ import java.util.Optional;
 interface RemoteFs extends AutoCloseable {
 
   /**
-   * One directory entry. {@code hash} is the content SHA-256 (hex) if known, {@code version} the
+   * What the commands show about one path (a file or a directory). {@code hash} is the content SHA-256 (hex) if known, {@code version} the
    * directory record of its last change (0 or less: unknown), {@code signer} the hex public key
    * that signs the filesystem's commits (null: unknown).
    */
-  record Entry(String path, boolean directory, long size, Instant modified, long version, String hash, String signer) {
+  record PathInfo(String path, boolean directory, long size, Instant modified, long version, String hash, String signer) {
     String name() {
       return path.equals("/") ? "/" : path.substring(path.lastIndexOf('/') + 1);
     }
@@ -33,10 +33,10 @@ interface RemoteFs extends AutoCloseable {
     /** The directory record number this view is pinned to. */
     long recno();
 
-    Optional<Entry> find(String path) throws IOException;
+    Optional<PathInfo> find(String path) throws IOException;
 
     /** The children of a directory, sorted by name. */
-    List<Entry> list(String dir) throws IOException;
+    List<PathInfo> list(String dir) throws IOException;
 
     /** Opens a file for reading (verified). */
     InputStream open(String path) throws IOException;

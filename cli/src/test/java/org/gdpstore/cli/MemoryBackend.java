@@ -142,13 +142,13 @@ final class MemoryBackend implements Backend {
           }
 
           @Override
-          public Optional<Entry> find(String path) {
+          public Optional<PathInfo> find(String path) {
             Node n = v.get(path);
             return Optional.ofNullable(n).map(x -> entry(path, x));
           }
 
           @Override
-          public List<Entry> list(String dir) throws IOException {
+          public List<PathInfo> list(String dir) throws IOException {
             Node n = v.get(dir);
             if (n == null) {
               throw new NoSuchFileException(dir);
@@ -156,7 +156,7 @@ final class MemoryBackend implements Backend {
             if (!n.dir()) {
               throw new NotDirectoryException(dir);
             }
-            List<Entry> out = new ArrayList<>();
+            List<PathInfo> out = new ArrayList<>();
             for (var e : v.entrySet()) {
               if (isChild(dir, e.getKey())) {
                 out.add(entry(e.getKey(), e.getValue()));
@@ -176,8 +176,8 @@ final class MemoryBackend implements Backend {
         };
       }
 
-      Entry entry(String path, Node n) {
-        return new Entry(path, n.dir(), n.dir() ? 0 : n.data().length, n.modified(), n.version(),
+      PathInfo entry(String path, Node n) {
+        return new PathInfo(path, n.dir(), n.dir() ? 0 : n.data().length, n.modified(), n.version(),
             n.dir() ? null : HexFormat.of().formatHex(n.data().length == 0 ? new byte[0] : new byte[] {(byte) n.data().length}), null);
       }
 

@@ -35,13 +35,13 @@ class InlineFileTest {
   }
 
   /** The directory log's changes, replayed from the raw records (docs/on-log-format.md 3.1). */
-  static Map<String, org.gdpstore.fs.internal.proto.Entry> rawState(InMemoryLogStore store, GdpName root) throws Exception {
+  static Map<String, org.gdpstore.fs.internal.proto.StoredEntry> rawState(InMemoryLogStore store, GdpName root) throws Exception {
     LogStore.Source src = store.openSource(root, true).get();
     long last = src.lastRecno().get();
     List<LogStore.StoredRecord> recs = src.readRange(1, (int) last).get();
     LogHeader h = Records.parseHeader(recs.get(0).payload(), LogKind.DIRECTORY);
     assertThat(h.getFormatVersion()).isLessThanOrEqualTo(Records.FORMAT_VERSION);
-    Map<String, org.gdpstore.fs.internal.proto.Entry> state = new HashMap<>();
+    Map<String, org.gdpstore.fs.internal.proto.StoredEntry> state = new HashMap<>();
     List<Change> pending = new ArrayList<>();
     for (LogStore.StoredRecord r : recs.subList(1, recs.size())) {
       DirectoryCommit c = FsRecord.parseFrom(r.payload().duplicate()).getCommit();
@@ -81,8 +81,8 @@ class InlineFileTest {
       assertThat(store.logCount()).as("one past the limit gets a log").isGreaterThan(logs);
 
       // a reader of the raw logs tells them apart by log_name (empty = inline)
-      Map<String, org.gdpstore.fs.internal.proto.Entry> raw = rawState(store, fs.rootName());
-      org.gdpstore.fs.internal.proto.Entry e = raw.get("d/small");
+      Map<String, org.gdpstore.fs.internal.proto.StoredEntry> raw = rawState(store, fs.rootName());
+      org.gdpstore.fs.internal.proto.StoredEntry e = raw.get("d/small");
       assertThat(e.getKind()).isEqualTo(EntryKind.REGULAR_FILE);
       assertThat(e.getLogName().isEmpty()).isTrue();
       assertThat(e.getInlineData().toByteArray()).isEqualTo(small);
@@ -175,7 +175,7 @@ class InlineFileTest {
       }
       assertThat(fs.getChildren("/many")).hasSize(50);
       assertThat(fs.readFile("/many/49")).isEqualTo(bytes(64, 49));
-      Map<String, org.gdpstore.fs.internal.proto.Entry> raw = rawState(store, fs.rootName());
+      Map<String, org.gdpstore.fs.internal.proto.StoredEntry> raw = rawState(store, fs.rootName());
       assertThat(raw.get("many/7").getLogName().isEmpty()).isTrue();
       assertThat(raw.get("y").getLogName().isEmpty()).isTrue();
       assertThat(raw).doesNotContainKeys("t1", "t2", "x");
@@ -207,7 +207,7 @@ class InlineFileTest {
         .setKind(LogKind.DIRECTORY).setFormatVersion(1).setChunkSize(100)).build().toByteArray())).get();
     byte[] data = "x".getBytes(UTF_8);
     app.append(ByteBuffer.wrap(FsRecord.newBuilder().setCommit(DirectoryCommit.newBuilder().setTxnId(1).setLast(true)
-        .addChanges(Change.newBuilder().setPath("f").setPut(org.gdpstore.fs.internal.proto.Entry.newBuilder()
+        .addChanges(Change.newBuilder().setPath("f").setPut(org.gdpstore.fs.internal.proto.StoredEntry.newBuilder()
             .setKind(EntryKind.REGULAR_FILE).setSize(1)
             .setSha256(com.google.protobuf.ByteString.copyFrom(MessageDigest.getInstance("SHA-256").digest(data)))
             .setInlineData(com.google.protobuf.ByteString.copyFrom(data))))).build().toByteArray())).get();

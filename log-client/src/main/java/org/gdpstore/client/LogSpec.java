@@ -12,6 +12,7 @@ import java.util.Objects;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.KeyEntry;
 import org.gdpstore.wire.LogMetadata;
+import org.gdpstore.wire.MetadataEntry;
 
 /**
  * What to create a log with. The metadata is built like the reference creator does (spec 5.3):
@@ -23,7 +24,7 @@ import org.gdpstore.wire.LogMetadata;
 public final class LogSpec {
   private final String humanName;
   private final String creator;
-  private final List<LogMetadata.Entry> extra;
+  private final List<MetadataEntry> extra;
   private final KeyEntry writerKey;
   private final KeyEntry ownerKey;
   private final byte[] nonce;
@@ -79,7 +80,7 @@ public final class LogSpec {
    */
   public LogMetadata toMetadata(Clock clock, SecureRandom random) {
     LogMetadata.Builder md = LogMetadata.builder();
-    for (LogMetadata.Entry e : extra) {
+    for (MetadataEntry e : extra) {
       md.put(e.id(), e.valueBytes());
     }
     if (humanName != null) {
@@ -115,7 +116,7 @@ public final class LogSpec {
   public static final class Builder {
     private String humanName;
     private String creator;
-    private final List<LogMetadata.Entry> extra = new ArrayList<>();
+    private final List<MetadataEntry> extra = new ArrayList<>();
     private KeyEntry writerKey;
     private KeyEntry ownerKey;
     private byte[] nonce;
@@ -154,7 +155,7 @@ public final class LogSpec {
     /** An application entry; ids with a zero top byte are reserved for the system. */
     public Builder entry(int id, byte[] value) {
       Objects.requireNonNull(value, "value");
-      extra.add(new LogMetadata.Entry(id, java.nio.ByteBuffer.wrap(value)));
+      extra.add(new MetadataEntry(id, java.nio.ByteBuffer.wrap(value)));
       return this;
     }
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class AppendPackingTest {
   static final int CALLS = 20;
-  /** AppendPipeline.PACK_AFTER: APPENDs in flight before further appends wait to be packed. */
+  /** AppendPacker.PACK_AFTER: APPENDs in flight before further appends wait to be packed. */
   static final int SENT = 4;
   final Ed25519Keys keys = Ed25519Keys.fromSeed(new byte[32]);
   ScriptedRouter router;

@@ -48,45 +48,10 @@ public final class LogMetadata {
   /** Largest value length the reference allows (24 bits). */
   public static final int MAX_VALUE_LENGTH = (1 << 24) - 1;
 
-  /** One metadata entry; the value is copied in and out. */
-  public record Entry(int id, ByteBuffer value) {
-    public Entry {
-      Objects.requireNonNull(value, "value");
-      if (id == 0) {
-        throw new IllegalArgumentException("metadata id 0 marks the end of a list and cannot be stored");
-      }
-      if (value.remaining() > MAX_VALUE_LENGTH) {
-        throw new IllegalArgumentException("metadata value of " + value.remaining() + " bytes exceeds 2^24-1");
-      }
-      value = ByteBuffer.wrap(toArray(value)).asReadOnlyBuffer();
-    }
-
-    /** The value (a read-only view; its position is the caller's to move). */
-    @Override
-    public ByteBuffer value() {
-      return value.duplicate();
-    }
-
-    /** A copy of the value. */
-    public byte[] valueBytes() {
-      return toArray(value);
-    }
-
-    /** The value as UTF-8 text. */
-    public String valueText() {
-      return new String(valueBytes(), StandardCharsets.UTF_8);
-    }
-
-    /** The id as text when it is printable ASCII (e.g. "XID"), else hex. */
-    public String idName() {
-      return LogMetadata.idName(id);
-    }
-  }
-
-  private final List<Entry> entries;
+  private final List<MetadataEntry> entries;
   private final byte[] serialized;
 
-  private LogMetadata(List<Entry> entries, byte[] serialized) {
+  private LogMetadata(List<MetadataEntry> entries, byte[] serialized) {
     this.entries = entries;
     this.serialized = serialized;
   }
@@ -127,23 +92,23 @@ public final class LogMetadata {
       throw new IllegalArgumentException("metadata value lengths sum to " + total + " but " + in.remaining()
           + " bytes follow the headers");
     }
-    List<Entry> list = new ArrayList<>(n);
+    List<MetadataEntry> list = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       byte[] v = new byte[(int) lens[i]];
       in.get(v);
-      list.add(new Entry(ids[i], ByteBuffer.wrap(v)));
+      list.add(new MetadataEntry(ids[i], ByteBuffer.wrap(v)));
     }
     return new LogMetadata(Collections.unmodifiableList(list), bytes.clone());
   }
 
   /** The entries in order. */
-  public List<Entry> entries() {
+  public List<MetadataEntry> entries() {
     return entries;
   }
 
   /** The entry with this id, if any. */
-  public Optional<Entry> find(int id) {
-    for (Entry e : entries) {
+  public Optional<MetadataEntry> find(int id) {
+    for (MetadataEntry e : entries) {
       if (e.id() == id) {
         return Optional.of(e);
       }
@@ -153,7 +118,7 @@ public final class LogMetadata {
 
   /** A value as text, if present. */
   public Optional<String> findText(int id) {
-    return find(id).map(Entry::valueText);
+    return find(id).map(MetadataEntry::valueText);
   }
 
   /** The serialized form (a copy). */
@@ -173,7 +138,7 @@ public final class LogMetadata {
 
   /** True if the metadata declares the log hash-chained ({@link #CHN} = {@link #CHAIN_V1}). */
   public boolean chained() {
-    Optional<Entry> e = find(CHN);
+    Optional<MetadataEntry> e = find(CHN);
     if (e.isEmpty()) {
       return false;
     }
@@ -188,7 +153,7 @@ public final class LogMetadata {
 
   public Optional<KeyEntry> writerKey() {
     for (int id : new int[] {WPK, OPK, PUB}) {
-      Optional<Entry> e = find(id);
+      Optional<MetadataEntry> e = find(id);
       if (e.isPresent()) {
         return Optional.of(KeyEntry.parse(e.get().valueBytes()));
       }
@@ -209,7 +174,7 @@ public final class LogMetadata {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("LogMetadata[");
-    for (Entry e : entries) {
+    for (MetadataEntry e : entries) {
       sb.append(e.idName()).append('=').append(e.value().remaining()).append("B ");
     }
     return sb.append(']').toString();
@@ -230,21 +195,15 @@ public final class LogMetadata {
     return sb.toString();
   }
 
-  private static byte[] toArray(ByteBuffer b) {
-    byte[] a = new byte[b.remaining()];
-    b.duplicate().get(a);
-    return a;
-  }
-
   /** Builds metadata; entries keep insertion order. */
   public static final class Builder {
-    private final List<Entry> entries = new ArrayList<>();
+    private final List<MetadataEntry> entries = new ArrayList<>();
 
     private Builder() {}
 
     /** Adds or replaces (in place) the entry {@code id}. */
     public Builder put(int id, byte[] value) {
-      Entry e = new Entry(id, ByteBuffer.wrap(value));
+      MetadataEntry e = new MetadataEntry(id, ByteBuffer.wrap(value));
       for (int i = 0; i < entries.size(); i++) {
         if (entries.get(i).id() == id) {
           entries.set(i, e);
@@ -273,7 +232,7 @@ public final class LogMetadata {
         throw new IllegalStateException("metadata holds at most 65535 entries");
       }
       long size = 2 + 8L * entries.size();
-      for (Entry e : entries) {
+      for (MetadataEntry e : entries) {
         size += e.value().remaining();
       }
       if (size > Integer.MAX_VALUE - 8) {
@@ -281,10 +240,10 @@ public final class LogMetadata {
       }
       ByteBuffer out = ByteBuffer.allocate((int) size);
       out.putShort((short) entries.size());
-      for (Entry e : entries) {
+      for (MetadataEntry e : entries) {
         out.putInt(e.id()).putInt(e.value().remaining());
       }
-      for (Entry e : entries) {
+      for (MetadataEntry e : entries) {
         out.put(e.value().duplicate());
       }
       return new LogMetadata(List.copyOf(entries), out.array());

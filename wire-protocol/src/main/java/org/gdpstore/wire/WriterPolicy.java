@@ -13,7 +13,7 @@ public final class WriterPolicy {
   /** The record hash algorithm: the PUB entry's digest if it names one (spec 6.1), else SHA-256. */
   public static String hashAlgorithm(LogMetadata metadata) {
     try {
-      Optional<LogMetadata.Entry> pub = metadata.find(LogMetadata.PUB);
+      Optional<MetadataEntry> pub = metadata.find(LogMetadata.PUB);
       if (pub.isPresent()) {
         int id = KeyEntry.parse(pub.get().valueBytes()).digestAlgorithm();
         if (id != KeyEntry.MD_NONE) {

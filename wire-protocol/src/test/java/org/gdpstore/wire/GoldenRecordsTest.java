@@ -65,7 +65,7 @@ class GoldenRecordsTest {
   @Test
   void metadataParsesAndSerializesByteForByte() {
     assertThat(metadata.toBytes()).isEqualTo(metadataBytes);
-    assertThat(metadata.entries()).extracting(LogMetadata.Entry::idName)
+    assertThat(metadata.entries()).extracting(MetadataEntry::idName)
         .containsExactly("XID", "CTM", "NON", "CID", "OPK");
     assertThat(metadata.findText(LogMetadata.XID)).contains("local.test.session");
     assertThat(metadata.findText(LogMetadata.CTM)).contains("2026-11-21T23:43:23.343Z");

@@ -7,7 +7,7 @@ import org.gdpstore.wire.GdpName;
 
 /**
  * One live directory entry (file, directory or key-value value) as the engine holds it; the
- * in-memory twin of the on-log {@code Entry} message (named apart from it and from {@code Map.Entry}). Immutable.
+ * in-memory twin of the on-log {@code StoredEntry} message (named apart from it and from {@code Map.Entry}). Immutable.
  */
 public final class DirEntry {
   /** What the entry is. */
@@ -81,8 +81,8 @@ public final class DirEntry {
     return new DirEntry(kind, log, size, sha256, nanos, lastRecno, inline);
   }
 
-  public org.gdpstore.fs.internal.proto.Entry toProto() {
-    org.gdpstore.fs.internal.proto.Entry.Builder b = org.gdpstore.fs.internal.proto.Entry.newBuilder()
+  public org.gdpstore.fs.internal.proto.StoredEntry toProto() {
+    org.gdpstore.fs.internal.proto.StoredEntry.Builder b = org.gdpstore.fs.internal.proto.StoredEntry.newBuilder()
         .setKind(switch (kind) {
           case FILE -> EntryKind.REGULAR_FILE;
           case DIR -> EntryKind.DIR;
@@ -104,7 +104,7 @@ public final class DirEntry {
   }
 
   /** Parses an on-log entry; throws IllegalArgumentException if it breaks the format rules. */
-  public static DirEntry fromProto(org.gdpstore.fs.internal.proto.Entry e) {
+  public static DirEntry fromProto(org.gdpstore.fs.internal.proto.StoredEntry e) {
     Kind kind = switch (e.getKind()) {
       case REGULAR_FILE -> Kind.FILE;
       case DIR -> Kind.DIR;
