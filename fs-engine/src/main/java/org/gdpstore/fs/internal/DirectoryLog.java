@@ -49,6 +49,7 @@ public final class DirectoryLog implements AutoCloseable {
   private long bytesSinceCheckpoint;
   private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
   private volatile String writerBroken;
+  private final CommitStats stats = new CommitStats();
 
   private DirectoryLog(GdpName root, LogStore.Source source, LogStore.Appender appender,
       LogHeader header, NamespaceIndex index, FsOptions opts) {
@@ -399,6 +400,11 @@ public final class DirectoryLog implements AutoCloseable {
     }
   }
 
+  /** Counters of this writer's commits and checkpoints. */
+  CommitStats stats() {
+    return stats;
+  }
+
   /** The writer cannot go on: later commits fail UNAVAILABLE until the filesystem is reopened. */
   void markBroken(String why) {
     writerBroken = why;
@@ -455,6 +461,7 @@ public final class DirectoryLog implements AutoCloseable {
     } catch (FsException e) {
       return; // the previous checkpoint could not be read: the next commit tries again
     }
+    long ckptBytes = ckpt.stream().mapToLong(ByteBuffer::remaining).sum();
     List<Long> recnos;
     try {
       recnos = appendRaw(ckpt);
@@ -477,6 +484,7 @@ public final class DirectoryLog implements AutoCloseable {
       return; // void (another writer came between): the next refresh replays past it
     }
     replay.appended(last, true);
+    stats.checkpoint(ckpt.size(), ckptBytes);
     commitsSinceCheckpoint = 0;
     bytesSinceCheckpoint = 0;
   }
