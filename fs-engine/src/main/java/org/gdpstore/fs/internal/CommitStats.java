@@ -45,6 +45,11 @@ public final class CommitStats {
     return records.sum();
   }
 
+  /** Bytes of those records. */
+  public long recordBytes() {
+    return recordBytes.sum();
+  }
+
   /** Groups that landed. */
   public long groups() {
     return groups.sum();
