@@ -10,13 +10,20 @@ import org.gdpstore.wire.Ed25519Keys;
  */
 final class SignatureCount {
   private final String what;
+  private final String unit;
   private long made;
   private long checked;
   private long records;
   private long cpuNanos;
 
   SignatureCount(String what) {
+    this(what, "record");
+  }
+
+  /** Counts per {@code unit} (a record, a put, ...). */
+  SignatureCount(String what, String unit) {
     this.what = what;
+    this.unit = unit;
   }
 
   void start() {
@@ -40,8 +47,9 @@ final class SignatureCount {
     if (records == 0) {
       return;
     }
-    System.out.printf("%n[signatures] %s: %d records, %.4f made and %.4f checked per record, %.2f us CPU per record%n",
-        what, records, (Ed25519Keys.signaturesMade() - made) / (double) records,
-        (Ed25519Keys.signaturesChecked() - checked) / (double) records, (cpu() - cpuNanos) / 1000.0 / records);
+    System.out.printf("%n[signatures] %s: %d %ss, %.4f made and %.4f checked per %s, %.2f us CPU per %s%n",
+        what, records, unit, (Ed25519Keys.signaturesMade() - made) / (double) records,
+        (Ed25519Keys.signaturesChecked() - checked) / (double) records, unit, (cpu() - cpuNanos) / 1000.0 / records,
+        unit);
   }
 }

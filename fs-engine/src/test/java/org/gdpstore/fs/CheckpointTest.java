@@ -76,6 +76,34 @@ class CheckpointTest {
     }
   }
 
+  /**
+   * A growing namespace (every put a new key, as a bulk load or the concurrent-writers benchmark
+   * does): checkpoints hold the whole namespace, so they must not come every K commits regardless
+   * of their size, or each put pays a share that grows with the namespace. The bytes written as
+   * checkpoints stay within what the commits weigh; an open still finds a recent checkpoint.
+   */
+  @Test
+  void checkpointsOfAGrowingNamespaceCostLessThanTheCommits() throws Exception {
+    FsOptions opts = FsOptions.builder().checkpointEveryCommits(20).build();
+    InMemoryLogStore store = new InMemoryLogStore();
+    GdpName root;
+    int puts = 8_000;
+    org.gdpstore.fs.internal.CommitStats stats;
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, opts)) {
+      root = fs.rootName();
+      for (int i = 0; i < puts; i++) {
+        fs.kv().put("key-" + i, new byte[100]);
+      }
+      stats = fs.engine().transactions().commitStats();
+    }
+    // what an open replays of the commits: their bytes plus a record's signature check (4 KiB) each
+    long commitWeight = stats.records() * 4096 + stats.recordBytes();
+    assertThat(stats.checkpointBytes()).as("checkpoint bytes for %d puts (%s)", puts, stats)
+        .isGreaterThan(0).isLessThan(commitWeight);
+    List<long[]> ckpts = checkpoints(store, root);
+    assertThat(ckpts.get(ckpts.size() - 1)[0]).as("last checkpoint").isGreaterThan(puts / 4);
+  }
+
   /** Everything a snapshot shows: paths (D, or a file's size and hash) and the known KV keys. */
   static TreeMap<String, String> dump(FsSnapshot s, TreeSet<String> kvKeys) throws Exception {
     TreeMap<String, String> out = new TreeMap<>();

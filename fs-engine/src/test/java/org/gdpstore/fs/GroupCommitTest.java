@@ -62,4 +62,54 @@ class GroupCommitTest {
       }
     }
   }
+
+  /**
+   * 64 threads putting new keys: prints the commit counters (group sizes, records and signatures
+   * per put, CPU per put) and checks that the puts share records.
+   */
+  @Test
+  void sixtyFourThreadsShareRecordsAndSignatures() throws Exception {
+    int threads = 64;
+    int each = 50;
+    try (LogBackend backend = LogBackend.simulator(); GdpFileSystem fs = backend.mkfs(FsOptions.DEFAULT)) {
+      fs.kv().put("warm", new byte[100]);
+      org.gdpstore.fs.internal.CommitStats stats = fs.engine().transactions().commitStats();
+      long members0 = stats.members();
+      long records0 = stats.records();
+      long signed0 = org.gdpstore.wire.Ed25519Keys.signaturesMade();
+      long cpu0 = cpu();
+      long t0 = System.nanoTime();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      CyclicBarrier start = new CyclicBarrier(threads);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < each; i++) {
+            fs.kv().put("t" + id + "-" + i, new byte[100]);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      pool.shutdown();
+      long puts = (long) threads * each;
+      long nanos = System.nanoTime() - t0;
+      double recordsPerPut = (stats.records() - records0) / (double) puts;
+      System.out.printf("[group commit] %d puts in %.0f ms (%.0f/s), %.3f records and %.3f signatures made per put,"
+          + " %.0f us CPU per put; %s%n", puts, nanos / 1e6, puts * 1e9 / nanos, recordsPerPut,
+          (org.gdpstore.wire.Ed25519Keys.signaturesMade() - signed0) / (double) puts, (cpu() - cpu0) / 1e3 / puts, stats);
+      assertThat(stats.members() - members0).isEqualTo(puts);
+      assertThat(fs.kv().keys("t")).hasSize((int) puts);
+      assertThat(recordsPerPut).as("directory records per put with %d threads waiting", threads).isLessThan(0.5);
+    }
+  }
+
+  private static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
 }

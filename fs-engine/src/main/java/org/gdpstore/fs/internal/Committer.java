@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.gdpstore.fs.CommitResult;
 import org.gdpstore.fs.FsCode;
@@ -68,6 +69,7 @@ final class Committer {
     final Map<EntryKey, Long> readVersions;
     final Map<EntryKey, ConflictRules.Condition> conditions;
     private volatile boolean done;
+    private volatile Thread waiter; // woken when done
     private CommitResult result;
     private FsException failure;
     private ConflictRules.Conflict conflict;
@@ -87,17 +89,25 @@ final class Committer {
 
     private void succeed(CommitResult r) {
       result = r;
-      done = true;
+      finish();
     }
 
     private void fail(FsException e) {
       failure = e;
-      done = true;
+      finish();
     }
 
     private void conflicted(ConflictRules.Conflict c) {
       conflict = c;
+      finish();
+    }
+
+    private void finish() {
       done = true;
+      Thread w = waiter;
+      if (w != null) {
+        LockSupport.unpark(w);
+      }
     }
 
     /** The commit, null if a condition failed; throws the member's conflict or failure. */
@@ -113,7 +123,7 @@ final class Committer {
 
     /** Condition failed: nothing written, result null. */
     private void skipped() {
-      done = true;
+      finish();
     }
   }
 
@@ -121,19 +131,47 @@ final class Committer {
    * Commits {@code r} (with whatever else is queued); returns its result, or null when one of its
    * conditions did not hold where the commit landed (nothing of it was written).
    *
+   * <p>The caller that finds no commit running becomes the leader and commits groups until its own
+   * request is decided; the others wait for their own request, not for the lock, so a member of a
+   * group returns (and queues its next commit) while the leader's next round trip is running.
+   *
    * @throws ConflictRules.Conflict if it conflicts with a commit made after its snapshot
    */
   CommitResult commit(Request r) throws FsException, ConflictRules.Conflict {
+    r.waiter = Thread.currentThread();
     queue.add(r);
-    commitLock.lock();
-    try {
-      while (!r.done) {
-        process(nextGroup());
+    boolean interrupted = false;
+    while (!r.done) {
+      if (commitLock.tryLock()) {
+        try {
+          while (!r.done) {
+            process(nextGroup());
+          }
+        } finally {
+          releaseLeadership();
+        }
+      } else {
+        LockSupport.park(this);
+        interrupted |= Thread.interrupted(); // a commit in flight is not abandoned; the flag is kept
       }
-    } finally {
-      commitLock.unlock();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     return r.outcome();
+  }
+
+  /**
+   * Unlocks the commit lock and wakes the oldest queued caller, which leads next. A caller that
+   * queued while the lock was held failed its tryLock before this unlock, so its request is in the
+   * queue when it is looked at here: no request is left without a leader.
+   */
+  private void releaseLeadership() {
+    commitLock.unlock();
+    Request next = queue.peek();
+    if (next != null) {
+      LockSupport.unpark(next.waiter);
+    }
   }
 
   /** Waits until the commits queued or running now are decided. */
@@ -144,7 +182,7 @@ final class Committer {
         process(nextGroup());
       }
     } finally {
-      commitLock.unlock();
+      releaseLeadership();
     }
   }
 
@@ -163,7 +201,7 @@ final class Committer {
     try {
       process(group);
     } finally {
-      commitLock.unlock();
+      releaseLeadership();
     }
   }
 
@@ -213,6 +251,7 @@ final class Committer {
         }
         return;
       }
+      dirLog.stats().retries.increment();
       backoff(tries);
       dirLog.refresh(); // the commits this one missed
     }
@@ -297,6 +336,7 @@ final class Committer {
         if (inPlace) {
           int bytes = parts.stream().mapToInt(ByteBuffer::remaining).sum();
           dirLog.applyOwn(base, base + 1, base + n, a.nanos(), a.changes(), bytes);
+          dirLog.stats().landed(a.members().size(), n, bytes);
           done(a, base + n);
           return Outcome.DONE;
         }

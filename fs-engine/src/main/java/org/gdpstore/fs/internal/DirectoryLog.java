@@ -47,8 +47,17 @@ public final class DirectoryLog implements AutoCloseable {
   private final long checkpointEveryBytes;
   private int commitsSinceCheckpoint;
   private long bytesSinceCheckpoint;
+  /**
+   * What an open replays after the last checkpoint (commit bytes plus {@link #RECORD_WEIGHT} per
+   * record), and that checkpoint's size: a checkpoint waits until the first is twice the second.
+   */
+  private long weightSinceCheckpoint;
+  private long lastCheckpointBytes;
+  /** A record's signature check, in bytes of replay work (roughly what an Ed25519 check costs). */
+  static final long RECORD_WEIGHT = 4096;
   private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
   private volatile String writerBroken;
+  private final CommitStats stats = new CommitStats();
 
   private DirectoryLog(GdpName root, LogStore.Source source, LogStore.Appender appender,
       LogHeader header, NamespaceIndex index, FsOptions opts) {
@@ -388,8 +397,8 @@ public final class DirectoryLog implements AutoCloseable {
         replay.appended(last, false);
         commitsSinceCheckpoint++;
         bytesSinceCheckpoint += bytes;
-        if (checkpointEveryCommits > 0 && commitsSinceCheckpoint >= checkpointEveryCommits
-            || checkpointEveryBytes > 0 && bytesSinceCheckpoint >= checkpointEveryBytes) {
+        weightSinceCheckpoint += bytes + RECORD_WEIGHT * (last - first + 1);
+        if (checkpointDue()) {
           writeCheckpoint();
         }
       }
@@ -397,6 +406,25 @@ public final class DirectoryLog implements AutoCloseable {
     if (replayed) {
       refresh();
     }
+  }
+
+  /** Counters of this writer's commits and checkpoints. */
+  CommitStats stats() {
+    return stats;
+  }
+
+  /**
+   * Whether this writer's next checkpoint is due: after {@code checkpointEveryCommits} commits or
+   * {@code checkpointEveryBytes} of commit records, but not before the commits since the last one
+   * weigh twice its size. A checkpoint holds the whole live namespace, so without that bound a
+   * growing namespace would make each put pay a growing share of one (all of it on the commit path);
+   * with it, checkpoints cost at most about half of what the commits do, and an open replays at
+   * most about two checkpoints' worth of commits. Caller holds replayLock.
+   */
+  private boolean checkpointDue() {
+    boolean triggered = checkpointEveryCommits > 0 && commitsSinceCheckpoint >= checkpointEveryCommits
+        || checkpointEveryBytes > 0 && bytesSinceCheckpoint >= checkpointEveryBytes;
+    return triggered && weightSinceCheckpoint >= 2 * lastCheckpointBytes;
   }
 
   /** The writer cannot go on: later commits fail UNAVAILABLE until the filesystem is reopened. */
@@ -455,6 +483,7 @@ public final class DirectoryLog implements AutoCloseable {
     } catch (FsException e) {
       return; // the previous checkpoint could not be read: the next commit tries again
     }
+    long ckptBytes = ckpt.stream().mapToLong(ByteBuffer::remaining).sum();
     List<Long> recnos;
     try {
       recnos = appendRaw(ckpt);
@@ -477,8 +506,11 @@ public final class DirectoryLog implements AutoCloseable {
       return; // void (another writer came between): the next refresh replays past it
     }
     replay.appended(last, true);
+    stats.checkpoint(ckpt.size(), ckptBytes);
     commitsSinceCheckpoint = 0;
     bytesSinceCheckpoint = 0;
+    weightSinceCheckpoint = 0;
+    lastCheckpointBytes = ckptBytes;
   }
 
   /**

@@ -331,6 +331,11 @@ public final class Transactions {
     return errors;
   }
 
+  /** Counters of this writer's commits (tests, benchmarks). */
+  public CommitStats commitStats() {
+    return dirLog.stats();
+  }
+
   /** Waits until the commits running now are decided (closing the filesystem). */
   void awaitCommits() {
     committer.awaitIdle();
