@@ -22,6 +22,7 @@ import org.gdpstore.fs.PathChange;
 import org.gdpstore.fs.VerifyReport;
 import org.gdpstore.fs.GdpRandomAccessFile;
 import org.gdpstore.fs.ReadableFileSystem;
+import org.gdpstore.fs.SnapshotExpiredException;
 import org.gdpstore.fs.Transaction;
 import org.gdpstore.fs.WritableFile;
 
@@ -59,6 +60,10 @@ final class EngineFs implements RemoteFs {
     if (conflict) {
       String path = (where.isEmpty() || where.equals("/")) && writing != null ? writing : where;
       return GdpErrors.conflict(path, e, "run the command again");
+    }
+    if (e instanceof SnapshotExpiredException x) {
+      return new CliException(ExitCodes.EXPIRED, "snapshot " + x.recno() + " is older than the retention horizon "
+          + x.horizon() + ": a gc reclaimed it; ask for record " + x.horizon() + " or later", e);
     }
     return switch (e.code()) {
       case NOT_FOUND, OUT_OF_RANGE -> new CliException(ExitCodes.NOT_FOUND, "not found: " + msg, e);

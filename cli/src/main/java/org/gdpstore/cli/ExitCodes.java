@@ -18,6 +18,8 @@ public final class ExitCodes {
   public static final int INTEGRITY = 6;
   /** The target exists already, or a directory is not empty, or a conflict. */
   public static final int EXISTS = 7;
+  /** The snapshot asked for ({@code --at}) is older than the retention horizon: a gc reclaimed it. */
+  public static final int EXPIRED = 8;
   /** The command needs a part of gdpstore that this build does not have yet. */
   public static final int NOT_AVAILABLE = 69;
 

@@ -39,7 +39,8 @@ import picocli.CommandLine;
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0 ok, 1 internal failure, 2 usage, 3 not found, 4 router unreachable,",
-      "  5 key error, 6 integrity error, 7 exists/conflict, 69 not available yet"
+      "  5 key error, 6 integrity error, 7 exists/conflict, 8 snapshot older than the",
+      "  retention horizon (gc), 69 not available yet"
     })
 public final class GdpfsCli {
   /**

@@ -52,6 +52,17 @@ class ExitCodeMappingTest {
   }
 
   @Test
+  void aSnapshotOlderThanTheRetentionHorizonIsExpiredNotAConflict() {
+    CliException e = EngineFs.toCli(new org.gdpstore.fs.SnapshotExpiredException(3, 9));
+    assertThat(e.exitCode()).isEqualTo(ExitCodes.EXPIRED);
+    assertThat(e.getMessage()).isEqualTo(
+        "snapshot 3 is older than the retention horizon 9: a gc reclaimed it; ask for record 9 or later");
+    // other FAILED_PRECONDITIONs (a directory not empty, a parent that is a file) keep exit 7
+    assertThat(EngineFs.toCli(new FsException(FsCode.FAILED_PRECONDITION, "/d", "directory not empty")).exitCode())
+        .isEqualTo(ExitCodes.EXISTS);
+  }
+
+  @Test
   void exitFourOnlyWhenNothingAnswered() {
     assertThat(EngineFs.toCli(commitFailed(gdp(GdpStatus.Code.DEADLINE_EXCEEDED, "no answer within PT10S")), null)
         .exitCode()).isEqualTo(ExitCodes.UNREACHABLE);

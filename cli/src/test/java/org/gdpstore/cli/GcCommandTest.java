@@ -58,8 +58,11 @@ class GcCommandTest {
     assertThat(logFiles(home)).isEqualTo(before - 2);
     assertThat(ok(cli, "cat", "gdp://g/f.bin").outBytes()).isEqualTo(b);
     CliRunner.Result old = cli.run("cat", "--at", "3", "gdp://g/f.bin");
-    assertThat(old.code()).as(old.toString()).isEqualTo(ExitCodes.EXISTS); // FAILED_PRECONDITION in the CLI's table
-    assertThat(old.err()).contains("older than the retention horizon 4");
+    assertThat(old.code()).as(old.toString()).isEqualTo(ExitCodes.EXPIRED); // not 7: nothing conflicts
+    assertThat(old.err().strip()).isEqualTo("gdpfs: snapshot 3 is older than the retention horizon 4: a gc reclaimed it;"
+        + " ask for record 4 or later");
+    CliRunner.Result oldLs = cli.run("ls", "--at", "2", "gdp://g/");
+    assertThat(oldLs.code()).as(oldLs.toString()).isEqualTo(ExitCodes.EXPIRED);
     assertThat(ok(cli, "gc", "g").out()).contains("deleted 0 logs"); // keep-all: nothing more
     ok(cli, "verify", "g");
 

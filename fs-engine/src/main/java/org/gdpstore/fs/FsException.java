@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * The one exception type of the filesystem API: a {@link FileSystemException} (so it fits code that
  * handles {@code java.nio.file} errors) carrying a TensorFlow status {@link #code()}. Callers branch
- * on the code; the subclasses {@link IntegrityException} and {@link TransactionConflictException}
- * exist for the two cases callers most often catch by type.
+ * on the code; the subclasses {@link IntegrityException}, {@link TransactionConflictException} and
+ * {@link SnapshotExpiredException} exist for the cases callers most often catch by type.
  */
 public class FsException extends FileSystemException {
   private static final long serialVersionUID = 1L;

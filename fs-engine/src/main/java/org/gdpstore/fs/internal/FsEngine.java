@@ -8,6 +8,7 @@ import org.gdpstore.fs.FsCode;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.fs.FsOptions;
 import org.gdpstore.fs.FsPaths;
+import org.gdpstore.fs.SnapshotExpiredException;
 import org.gdpstore.fs.internal.proto.LogKind;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
@@ -157,14 +158,13 @@ public final class FsEngine implements AutoCloseable {
   }
 
   /**
-   * FAILED_PRECONDITION if snapshot {@code at} is older than the retention horizon (its file logs
+   * {@link SnapshotExpiredException} (FAILED_PRECONDITION) if snapshot {@code at} is older than the retention horizon (its file logs
    * may be deleted): such a snapshot is never read, so no reader gets partial data.
    */
   public void requireRetained(long at) throws FsException {
     long h = index.horizon();
     if (at < h) {
-      throw new FsException(FsCode.FAILED_PRECONDITION, "/", "snapshot " + at
-          + " is older than the retention horizon " + h + " (garbage collected)");
+      throw new SnapshotExpiredException(at, h);
     }
   }
 
