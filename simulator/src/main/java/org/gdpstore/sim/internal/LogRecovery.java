@@ -74,7 +74,7 @@ final class LogRecovery {
   /** Recovers one log file into {@code into}: its logs, or its broken logs with the reason. */
   static void recoverInto(Path f, StorageFaults storageFaults, Result into) {
     try {
-      SimLog log = recover(f, storageFaults);
+      SimLog log = recover(f, storageFaults, new ArrayList<>(), true);
       into.logs().put(log.name, log);
     } catch (IOException | IllegalArgumentException e) {
       String why = "log file " + f + " is damaged: " + e.getMessage();
@@ -86,13 +86,20 @@ final class LogRecovery {
     }
   }
 
-  /** Recovers one log file. */
-  static SimLog recover(Path f, StorageFaults storageFaults) throws IOException {
-    return recover(f, storageFaults, new ArrayList<>());
+  /**
+   * Recovers one log file by scanning it; adds what is wrong with it (damage found, torn tail cut)
+   * to {@code problems}.
+   */
+  static SimLog recover(Path f, StorageFaults storageFaults, List<String> problems) throws IOException {
+    return recover(f, storageFaults, problems, false);
   }
 
-  /** Recovers one log file; adds what is wrong with it (damage found, torn tail cut) to {@code problems}. */
-  static SimLog recover(Path f, StorageFaults storageFaults, List<String> problems) throws IOException {
+  /**
+   * Recovers one log file; {@code useIndex}: from its clean-shutdown {@link LogIndex} if that
+   * matches the file, else (and always when false) by scanning the whole file.
+   */
+  private static SimLog recover(Path f, StorageFaults storageFaults, List<String> problems, boolean useIndex)
+      throws IOException {
     String fn = f.getFileName().toString();
     LogFile.Header header = LogFile.readHeader(f);
     LogMetadata md = LogMetadata.parse(header.metadata());
@@ -103,6 +110,10 @@ final class LogRecovery {
     LogFile file = LogFile.openExisting(f, storageFaults);
     try {
       SimLog log = new SimLog(name, md.toBytes(), md, WriterPolicy.signingKey(md).orElse(null), file);
+      if (useIndex && LogIndex.load(f, log)) {
+        file.resumeAppends(log.nrecs() + 1);
+        return log;
+      }
       Rebuild r = new Rebuild(log);
       FrameScanner.Tail tail = file.scan(r);
       if (tail != null && tail.torn()) {

@@ -185,6 +185,9 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
     if (expirySweep != null) {
       expirySweep.cancel(false);
     }
+    if (!closed) {
+      writeIndexes(); // a clean shutdown (a crash closes first and leaves none)
+    }
     closeFiles();
     ctx.fireChannelInactive();
   }
@@ -202,6 +205,20 @@ public final class LogServer extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(o);
     }
     inbox.clear();
+  }
+
+  /** Leaves a {@link LogIndex} beside each intact log file used since the start. */
+  private void writeIndexes() {
+    for (SimLog l : logs.values()) {
+      if (l.file != null && l.damaged().isEmpty()) {
+        try {
+          l.file.sync();
+          LogIndex.write(l);
+        } catch (IOException e) {
+          LOG.log(Level.FINE, "no index for " + l.file.path() + " (the next start scans it)", e);
+        }
+      }
+    }
   }
 
   private void closeFiles() {

@@ -174,26 +174,47 @@ final class SimLog {
    * mode), {@code encoded} its serialized form (may be null in durable mode; kept in memory mode).
    */
   void add(GdpDatum stored, byte[] encodedForm, byte[] hash, long offset) {
+    GdpTimestamp ts = stored.getTs();
+    addStored(offset, ts.getSec(), ts.getNsec(), stored32(hash), 0);
+    if (records != null) {
+      records.add(stored);
+      encoded.add(encodedForm);
+    }
+  }
+
+  /**
+   * Durable mode, from a {@link LogIndex}: record {@code nrecs + 1} is stored at {@code offset},
+   * with this timestamp and the 32-byte record hash at {@code hashes[hashAt..hashAt + 32)}.
+   */
+  void addStored(long offset, long sec, int nsec, byte[] hashes, int hashAt) {
     if (n == offsets.length) {
       int cap = n * 2;
       offsets = Arrays.copyOf(offsets, cap);
       tsSec = Arrays.copyOf(tsSec, cap);
       tsNsec = Arrays.copyOf(tsNsec, cap);
-      hashes = Arrays.copyOf(hashes, cap * 32);
+      this.hashes = Arrays.copyOf(this.hashes, cap * 32);
     }
-    GdpTimestamp ts = stored.getTs();
-    if (n > 0 && compare(ts.getSec(), ts.getNsec(), tsSec[n - 1], tsNsec[n - 1]) < 0) {
+    if (n > 0 && compare(sec, nsec, tsSec[n - 1], tsNsec[n - 1]) < 0) {
       tsMonotonic = false;
     }
     offsets[n] = offset;
-    tsSec[n] = ts.getSec();
-    tsNsec[n] = ts.getNsec();
-    System.arraycopy(stored32(hash), 0, hashes, n * 32, 32);
-    if (records != null) {
-      records.add(stored);
-      encoded.add(encodedForm);
-    }
+    tsSec[n] = sec;
+    tsNsec[n] = nsec;
+    System.arraycopy(hashes, hashAt, this.hashes, n * 32, 32);
     n++;
+  }
+
+  /** Durable mode: where record {@code recno}'s frame starts in the file. */
+  long offsetAt(long recno) {
+    return offsets[(int) (recno - 1)];
+  }
+
+  long tsSecAt(long recno) {
+    return tsSec[(int) (recno - 1)];
+  }
+
+  int tsNsecAt(long recno) {
+    return tsNsec[(int) (recno - 1)];
   }
 
   /** True if record {@code recno}'s timestamp is before {@code t}. */
