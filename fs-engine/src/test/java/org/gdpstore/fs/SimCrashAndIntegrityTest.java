@@ -93,10 +93,10 @@ class SimCrashAndIntegrityTest {
     for (int k = 0; ; k++) {
       boolean crashed = false;
       GdpName root;
+      // the writer gives up after 1 s of silence, so each cut costs about a second
       try (GdpClient writerClient = client(Duration.ofMillis(1000))) {
-        GdpFileSystem fs = GdpFileSystem.mkfs(writerClient, LogBackend.KEYS, OPTS);
+        GdpFileSystem fs = setUp(writerClient, setup);
         root = fs.rootName();
-        setup.run(fs);
         if (before == null) {
           before = FsDifferentialTest.tree(fs);
         }
@@ -125,6 +125,33 @@ class SimCrashAndIntegrityTest {
           return k;
         }
         checkAllOrNothing(seen, k);
+      }
+    }
+  }
+
+  /**
+   * A new filesystem with {@code setup} done, before any fault. On a loaded machine a CREATE or
+   * APPEND can meet the writer's 1 s of silence here: then it starts over with a new filesystem
+   * (the cut-off under test comes later, during the operation).
+   */
+  static GdpFileSystem setUp(GdpClient c, Op setup) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      GdpFileSystem fs = null;
+      try {
+        fs = GdpFileSystem.mkfs(c, LogBackend.KEYS, OPTS);
+        setup.run(fs);
+        return fs;
+      } catch (FsException e) {
+        if (fs != null) {
+          try {
+            fs.close();
+          } catch (RuntimeException ignored) {
+            // already failed: the next attempt starts afresh
+          }
+        }
+        if (e.code() != FsCode.UNAVAILABLE || attempt == 5) {
+          throw e;
+        }
       }
     }
   }

@@ -649,21 +649,29 @@ abstract class LogClientContractTest {
 
   @Test
   void droppedCommandsAndAnswersAreResent() throws Exception {
+    // the writer packs pending appends once 4 APPENDs are in flight, so 200 appends may be only ~10
+    // APPENDs (how many depends on scheduling): one drop of each kind is certain, more are by chance
     Outcome o = appendUnderFaults(200,
+        FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).skip(1).once().drop(),
+        FaultPlan.on(Direction.TO_CLIENT).code(MsgCode.ACK_SUCCESS).skip(2).once().drop(),
         FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).probability(0.05).drop(),
         FaultPlan.on(Direction.TO_CLIENT).code(MsgCode.ACK_SUCCESS).probability(0.05).drop());
-    assertThat(o.faultsFired()).isPositive();
+    assertThat(o.faultsFired()).isGreaterThanOrEqualTo(2);
     assertThat(o.failed()).isEmpty();
     assertThat(o.acked()).hasSize(200);
   }
 
   @Test
   void delayedDuplicatedAndReorderedTrafficKeepsOrder() throws Exception {
+    // one fault of each kind is certain (few APPENDs once packing starts), more are by chance
     Outcome o = appendUnderFaults(200,
+        FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).skip(1).once().reorder(50),
+        FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).skip(2).once().duplicate(),
+        FaultPlan.on(Direction.TO_CLIENT).code(MsgCode.ACK_SUCCESS).skip(1).once().delay(20),
         FaultPlan.on(Direction.TO_SERVER).code(MsgCode.CMD_APPEND).probability(0.1).reorder(50),
         FaultPlan.on(Direction.BOTH).probability(0.1).duplicate(),
         FaultPlan.on(Direction.TO_CLIENT).probability(0.2).delay(20));
-    assertThat(o.faultsFired()).isPositive();
+    assertThat(o.faultsFired()).isGreaterThanOrEqualTo(3);
     assertThat(o.failed()).isEmpty();
     assertThat(o.acked()).hasSize(200);
   }
