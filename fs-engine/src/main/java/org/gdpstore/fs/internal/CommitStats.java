@@ -17,6 +17,9 @@ public final class CommitStats {
   final LongAdder checkpoints = new LongAdder();
   final LongAdder checkpointRecords = new LongAdder();
   final LongAdder checkpointBytes = new LongAdder();
+  /** Time the leader spent on groups in all, and waiting for their appends' answers (round trips). */
+  final LongAdder leaderNanos = new LongAdder();
+  final LongAdder roundTripNanos = new LongAdder();
   /** Appended groups by size: bucket i holds sizes in [2^i, 2^(i+1)). */
   private final AtomicLongArray sizes = new AtomicLongArray(16);
 
@@ -77,8 +80,10 @@ public final class CommitStats {
       }
     }
     return String.format("%d members in %d groups (%.1f per group; sizes %s), %d records (%.3f per member,"
-        + " %d B), %d retries, %d checkpoints (%d records, %d B)", m, g, g == 0 ? 0.0 : m / (double) g, hist,
+        + " %d B), %d retries, %d checkpoints (%d records, %d B); per group %.0f us leading, %.0f us of it"
+        + " waiting for the append", m, g, g == 0 ? 0.0 : m / (double) g, hist,
         records.sum(), m == 0 ? 0.0 : records.sum() / (double) m, recordBytes.sum(), retries.sum(),
-        checkpoints.sum(), checkpointRecords.sum(), checkpointBytes.sum());
+        checkpoints.sum(), checkpointRecords.sum(), checkpointBytes.sum(),
+        g == 0 ? 0.0 : leaderNanos.sum() / 1e3 / g, g == 0 ? 0.0 : roundTripNanos.sum() / 1e3 / g);
   }
 }

@@ -84,6 +84,9 @@ final class Committer {
     }
 
     List<String> paths() {
+      if (changes.size() == 1) {
+        return List.of(changes.firstKey().display()); // the common single put, without a stream
+      }
       return changes.keySet().stream().map(EntryKey::display).sorted().toList();
     }
 
@@ -207,6 +210,7 @@ final class Committer {
 
   /** Commits one group: every member ends done. Caller holds the commit lock. */
   private void process(List<Request> group) {
+    long t0 = System.nanoTime();
     try {
       commitGroup(group);
     } catch (FsException e) {
@@ -222,6 +226,8 @@ final class Committer {
         }
       }
       throw e;
+    } finally {
+      dirLog.stats().leaderNanos.add(System.nanoTime() - t0);
     }
   }
 
@@ -315,6 +321,7 @@ final class Committer {
     while (true) {
       List<Long> recnos = new ArrayList<>();
       LogStoreException failed = null;
+      long t0 = System.nanoTime();
       try {
         for (CompletableFuture<Long> f : dirLog.appendEach(parts.subList(from, n))) {
           try {
@@ -328,6 +335,7 @@ final class Committer {
         dirLog.markBroken("interrupted during a commit");
         throw new FsException(FsCode.CANCELLED, "/", "interrupted; commit outcome unknown until the filesystem is reopened", e);
       }
+      dirLog.stats().roundTripNanos.add(System.nanoTime() - t0);
       if (failed == null) {
         boolean inPlace = true;
         for (int i = 0; i < recnos.size(); i++) {

@@ -89,15 +89,19 @@ public final class ConflictRules {
     if (changes.keySet().stream().allMatch(EntryKey::kv)) {
       return; // key-value keys have no parents or children
     }
-    TreeMap<EntryKey, DirEntry> merged = new TreeMap<>(group);
-    merged.putAll(changes);
-    View after = new View(index, head, merged);
+    View afterGroup = new View(index, head, group);
+    View after = null; // with this change set too: built only for removals (a copy of the group)
     for (Map.Entry<EntryKey, DirEntry> e : changes.entrySet()) {
       EntryKey key = e.getKey();
       if (key.kv()) {
         continue;
       }
       if (e.getValue() == null) {
+        if (after == null) {
+          TreeMap<EntryKey, DirEntry> merged = new TreeMap<>(group);
+          merged.putAll(changes);
+          after = new View(index, head, merged);
+        }
         // a directory this change set removes must not have gained entries meanwhile
         var children = after.childNames(key.name(), 1);
         if (!children.isEmpty()) {
@@ -110,12 +114,13 @@ public final class ConflictRules {
         continue;
       }
       String parent = FsPaths.dirname(key.name());
-      DirEntry p = after.committed(parent);
+      EntryKey parentKey = EntryKey.path(parent);
+      DirEntry p = !parentKey.isRoot() && changes.containsKey(parentKey) ? changes.get(parentKey)
+          : afterGroup.committed(parentKey);
       if (p == null || !p.isDir()) {
-        EntryKey pk = EntryKey.path(parent);
-        boolean local = group.containsKey(pk) || isLocal.test(index.versionOf(pk, head));
+        boolean local = group.containsKey(parentKey) || isLocal.test(index.versionOf(parentKey, head));
         throw new Conflict(key.display(), "parent directory " + parent + " was removed by "
-            + winner(pk, index, head, group) + " after snapshot " + base, local);
+            + winner(parentKey, index, head, group) + " after snapshot " + base, local);
       }
     }
   }
