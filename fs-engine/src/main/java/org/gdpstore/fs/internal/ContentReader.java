@@ -56,7 +56,8 @@ public final class ContentReader implements AutoCloseable {
     final int chunkSize;
     /** offset -> {recno, length} of chunks seen so far. */
     final ConcurrentSkipListMap<Long, long[]> byOffset = new ConcurrentSkipListMap<>();
-    final Set<Long> prefetching = ConcurrentHashMap.newKeySet();
+    /** recno -> the read-ahead fetching it (completes once its chunks are in the cache, or failed). */
+    final Map<Long, CompletableFuture<Void>> prefetching = new ConcurrentHashMap<>();
 
     FileLog(GdpName name, LogStore.Source source, int chunkSize) {
       this.name = name;
@@ -111,8 +112,14 @@ public final class ContentReader implements AutoCloseable {
   }
 
   private ChunkCache.Chunk chunk(FileLog fl, long recno, String path) throws FsException {
+    ChunkCache.Key key = new ChunkCache.Key(fl.name, recno);
+    CompletableFuture<Void> ahead = fl.prefetching.get(recno);
+    if (ahead != null && !cache.contains(key)) {
+      // a read-ahead is fetching this chunk: wait for it rather than fetch the chunk a second time
+      awaitQuietly(ahead, path);
+    }
     try {
-      return cache.get(new ChunkCache.Key(fl.name, recno), k -> {
+      return cache.get(key, k -> {
         try {
           return decodeChunk(fl, Await.await(fl.source.read(recno), path), path);
         } catch (FsException e) {
@@ -201,8 +208,10 @@ public final class ContentReader implements AutoCloseable {
       return;
     }
     long end = Math.min(lastRecno, from + count - 1);
+    CompletableFuture<Void> done = new CompletableFuture<>();
     long first = from;
-    while (first <= end && (cache.contains(new ChunkCache.Key(fl.name, first)) || !fl.prefetching.add(first))) {
+    while (first <= end && (cache.contains(new ChunkCache.Key(fl.name, first))
+        || fl.prefetching.putIfAbsent(first, done) != null)) {
       first++;
     }
     if (first > end) {
@@ -210,9 +219,15 @@ public final class ContentReader implements AutoCloseable {
     }
     final long start = first;
     for (long r = start + 1; r <= end; r++) {
-      fl.prefetching.add(r);
+      fl.prefetching.putIfAbsent(r, done);
     }
-    fl.source.readRange(start, (int) (end - start + 1)).whenComplete((recs, err) -> {
+    CompletableFuture<List<LogStore.StoredRecord>> range;
+    try {
+      range = fl.source.readRange(start, (int) (end - start + 1));
+    } catch (RuntimeException e) {
+      range = CompletableFuture.failedFuture(e); // `done` must complete whatever happens: readers wait for it
+    }
+    range.whenComplete((recs, err) -> {
       try {
         if (recs != null) {
           for (LogStore.StoredRecord r : recs) {
@@ -225,10 +240,23 @@ public final class ContentReader implements AutoCloseable {
         }
       } finally {
         for (long r = start; r <= end; r++) {
-          fl.prefetching.remove(r);
+          fl.prefetching.remove(r, done);
         }
+        done.complete(null);
       }
     });
+  }
+
+  /** Waits for a read-ahead; its failure is not the caller's (the chunk is then read on its own). */
+  private static void awaitQuietly(CompletableFuture<Void> f, String path) throws FsException {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FsException(FsCode.CANCELLED, path, "interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      // not reached (done only completes normally); read the chunk itself
+    }
   }
 
   private static List<Object> contentId(DirEntry e) {
