@@ -104,6 +104,23 @@ class CleanShutdownIndexTest {
   }
 
   @Test
+  void salvageDropsTheIndexOfTheFileItReplaces() throws IOException {
+    GdpName log = cleanLog("salvaged", 5);
+    Path f = logFile(log);
+    String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {'X'}), text.indexOf("r3"));
+    }
+    assertThat(Salvage.run(dir, log)).singleElement().satisfies(r -> assertThat(r.rewritten()).isTrue());
+    assertThat(index(log)).doesNotExist();
+    try (GdpSimulator sim = start(); TestClient c = TestClient.local(sim, "reader")) {
+      assertThat(sim.logs()).containsEntry(log, 5L);
+      assertThat(c.call(log, Cmds.read(1, 3, 0)).getCmd()).isEqualTo(MsgCode.NAK_C_REC_MISSING);
+      assertThat(Cmds.data(c.call(log, Cmds.read(2, 4, 0)))).isEqualTo("r4");
+    }
+  }
+
+  @Test
   void aDamagedIndexIsIgnored() throws IOException {
     GdpName log = cleanLog("bad-index", 5);
     byte[] idx = Files.readAllBytes(index(log));

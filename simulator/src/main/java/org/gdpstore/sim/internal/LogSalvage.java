@@ -88,6 +88,7 @@ public final class LogSalvage {
     try (var ch = java.nio.channels.FileChannel.open(copy, java.nio.file.StandardOpenOption.WRITE)) {
       ch.force(true);
     }
+    Files.deleteIfExists(LogIndex.of(f)); // it describes the file being replaced
     Files.move(next, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     LogFile.syncDirectory(f.getParent());
     return new Outcome(name, true, false, log.nrecs() + " records, " + (damaged.isEmpty() ? "none"
