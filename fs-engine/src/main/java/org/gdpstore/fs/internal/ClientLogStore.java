@@ -40,10 +40,9 @@ public final class ClientLogStore implements LogStore {
 
   @Override
   public CompletableFuture<GdpName> createLog(Ed25519Keys writer, String label) {
-    // Not chained yet: under dropped answer PDUs a range read can come back with a hole, which the
-    // chain verifier reports as INTEGRITY (MultiWriterStressTest, issue 15); the fs engine's
-    // contiguous reads re-ask for unchained logs. Chain them once range reads re-ask themselves.
-    LogSpec spec = LogSpec.builder().writerKey(writer).build();
+    // hash-chained (one signature per APPEND; docs/log-client.md "Chained logs"); a REFERENCE-mode
+    // client creates it unchained. Logs created before stay as their metadata says.
+    LogSpec spec = LogSpec.builder().writerKey(writer).chained().build();
     return map(client.createLogAsync(spec), info -> info.name());
   }
 

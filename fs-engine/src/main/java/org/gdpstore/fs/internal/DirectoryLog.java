@@ -136,25 +136,11 @@ public final class DirectoryLog implements AutoCloseable {
   }
 
   /**
-   * Up to {@code count} records from {@code first} on, contiguous: a range answer that starts late
-   * or has a hole (a lost answer PDU on a faulty network) is cut at the hole, or asked again if
-   * it does not start at {@code first}; records before {@code first} are dropped.
+   * Up to {@code count} consecutive records from {@code first} on (fewer at the end of the log):
+   * the log-client asks again for records whose answers were lost on the way.
    */
   private List<LogStore.StoredRecord> readContiguous(long first, int count) throws FsException {
-    for (int tries = 1; ; tries++) {
-      List<LogStore.StoredRecord> got = Await.await(source.readRange(first, count), "/");
-      List<LogStore.StoredRecord> out = new ArrayList<>(got.size());
-      for (LogStore.StoredRecord r : got) {
-        if (r.recno() == first + out.size()) {
-          out.add(r);
-        } else if (r.recno() >= first + out.size()) {
-          break;
-        }
-      }
-      if (!out.isEmpty() || got.isEmpty() || tries >= 5) {
-        return out;
-      }
-    }
+    return Await.await(source.readRange(first, count), "/");
   }
 
   /** Reads directory records appended since the last refresh (other writers' commits). */

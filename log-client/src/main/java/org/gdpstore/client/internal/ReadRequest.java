@@ -23,6 +23,10 @@ import org.gdpstore.wire.proto.GdpTimestamp;
  * READ_BY_RECNO / READ_BY_TS / READ_BY_HASH (spec 3.5.5, 3.5.10). A singleton read ends with its one
  * ACK_CONTENT; a multi read collects ACK_CONTENTs until END_OF_RESULTS (any body, or none: spec 8.9).
  * Results are de-duplicated by record number, so a re-sent read cannot duplicate records.
+ *
+ * <p>A range by number whose answer PDUs were lost on the way (a hole below a record received, or
+ * fewer records than END_OF_RESULTS counted) asks again for the first missing run, under a new rid
+ * and within the request's own deadline ({@link RangeRepair}), before anything is handed on.
  */
 final class ReadRequest extends Request {
   enum Kind { RECNO, TIMESTAMP, HASH }
@@ -31,10 +35,14 @@ final class ReadRequest extends Request {
   private final Kind kind;
   private final long recno;
   private final int count;
+  /** Range reads by number: what is still missing and what the current ask names. */
+  private final RangeRepair repair;
   private final Instant ts;
   private final ByteString hash;
   /** Recno order for recno reads, arrival (timestamp) order for timestamp reads. */
   private final Map<Long, GdpDatum> received;
+  /** {@link #received} of a read by number (sorted). */
+  private final TreeMap<Long, GdpDatum> sorted;
 
   private ReadRequest(Outbound client, GdpName log, Kind kind, long recno, int count, Instant ts, ByteString hash) {
     super(client, log);
@@ -43,7 +51,9 @@ final class ReadRequest extends Request {
     this.count = count;
     this.ts = ts;
     this.hash = hash;
-    this.received = kind == Kind.TIMESTAMP ? new LinkedHashMap<>() : new TreeMap<>();
+    this.sorted = kind == Kind.TIMESTAMP ? null : new TreeMap<>();
+    this.received = kind == Kind.TIMESTAMP ? new LinkedHashMap<>() : sorted;
+    this.repair = kind == Kind.RECNO && count > 0 ? new RangeRepair(log, recno, count) : null;
   }
 
   /** One record ({@code count == 0}) or up to {@code count} records from {@code recno}. */
@@ -67,8 +77,9 @@ final class ReadRequest extends Request {
   GdpMessage message(int rid) {
     GdpMessage.Builder m = GdpMessage.newBuilder().setRid(rid);
     switch (kind) {
-      case RECNO -> m.setCmd(MsgCode.CMD_READ_BY_RECNO)
-          .setCmdReadByRecno(CmdReadByRecno.newBuilder().setRecno(recno).setNrecs(count));
+      case RECNO -> m.setCmd(MsgCode.CMD_READ_BY_RECNO).setCmdReadByRecno(repair == null
+          ? CmdReadByRecno.newBuilder().setRecno(recno).setNrecs(count)
+          : CmdReadByRecno.newBuilder().setRecno(repair.askFrom()).setNrecs(repair.askCount()));
       case TIMESTAMP -> {
         GdpTimestamp.Builder t = GdpTimestamp.newBuilder().setSec(ts.getEpochSecond());
         if (ts.getNano() != 0) {
@@ -88,6 +99,9 @@ final class ReadRequest extends Request {
     if (code == MsgCode.ACK_CONTENT) {
       for (GdpDatum d : env.message().getAckContent().getDlOrBuilder().getDList()) {
         received.putIfAbsent(d.getRecno(), d);
+        if (repair != null) {
+          repair.counted(d.getRecno());
+        }
       }
       if (singleton() || (count > 0 && received.size() >= count)) {
         done();
@@ -97,20 +111,39 @@ final class ReadRequest extends Request {
     if (code == MsgCode.ACK_END_OF_RESULTS) {
       if (received.isEmpty() && singleton()) {
         client.fail(this, GdpStatus.of(GdpStatus.Code.NOT_FOUND, "no record"));
+      } else if (repair != null) {
+        var eor = env.message().getAckEndOfResults();
+        askAgainOrFinish(repair.onEnd(sorted, eor.hasNresults() ? eor.getNresults() : -1));
       } else {
         done();
       }
       return;
     }
     if (MsgCode.isNak(code)) {
-      if (!received.isEmpty()) {
-        done(); // a NAK after some results (unexpected): keep what arrived
+      if (repair != null && repair.reasking()) {
+        client.fail(this, repair.missing(nakStatus(env))); // the server has no record where it sent one before
+      } else if (!received.isEmpty()) {
+        // a NAK after some results (e.g. a damaged record): the answer ends there; holes before it are asked again
+        askAgainOrFinish(repair == null ? null : repair.onNak(sorted, env.message().getNak().getRecno()));
       } else {
         client.fail(this, nakStatus(env));
       }
       return;
     }
     // other acks (e.g. an ACK_SUCCESS the .proto comment promises): ignore
+  }
+
+  /** Sends the next ask of a repair under a fresh rid (same deadline and slot), or completes. */
+  private void askAgainOrFinish(GdpStatus failure) {
+    if (failure != null) {
+      client.fail(this, failure);
+    } else if (repair != null && repair.reasking()) {
+      client.detach(this); // late answers to the old rid are discarded
+      rid = 0;
+      client.submit(this);
+    } else {
+      done();
+    }
   }
 
   private void done() {

@@ -141,8 +141,28 @@ class ReaderHandle implements LogReader {
       return track(readOn(from, count).thenApply(got -> decodeHead(checkFirst(got, from))));
     }
     ReadRequest r = ReadRequest.byRecno(client, name, from, count);
-    return track(client.submitExternal(r, r.result, this::decode));
+    return track(client.submitExternal(r, r.result, list -> decode(consecutive(list, from))));
   }
+
+  /**
+   * An answer the server gave in full (lost PDUs were asked for again) that still skips a record:
+   * the log has no such record (a gap, e.g. in a reference log), which a range read never hides.
+   */
+  private List<GdpDatum> consecutive(List<GdpDatum> list, long from) {
+    int skip = 0;
+    while (from > 0 && skip < list.size() && list.get(skip).getRecno() < from) {
+      skip++; // not asked for
+    }
+    long expected = from > 0 || list.isEmpty() ? from : list.get(0).getRecno();
+    for (int i = skip; i < list.size(); i++, expected++) {
+      if (list.get(i).getRecno() != expected) {
+        throw GdpStatus.of(GdpStatus.Code.NOT_FOUND, name + " has no record " + expected + ": the server's answer"
+            + " goes on with record " + list.get(i).getRecno()).asException();
+      }
+    }
+    return skip == 0 ? list : list.subList(skip, list.size());
+  }
+
 
   /** How many records past a mid-batch end are asked for at a time, looking for the batch's signed record. */
   private static final int READ_ON = 64;
