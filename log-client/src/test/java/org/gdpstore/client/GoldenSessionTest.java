@@ -197,7 +197,7 @@ class GoldenSessionTest {
         error.set(e);
       }
     });
-    assertThat(two.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(two.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(got).extracting(LogRecord::recno).containsExactly(4L, 5L);
     assertThat(got).allMatch(LogRecord::verified);
     // after the END_OF_RESULTS the client carries on from the next record
