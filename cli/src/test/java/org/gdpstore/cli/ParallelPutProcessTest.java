@@ -101,7 +101,16 @@ class ParallelPutProcessTest {
     // large enough that both processes are still uploading content when the first one commits
     Path a = file("a.bin", 8 << 20, 1);
     Path b = file("b.bin", 8 << 20, 2);
-    List<CliRunner.Result> results = putAll(List.of(a, b), List.of("same.bin", "same.bin"));
+    List<CliRunner.Result> results = null;
+    // Two successes are right when the processes did not overlap (one JVM finished before the other
+    // began its transaction, seen on a machine at load 37): that is a plain overwrite. So a pair that
+    // does not overlap is run again; a broken conflict rule gives two successes every time.
+    for (int attempt = 0; attempt < 3; attempt++) {
+      results = putAll(List.of(a, b), List.of("same.bin", "same.bin"));
+      if (results.stream().anyMatch(r -> r.code() != ExitCodes.OK)) {
+        break;
+      }
+    }
     List<Integer> codes = results.stream().map(CliRunner.Result::code).sorted().toList();
     assertThat(codes).as("%s", results).containsExactly(ExitCodes.OK, ExitCodes.EXISTS);
     CliRunner.Result loser = results.get(0).code() == ExitCodes.EXISTS ? results.get(0) : results.get(1);
