@@ -164,7 +164,7 @@ public final class Soak {
       }
       long stoppedAt = System.nanoTime();
       long[] target = writers.stream().mapToLong(SoakWriter::highestAcked).toArray();
-      long finalCatchUp = awaitCatchUp(subscribers, target, stoppedAt + TimeUnit.SECONDS.toNanos(120))
+      long finalCatchUp = awaitCatchUp(subscribers, target, stoppedAt + TimeUnit.SECONDS.toNanos(60))
           ? (System.nanoTime() - stoppedAt) / 1_000_000 : -1;
       long fired = 0;
       for (FaultPlan.Rule rule : plan.rules()) {

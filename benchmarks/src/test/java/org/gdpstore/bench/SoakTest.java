@@ -15,7 +15,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 class SoakTest {
   @Test
-  @Timeout(120)
+  @Timeout(180) // 15 s of soak, up to 60 s of final catch-up, the check
   void shortSoakWithLogServerRestarts() throws Exception {
     Soak.Result r = Soak.run(new Soak.Options(Duration.ofSeconds(15), 2, 2, 200, Duration.ofSeconds(4), 7, null));
     System.out.print(r.report());

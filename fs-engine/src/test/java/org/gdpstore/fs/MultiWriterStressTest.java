@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * run with {@code -Dgdpstore.stress.long=true}.
  */
 class MultiWriterStressTest {
-  private static final boolean LONG = Boolean.getBoolean("gdpstore.stress.long");
+  private static final boolean LONG = Boolean.getBoolean("gdpstore.stress.long") || Boolean.getBoolean("gdpstore.long");
   private static final int N = LONG ? 6 : 4;
   private static final int M = LONG ? 400 : 40;
 
