@@ -52,14 +52,18 @@ final class SimStack implements AutoCloseable {
     return client(transport, maxInFlight, DIRECT);
   }
 
-  /** A client whose futures complete on {@code executor} (callers that block in callbacks need a pool). */
+  /**
+   * A client whose futures complete on {@code executor} (callers that block in callbacks need a
+   * pool). Request timeout 60 s (resend after half), or {@code -Dbench.requestTimeoutSeconds=N}: a
+   * short one turns a stalled request into an error that says why instead of a JMH timeout.
+   */
   GdpClient client(Transport transport, int maxInFlight, Executor executor) {
     GdpClient c = GdpClient.builder()
         .router(address(transport))
         .creationService(sim.serverName())
         .maxInFlight(Math.max(1, maxInFlight))
-        .requestTimeout(Duration.ofSeconds(60))
-        .resendInterval(Duration.ofSeconds(30))
+        .requestTimeout(Duration.ofSeconds(Long.getLong("bench.requestTimeoutSeconds", 60)))
+        .resendInterval(Duration.ofSeconds(Long.getLong("bench.requestTimeoutSeconds", 60) / 2))
         .callbackExecutor(executor)
         .build();
     clients.add(c);

@@ -5,9 +5,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.gdpstore.fs.internal.LogStore;
-import org.gdpstore.fs.internal.LogStoreException;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 
@@ -63,21 +61,9 @@ final class DelayingLogStore implements LogStore {
   @Override
   public void close() {}
 
-  private final class DelayedSource implements Source {
-    private final Source s;
-
+  private final class DelayedSource extends ForwardingSource {
     DelayedSource(Source s) {
-      this.s = s;
-    }
-
-    @Override
-    public GdpName name() {
-      return s.name();
-    }
-
-    @Override
-    public byte[] writerKey() {
-      return s.writerKey();
+      super(s);
     }
 
     @Override
@@ -93,16 +79,6 @@ final class DelayingLogStore implements LogStore {
     @Override
     public CompletableFuture<List<StoredRecord>> readRange(long first, int count) {
       return late(s.readRange(first, count));
-    }
-
-    @Override
-    public AutoCloseable subscribe(long from, Consumer<StoredRecord> onRecord, Consumer<LogStoreException> onError) {
-      return s.subscribe(from, onRecord, onError);
-    }
-
-    @Override
-    public void close() {
-      s.close();
     }
   }
 }

@@ -10,10 +10,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.gdpstore.fs.internal.InMemoryLogStore;
 import org.gdpstore.fs.internal.LogStore;
-import org.gdpstore.fs.internal.LogStoreException;
 import org.gdpstore.wire.Ed25519Keys;
 import org.gdpstore.wire.GdpName;
 import org.junit.jupiter.api.Test;
@@ -52,26 +50,9 @@ class PathHistoryTest {
     @Override
     public void close() {}
 
-    final class Counting implements Source {
-      final Source s;
-
+    final class Counting extends ForwardingSource {
       Counting(Source s) {
-        this.s = s;
-      }
-
-      @Override
-      public GdpName name() {
-        return s.name();
-      }
-
-      @Override
-      public byte[] writerKey() {
-        return s.writerKey();
-      }
-
-      @Override
-      public CompletableFuture<Long> lastRecno() {
-        return s.lastRecno();
+        super(s);
       }
 
       @Override
@@ -86,16 +67,6 @@ class PathHistoryTest {
           recordsRead.addAndGet(l.size());
           return l;
         });
-      }
-
-      @Override
-      public AutoCloseable subscribe(long from, Consumer<StoredRecord> onRecord, Consumer<LogStoreException> onError) {
-        return s.subscribe(from, onRecord, onError);
-      }
-
-      @Override
-      public void close() {
-        s.close();
       }
     }
   }

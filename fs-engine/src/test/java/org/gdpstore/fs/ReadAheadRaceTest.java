@@ -37,9 +37,8 @@ class ReadAheadRaceTest {
     ExecutorService readers = Executors.newFixedThreadPool(READERS, daemon("reader"));
     try (GdpSimulator sim = GdpSimulator.builder().inProcess().start();
         GdpClient client = client(sim, callbacks)) {
-      byte[] data = new byte[1 << 20];
-      new Random(5).nextBytes(data);
-      FsOptions o = FsOptions.builder().chunkSize(4096).cacheBytes(data.length * 4L).readAheadChunks(8).build();
+      byte[] data = randomBytes(1 << 20, 5);
+      FsOptions o = smallChunks(data);
       GdpName root;
       try (GdpFileSystem fs = GdpFileSystem.mkfs(new ClientLogStore(client), LogBackend.KEYS, o)) {
         root = fs.rootName();
@@ -80,14 +79,9 @@ class ReadAheadRaceTest {
     java.util.concurrent.ScheduledExecutorService delays = Executors.newScheduledThreadPool(3, daemon("store"));
     try {
       InMemoryLogStore mem = new InMemoryLogStore();
-      byte[] data = new byte[1 << 20];
-      new Random(6).nextBytes(data);
-      FsOptions o = FsOptions.builder().chunkSize(4096).cacheBytes(data.length * 4L).readAheadChunks(8).build();
-      GdpName root;
-      try (GdpFileSystem fs = GdpFileSystem.mkfs(mem, LogBackend.KEYS, o)) {
-        root = fs.rootName();
-        fs.writeFile("/f", data);
-      }
+      byte[] data = randomBytes(1 << 20, 6);
+      FsOptions o = smallChunks(data);
+      GdpName root = fsWithFile(mem, data, o);
       for (int round = 0; round < 20; round++) {
         DelayingLogStore slow = new DelayingLogStore(mem, delays, new Random(round));
         try (GdpFileSystem fs = GdpFileSystem.open(slow, root, null, o)) {
@@ -120,14 +114,9 @@ class ReadAheadRaceTest {
     java.util.concurrent.ScheduledExecutorService delays = Executors.newScheduledThreadPool(2, daemon("store"));
     try {
       InMemoryLogStore mem = new InMemoryLogStore();
-      byte[] data = new byte[256 << 10];
-      new Random(7).nextBytes(data);
-      FsOptions o = FsOptions.builder().chunkSize(4096).cacheBytes(data.length * 4L).readAheadChunks(8).build();
-      GdpName root;
-      try (GdpFileSystem fs = GdpFileSystem.mkfs(mem, LogBackend.KEYS, o)) {
-        root = fs.rootName();
-        fs.writeFile("/f", data);
-      }
+      byte[] data = randomBytes(256 << 10, 7);
+      FsOptions o = smallChunks(data);
+      GdpName root = fsWithFile(mem, data, o);
       try (GdpFileSystem fs = GdpFileSystem.open(new DelayingLogStore(mem, delays, new Random(1)), root, null, o)) {
         assertThat(readInOrder(fs, data.length, 5 * 4096)).isEqualTo(data); // reads of 5 chunks outrun 8 read ahead
         CacheStats st = fs.cacheStats();
@@ -137,6 +126,25 @@ class ReadAheadRaceTest {
       }
     } finally {
       delays.shutdownNow();
+    }
+  }
+
+  private static byte[] randomBytes(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  /** 4 KiB chunks (many records), 8 read ahead, a cache four times the file (the cache path). */
+  private static FsOptions smallChunks(byte[] data) {
+    return FsOptions.builder().chunkSize(4096).cacheBytes(data.length * 4L).readAheadChunks(8).build();
+  }
+
+  /** A new filesystem in {@code mem} holding {@code data} as /f; returns its root. */
+  private static GdpName fsWithFile(InMemoryLogStore mem, byte[] data, FsOptions o) throws FsException {
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(mem, LogBackend.KEYS, o)) {
+      fs.writeFile("/f", data);
+      return fs.rootName();
     }
   }
 
