@@ -64,6 +64,38 @@ class GroupCommitTest {
   }
 
   /**
+   * Two callers at once, one commit each, many times: the second usually queues while the first
+   * leads a round trip. When the leader is done it must hand over to the queued caller; nobody
+   * else would come to commit its request (a lost hand-over leaves it parked for ever: the wait
+   * below is a deadlock detector, a healthy round takes milliseconds).
+   */
+  @Test
+  void aCallerQueuedBehindTheLastLeaderIsCommitted() throws Exception {
+    try (LogBackend backend = LogBackend.simulator(); GdpFileSystem fs = backend.mkfs(FsOptions.DEFAULT)) {
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        for (int round = 0; round < 40; round++) {
+          CyclicBarrier start = new CyclicBarrier(2);
+          List<Future<CommitResult>> both = new ArrayList<>();
+          for (int t = 0; t < 2; t++) {
+            String key = "r" + round + "-" + t;
+            both.add(pool.submit(() -> {
+              start.await();
+              return fs.kv().put(key, new byte[10]);
+            }));
+          }
+          for (Future<CommitResult> f : both) {
+            assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS).recno()).isGreaterThan(1);
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(fs.kv().keys("r")).hasSize(80);
+    }
+  }
+
+  /**
    * 64 threads putting new keys: prints the commit counters (group sizes, records and signatures
    * per put, CPU per put) and checks that the puts share records.
    */
