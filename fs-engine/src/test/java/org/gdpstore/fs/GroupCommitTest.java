@@ -102,7 +102,7 @@ class GroupCommitTest {
   @Test
   void sixtyFourThreadsShareRecordsAndSignatures() throws Exception {
     int threads = 64;
-    int each = 50;
+    int each = 25;
     try (LogBackend backend = LogBackend.simulator(); GdpFileSystem fs = backend.mkfs(FsOptions.DEFAULT)) {
       fs.kv().put("warm", new byte[100]);
       org.gdpstore.fs.internal.CommitStats stats = fs.engine().transactions().commitStats();
