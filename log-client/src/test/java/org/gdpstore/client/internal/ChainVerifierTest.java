@@ -42,13 +42,19 @@ class ChainVerifierTest {
     return out;
   }
 
+  /** Verifies in one pass and in parallel chunks of two records (what long reads do): same answer. */
   static LogRecord[] verify(List<GdpDatum> ds) {
-    return ChainVerifier.verify(new RecordCodec(MD.logName(), MD), ds);
+    LogRecord[] one = ChainVerifier.verify(new RecordCodec(MD.logName(), MD), ds);
+    LogRecord[] chunked = ChainVerifier.verifyParallel(() -> new RecordCodec(MD.logName(), MD), ds, 2);
+    assertThat(chunked).usingRecursiveFieldByFieldElementComparator().containsExactly(one);
+    return one;
   }
 
   static void refused(List<GdpDatum> ds) {
-    assertThatThrownBy(() -> verify(ds)).isInstanceOfSatisfying(GdpException.class,
-        e -> assertThat(e.code()).isEqualTo(GdpStatus.Code.INTEGRITY));
+    assertThatThrownBy(() -> ChainVerifier.verify(new RecordCodec(MD.logName(), MD), ds))
+        .isInstanceOfSatisfying(GdpException.class, e -> assertThat(e.code()).isEqualTo(GdpStatus.Code.INTEGRITY));
+    assertThatThrownBy(() -> ChainVerifier.verifyParallel(() -> new RecordCodec(MD.logName(), MD), ds, 2))
+        .isInstanceOfSatisfying(GdpException.class, e -> assertThat(e.code()).isEqualTo(GdpStatus.Code.INTEGRITY));
   }
 
   static List<GdpDatum> with(List<GdpDatum> ds, int i, UnaryOperator<GdpDatum> change) {
