@@ -26,10 +26,13 @@ import java.util.Objects;
  *     bytes (default 4 MiB; 0 = never by size)
  * @param readCheckpoints an open starts from the latest checkpoint (default); false replays the
  *     whole directory log (for checks and tests)
+ * @param chainedLogs new directory and file logs are hash-chained (one signature per APPEND,
+ *     docs/log-client.md "Chained logs"); off by default until the in-process transport's lost
+ *     READ (a 30 s stall under many concurrent range reads, docs/fs-engine.md) is fixed
  */
 public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boolean verify,
     int inlineLimit, int inlineFileBytes, int appendWindow, int logPool, Clock clock,
-    int checkpointEveryCommits, long checkpointEveryBytes, boolean readCheckpoints) {
+    int checkpointEveryCommits, long checkpointEveryBytes, boolean readCheckpoints, boolean chainedLogs) {
 
   /** Largest chunk: 65,535-byte PDU minus GDP headers, signature, record framing. */
   public static final int MAX_CHUNK_SIZE = 61_440;
@@ -85,6 +88,7 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
     b.appendWindow = appendWindow;
     b.logPool = logPool;
     b.clock = clock;
+    b.chainedLogs = chainedLogs;
     return b;
   }
 
@@ -102,6 +106,7 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
     private int appendWindow = 32;
     private int logPool = 4;
     private Clock clock = Clock.systemUTC();
+    private boolean chainedLogs;
 
     private Builder() {}
 
@@ -164,6 +169,12 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
       return this;
     }
 
+    /** Whether new logs are hash-chained (default false); existing logs stay as their metadata says. */
+    public Builder chainedLogs(boolean v) {
+      chainedLogs = v;
+      return this;
+    }
+
     public Builder clock(Clock v) {
       clock = Objects.requireNonNull(v, "clock");
       return this;
@@ -171,7 +182,7 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
 
     public FsOptions build() {
       return new FsOptions(chunkSize, cacheBytes, readAheadChunks, verify, inlineLimit, inlineFileBytes, appendWindow,
-          logPool, clock, checkpointEveryCommits, checkpointEveryBytes, readCheckpoints);
+          logPool, clock, checkpointEveryCommits, checkpointEveryBytes, readCheckpoints, chainedLogs);
     }
   }
 }

@@ -81,7 +81,7 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
    */
   public static GdpFileSystem mkfs(GdpClient client, Ed25519Keys writer, FsOptions options)
       throws FsException {
-    return mkfs(new ClientLogStore(client), writer, options, true);
+    return mkfs(new ClientLogStore(client, options.chainedLogs()), writer, options, true);
   }
 
   /**
@@ -95,7 +95,7 @@ public final class GdpFileSystem implements WritableFileSystem, AutoCloseable {
    */
   public static GdpFileSystem open(GdpClient client, GdpName root, Ed25519Keys writer,
       FsOptions options) throws FsException {
-    ClientLogStore store = new ClientLogStore(client);
+    ClientLogStore store = new ClientLogStore(client, options.chainedLogs());
     try {
       return open(store, root, writer, options, true);
     } catch (FsException e) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Issue 15: a filesystem written before chained logs (every log signed per record; made here by a
  * REFERENCE-mode client, which never chains) opens with today's engine, which adds chained file
- * logs to it; the mixed store reopens, reads and verifies. A new store is chained throughout.
+ * logs to it ({@link FsOptions#chainedLogs()}); the mixed store reopens, reads and verifies. A new
+ * store is chained throughout.
  */
 @Timeout(120)
 class ChainedStoreTest {
@@ -22,6 +23,7 @@ class ChainedStoreTest {
   void aStoreMixingUnchainedAndChainedLogsOpensReadsAndVerifies() throws Exception {
     byte[] old = InMemoryCrashAndIntegrityTest.content(200_000, 1);
     byte[] fresh = InMemoryCrashAndIntegrityTest.content(150_000, 2);
+    FsOptions chained = FsOptions.builder().chainedLogs(true).build();
     try (GdpSimulator sim = GdpSimulator.builder().inProcess().start()) {
       GdpName root;
       try (GdpClient c = client(sim, ServerMode.REFERENCE);
@@ -30,11 +32,11 @@ class ChainedStoreTest {
         root = fs.rootName();
       }
       try (GdpClient c = client(sim, ServerMode.GDPSTORE)) {
-        try (GdpFileSystem fs = GdpFileSystem.open(c, root, LogBackend.KEYS, FsOptions.DEFAULT)) {
+        try (GdpFileSystem fs = GdpFileSystem.open(c, root, LogBackend.KEYS, chained)) {
           assertThat(fs.readFile("/a")).isEqualTo(old);
           fs.writeFile("/b", fresh);
         }
-        try (GdpFileSystem fs = GdpFileSystem.open(c, root, LogBackend.KEYS, FsOptions.DEFAULT)) {
+        try (GdpFileSystem fs = GdpFileSystem.open(c, root, LogBackend.KEYS, chained)) {
           assertThat(chained(c, root)).as("directory log of the old store").isFalse();
           assertThat(chained(c, fs.entryInfo("/a").fileLog())).as("file log written before").isFalse();
           assertThat(chained(c, fs.entryInfo("/b").fileLog())).as("file log written now").isTrue();
@@ -42,7 +44,7 @@ class ChainedStoreTest {
           assertThat(fs.readFile("/b")).isEqualTo(fresh);
           assertThat(fs.verifyAll().ok()).isTrue();
         }
-        try (GdpFileSystem fs = GdpFileSystem.mkfs(c, LogBackend.KEYS, FsOptions.DEFAULT)) {
+        try (GdpFileSystem fs = GdpFileSystem.mkfs(c, LogBackend.KEYS, chained)) {
           fs.writeFile("/c", fresh);
           assertThat(chained(c, fs.rootName())).as("directory log of a new store").isTrue();
           assertThat(chained(c, fs.entryInfo("/c").fileLog())).isTrue();

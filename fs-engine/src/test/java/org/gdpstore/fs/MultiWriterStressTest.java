@@ -69,7 +69,7 @@ class MultiWriterStressTest {
     try (GdpSimulator sim = GdpSimulator.builder().loopbackTcp(0).dataDir(tmp.resolve("sim")).faults(plan).start()) {
       GdpName root;
       int setupCommits;
-      try (GdpClient c = client(sim); GdpFileSystem fs = GdpFileSystem.mkfs(c, LogBackend.KEYS, FsOptions.DEFAULT)) {
+      try (GdpClient c = client(sim); GdpFileSystem fs = GdpFileSystem.mkfs(c, LogBackend.KEYS, FsOptions.builder().chainedLogs(true).build())) {
         root = fs.rootName();
         fs.createDir("/shared");
         for (int w = 0; w < N; w++) {

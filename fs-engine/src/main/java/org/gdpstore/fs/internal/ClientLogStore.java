@@ -34,15 +34,25 @@ public final class ClientLogStore implements LogStore {
   private final Map<GdpName, CompletableFuture<LogReader>> verifiedReaders = new ConcurrentHashMap<>();
   private final Map<GdpName, CompletableFuture<LogReader>> unverifiedReaders = new ConcurrentHashMap<>();
 
+  private final boolean chained;
+
+  /** A store that creates unchained logs. */
   public ClientLogStore(GdpClient client) {
+    this(client, false);
+  }
+
+  /** With {@code chained}, new logs are hash-chained (a REFERENCE-mode client creates them unchained). */
+  public ClientLogStore(GdpClient client, boolean chained) {
     this.client = Objects.requireNonNull(client, "client");
+    this.chained = chained;
   }
 
   @Override
   public CompletableFuture<GdpName> createLog(Ed25519Keys writer, String label) {
-    // hash-chained (one signature per APPEND; docs/log-client.md "Chained logs"); a REFERENCE-mode
-    // client creates it unchained. Logs created before stay as their metadata says.
-    LogSpec spec = LogSpec.builder().writerKey(writer).chained().build();
+    // hash-chained on request (one signature per APPEND; docs/log-client.md "Chained logs"); a
+    // REFERENCE-mode client creates it unchained. Logs created before stay as their metadata says.
+    LogSpec.Builder b = LogSpec.builder().writerKey(writer);
+    LogSpec spec = (chained ? b.chained() : b).build();
     return map(client.createLogAsync(spec), info -> info.name());
   }
 
