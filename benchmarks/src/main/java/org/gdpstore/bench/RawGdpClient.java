@@ -66,6 +66,7 @@ final class RawGdpClient implements AutoCloseable {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            Transports.guardNestedFlushes(ch.pipeline());
             GdpPipeline.configure(ch.pipeline(), WireLimits.DEFAULT);
             ch.pipeline().addLast(new SimpleChannelInboundHandler<Object>() {
               @Override

@@ -40,14 +40,14 @@ class ReadAheadRaceTest {
       byte[] data = randomBytes(1 << 20, 5);
       FsOptions o = smallChunks(data);
       GdpName root;
-      try (GdpFileSystem fs = GdpFileSystem.mkfs(new ClientLogStore(client), LogBackend.KEYS, o)) {
+      try (GdpFileSystem fs = GdpFileSystem.mkfs(new ClientLogStore(client, true), LogBackend.KEYS, o)) {
         root = fs.rootName();
         try (WritableFile w = fs.newWritableFile("/f")) {
           w.append(ByteBuffer.wrap(data));
         }
       }
       for (int round = 0; round < 2; round++) {
-        try (GdpFileSystem fs = GdpFileSystem.open(new ClientLogStore(client), root, null, o)) {
+        try (GdpFileSystem fs = GdpFileSystem.open(new ClientLogStore(client, true), root, null, o)) {
           List<Future<byte[]>> got = new ArrayList<>();
           for (int t = 0; t < READERS; t++) {
             int step = 10_000 + 7_919 * t; // readers out of step: their reads and read-aheads overlap

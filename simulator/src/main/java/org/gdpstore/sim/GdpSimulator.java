@@ -40,6 +40,7 @@ import org.gdpstore.wire.GdpMessageCodec;
 import org.gdpstore.wire.GdpName;
 import org.gdpstore.wire.GdpPipeline;
 import org.gdpstore.wire.PduHeader;
+import org.gdpstore.wire.Transports;
 import org.gdpstore.wire.WireLimits;
 
 /**
@@ -310,6 +311,7 @@ public final class GdpSimulator implements AutoCloseable {
           @Override
           protected void initChannel(Channel c) {
             // Pdu objects travel over this LocalChannel (the router's side has no framing codec either)
+            Transports.guardNestedFlushes(c.pipeline());
             c.pipeline().addLast("gdp-link-meter", link.meter());
             c.pipeline().addLast(GdpPipeline.MESSAGE_CODEC, GdpMessageCodec.INSTANCE);
             c.pipeline().addLast("gdp-logd", ls);

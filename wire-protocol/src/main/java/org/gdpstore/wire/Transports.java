@@ -1,6 +1,7 @@
 package org.gdpstore.wire;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
@@ -29,5 +30,15 @@ public final class Transports {
   /** The client channel type that connects to {@code address}. */
   public static Class<? extends Channel> clientChannel(SocketAddress address) {
     return inProcess(address) ? LocalChannel.class : NioSocketChannel.class;
+  }
+
+  /**
+   * Installs, first in {@code pipeline}, the guard that keeps a flush issued while the channel is
+   * already flushing from being lost (see {@code ReentrantFlushGuard}): every pipeline of a local
+   * channel needs it, since local peers on one event loop read and answer on the writer's stack.
+   * Harmless on TCP channels.
+   */
+  public static void guardNestedFlushes(ChannelPipeline pipeline) {
+    pipeline.addFirst("gdp-flush-guard", new ReentrantFlushGuard());
   }
 }

@@ -100,6 +100,7 @@ final class Connection implements Wire {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            Transports.guardNestedFlushes(ch.pipeline());
             ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
             GdpPipeline.configure(ch.pipeline(), WireLimits.DEFAULT);
             ch.pipeline().addLast("gdp-client", new Handler());

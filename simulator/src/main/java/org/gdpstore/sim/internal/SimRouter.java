@@ -27,6 +27,7 @@ import org.gdpstore.wire.GdpPipeline;
 import org.gdpstore.wire.Pdu;
 import org.gdpstore.wire.PduHeader;
 import org.gdpstore.wire.PduType;
+import org.gdpstore.wire.Transports;
 import org.gdpstore.wire.WireLimits;
 import org.gdpstore.wire.proto.GdpMessage;
 
@@ -81,6 +82,7 @@ public final class SimRouter {
       @Override
       protected void initChannel(Channel ch) {
         boolean internal = internalPeer.test(ch.remoteAddress());
+        Transports.guardNestedFlushes(ch.pipeline());
         if (internal) {
           ch.config().setRecvByteBufAllocator(new MessageBatches(1024));
         } else {
