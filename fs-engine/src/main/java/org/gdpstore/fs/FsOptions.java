@@ -27,8 +27,8 @@ import java.util.Objects;
  * @param readCheckpoints an open starts from the latest checkpoint (default); false replays the
  *     whole directory log (for checks and tests)
  * @param chainedLogs new directory and file logs are hash-chained (one signature per APPEND,
- *     docs/log-client.md "Chained logs"); off by default until the in-process transport's lost
- *     READ (a 30 s stall under many concurrent range reads, docs/fs-engine.md) is fixed
+ *     docs/log-client.md "Chained logs"; default); false creates them signed per record, as
+ *     stores before chaining did (a REFERENCE-mode client creates unchained logs either way)
  */
 public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boolean verify,
     int inlineLimit, int inlineFileBytes, int appendWindow, int logPool, Clock clock,
@@ -106,7 +106,7 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
     private int appendWindow = 32;
     private int logPool = 4;
     private Clock clock = Clock.systemUTC();
-    private boolean chainedLogs;
+    private boolean chainedLogs = true;
 
     private Builder() {}
 

@@ -1,18 +1,21 @@
 package org.gdpstore.sim.internal;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.gdpstore.wire.GdpMessages;
 import org.gdpstore.wire.MsgCode;
 import org.gdpstore.wire.Pdu;
 import org.gdpstore.wire.PduType;
+import org.gdpstore.wire.proto.GdpMessage;
 
 /**
  * Backpressure on one client connection of the router: it is not read while its answers are not
  * being read (not writable), nor while {@code maxInFlight} of its commands are unanswered (until
  * half are). Counting is approximate (an answer is any response other than ACK_CONTENT, or a
- * NOROUTE, written to the client; faults and log-server crashes lose commands), so a pause during
+ * NOROUTE, written to the client; single-record reads are not counted; faults and log-server crashes lose commands), so a pause during
  * which not one answer arrives ends after {@link #STALE_PAUSE_MILLIS} with the count reset: a
  * wrong count can slow a client down, never stop it. Confined to the connection's event loop.
  */
@@ -54,10 +57,33 @@ final class ClientPacing {
 
   private void count(Pdu pdu) {
     int code = SimRouter.peekCode(pdu.content());
-    if (code >= 64 && code < 128 && ++unanswered >= maxInFlight) {
+    if (code >= 64 && code < 128 && !answeredByContentAlone(code, pdu) && ++unanswered >= maxInFlight) {
       paused = true;
       ctx.channel().config().setAutoRead(false);
       checkPause(answers);
+    }
+  }
+
+  /**
+   * A single-record read (READ_BY_HASH, or READ_BY_RECNO / READ_BY_TS for 0 more records) is
+   * answered by one ACK_CONTENT and nothing else, which {@link #answered} cannot tell from one record
+   * of a range: such a command is not counted, or every 1,024 of them would pause the client for
+   * {@link #STALE_PAUSE_MILLIS}.
+   */
+  static boolean answeredByContentAlone(int code, Pdu pdu) {
+    if (code == MsgCode.CMD_READ_BY_HASH) {
+      return true;
+    }
+    if (code != MsgCode.CMD_READ_BY_RECNO && code != MsgCode.CMD_READ_BY_TS) {
+      return false;
+    }
+    try {
+      GdpMessage m = GdpMessages.parse(pdu.content());
+      return code == MsgCode.CMD_READ_BY_RECNO
+          ? m.getCmdReadByRecno().hasNrecs() && m.getCmdReadByRecno().getNrecs() == 0
+          : m.getCmdReadByTs().hasNrecs() && m.getCmdReadByTs().getNrecs() == 0;
+    } catch (InvalidProtocolBufferException e) {
+      return false; // the log server refuses it with one NAK, which counts
     }
   }
 
