@@ -25,6 +25,11 @@ final class GcCommand extends CliCommand {
   @Option(names = "--dry-run", description = "Print what would be deleted; change nothing (needs no writer key).")
   boolean dryRun;
 
+  @Option(names = "--orphan-grace", paramLabel = "DURATION",
+      description = "Delete the file logs no commit references (a writer killed before its commit, aborted"
+          + " transactions, unused pooled logs) once their intent is this old (default 24h; format-5 filesystems).")
+  String orphanGrace;
+
   @Override
   int execute() throws Exception {
     RetentionPolicy policy = policy();
@@ -38,10 +43,16 @@ final class GcCommand extends CliCommand {
       for (String log : r.deleted()) {
         env().out().println(verb + log);
       }
+      for (String log : r.orphansDeleted()) {
+        env().out().println(verb + log + (dryRun ? " (if it exists; no commit references it)" : " (no commit referenced it)"));
+      }
       r.notDeleted().forEach((log, why) -> env().err().println("gdpfs: could not delete " + log + ": " + Names.escape(why)));
       env().out().println((dryRun ? "dry run: " : "") + verb + r.deleted().size() + " log" + (r.deleted().size() == 1 ? "" : "s")
           + " (" + Sizes.human(r.deletedBytes()) + ")"
           + (r.alreadyGone() > 0 ? ", " + r.alreadyGone() + " already gone" : "")
+          + (r.intentsSettled() > 0 || !r.orphansDeleted().isEmpty() ? ", " + (dryRun ? "" : "of them ")
+              + r.orphansDeleted().size() + " no commit referenced (" + r.intentsSettled() + " intent"
+              + (r.intentsSettled() == 1 ? "" : "s") + " settled)" : "")
           + "; snapshots from record " + r.horizon() + " on are kept");
       if (!r.complete()) {
         env().err().println("gdpfs: " + r.notDeleted().size() + " log(s) not deleted (the log server may not implement"
@@ -55,16 +66,20 @@ final class GcCommand extends CliCommand {
     if (keepCommits != null && keepCommits < 1) {
       throw CliException.usage("--keep-commits must be at least 1, got " + keepCommits);
     }
-    Duration d = keepFor == null ? null : duration(keepFor);
-    return new RetentionPolicy(keepCommits == null ? 0 : keepCommits, d);
+    Duration d = keepFor == null ? null : duration(keepFor, "--keep-for");
+    Duration grace = orphanGrace == null ? null : duration(orphanGrace, "--orphan-grace");
+    if (grace != null && grace.isZero()) {
+      throw CliException.usage("--orphan-grace must be positive, got " + orphanGrace);
+    }
+    return new RetentionPolicy(keepCommits == null ? 0 : keepCommits, d, grace);
   }
 
   /** {@code 7d}, {@code 12h}, {@code 30m}, {@code 45s}, or ISO-8601 ({@code PT1H}). */
-  static Duration duration(String s) {
+  static Duration duration(String s, String option) {
     String t = s.trim().toLowerCase(Locale.ROOT);
     try {
       if (t.startsWith("p")) {
-        return nonNegative(s, Duration.parse(t.toUpperCase(Locale.ROOT)));
+        return nonNegative(s, Duration.parse(t.toUpperCase(Locale.ROOT)), option);
       }
       if (t.length() >= 2) {
         long n = Long.parseLong(t.substring(0, t.length() - 1));
@@ -76,18 +91,18 @@ final class GcCommand extends CliCommand {
           default -> null;
         };
         if (d != null) {
-          return nonNegative(s, d);
+          return nonNegative(s, d, option);
         }
       }
     } catch (RuntimeException e) {
       // reported below
     }
-    throw CliException.usage("--keep-for: '" + s + "' is not a duration (examples: 7d, 12h, 30m, 45s, PT1H)");
+    throw CliException.usage(option + ": '" + s + "' is not a duration (examples: 7d, 12h, 30m, 45s, PT1H)");
   }
 
-  private static Duration nonNegative(String s, Duration d) {
+  private static Duration nonNegative(String s, Duration d, String option) {
     if (d.isNegative()) {
-      throw CliException.usage("--keep-for must not be negative: " + s);
+      throw CliException.usage(option + " must not be negative: " + s);
     }
     return d;
   }

@@ -1,6 +1,7 @@
 package org.gdpstore.fs;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -29,10 +30,13 @@ import java.util.Objects;
  * @param chainedLogs new directory and file logs are hash-chained (one signature per APPEND,
  *     docs/log-client.md "Chained logs"; default); false creates them signed per record, as
  *     stores before chaining did (a REFERENCE-mode client creates unchained logs either way)
+ * @param orphanGrace age of an intent after which gc deletes its file logs no commit references
+ *     (format 5; default 24 h; see {@link Builder#orphanGrace})
  */
 public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boolean verify,
     int inlineLimit, int inlineFileBytes, int appendWindow, int logPool, Clock clock,
-    int checkpointEveryCommits, long checkpointEveryBytes, boolean readCheckpoints, boolean chainedLogs) {
+    int checkpointEveryCommits, long checkpointEveryBytes, boolean readCheckpoints, boolean chainedLogs,
+    Duration orphanGrace) {
 
   /** Largest chunk: 65,535-byte PDU minus GDP headers, signature, record framing. */
   public static final int MAX_CHUNK_SIZE = 61_440;
@@ -62,6 +66,7 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
       throw new IllegalArgumentException("logPool must be in [0, 64], got " + logPool);
     }
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(orphanGrace, "orphanGrace");
     if (checkpointEveryCommits < 0) {
       throw new IllegalArgumentException("checkpointEveryCommits must be >= 0, got " + checkpointEveryCommits);
     }
@@ -89,6 +94,7 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
     b.logPool = logPool;
     b.clock = clock;
     b.chainedLogs = chainedLogs;
+    b.orphanGrace = orphanGrace;
     return b;
   }
 
@@ -107,6 +113,7 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
     private int logPool = 4;
     private Clock clock = Clock.systemUTC();
     private boolean chainedLogs = true;
+    private Duration orphanGrace = Duration.ofHours(24);
 
     private Builder() {}
 
@@ -169,7 +176,21 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
       return this;
     }
 
-    /** Whether new logs are hash-chained (default false); existing logs stay as their metadata says. */
+    /**
+     * How old an intent must be before gc deletes its logs that no commit references (format 5;
+     * default 24 h). A writer uses a log for at most half of it after its intent, so it must
+     * exceed twice the longest a file stays open for writing, plus any clock skew between writers
+     * and the process running gc.
+     */
+    public Builder orphanGrace(Duration v) {
+      if (v.isNegative() || v.isZero()) {
+        throw new IllegalArgumentException("orphanGrace must be positive, got " + v);
+      }
+      orphanGrace = v;
+      return this;
+    }
+
+    /** Whether new logs are hash-chained (default true); existing logs stay as their metadata says. */
     public Builder chainedLogs(boolean v) {
       chainedLogs = v;
       return this;
@@ -182,7 +203,7 @@ public record FsOptions(int chunkSize, long cacheBytes, int readAheadChunks, boo
 
     public FsOptions build() {
       return new FsOptions(chunkSize, cacheBytes, readAheadChunks, verify, inlineLimit, inlineFileBytes, appendWindow,
-          logPool, clock, checkpointEveryCommits, checkpointEveryBytes, readCheckpoints, chainedLogs);
+          logPool, clock, checkpointEveryCommits, checkpointEveryBytes, readCheckpoints, chainedLogs, orphanGrace);
     }
   }
 }

@@ -174,4 +174,43 @@ class FormatFixtureTest {
       assertThat(new String(fs.kv().get("alpha").orElseThrow(), UTF_8)).isEqualTo("again");
     }
   }
+
+  /**
+   * {@code fixtures/v4-fs.*}: written by the format-version-4 code (commit c243c05: several
+   * writers, gc records, before intents) with {@link #writeFixture}; every snapshot reads as it did
+   * then, and a writer continuing it creates file logs with random names and appends no intents
+   * (version-4 readers would refuse them), while gc still works with its version-4 rules.
+   */
+  @Test
+  void aVersion4FilesystemOpensReadsAndIsContinuedWithoutIntents() throws Exception {
+    InMemoryLogStore store;
+    try (InputStream in = FormatFixtureTest.class.getResourceAsStream("/fixtures/v4-fs.bin")) {
+      store = InMemoryLogStore.load(in);
+    }
+    GdpName root = GdpName.parse(resource("v4-fs.root").trim());
+    LogStore.Source src = store.openSource(root, true).get();
+    assertThat(Records.parseHeader(src.read(1).get().payload(), LogKind.DIRECTORY).getFormatVersion()).isEqualTo(4);
+    String expected = resource("v4-fs.dump");
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
+      assertThat(dumpAll(fs)).isEqualTo(expected);
+    }
+    long before = store.lastRecno(root);
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, LogBackend.KEYS, FsOptions.DEFAULT)) {
+      fs.writeFile("/ckpt/step-2/model", InMemoryCrashAndIntegrityTest.content(5_000, 9)); // a new file log
+      fs.kv().put("alpha", "again".getBytes(UTF_8));
+      GcReport r = fs.gc(RetentionPolicy.KEEP_ALL, false);
+      assertThat(r.orphansDeleted()).isEmpty();
+      assertThat(r.intentsSettled()).isZero();
+    }
+    for (long r = before + 1; r <= store.lastRecno(root); r++) {
+      FsRecord fr = FsRecord.parseFrom(src.read(r).get().payload().duplicate());
+      assertThat(fr.hasIntent()).as("record %d is no intent", r).isFalse();
+      assertThat(fr.hasCommit() || fr.hasCheckpoint() || fr.hasGc()).as("record %d", r).isTrue();
+    }
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
+      assertThat(dumpAll(fs)).startsWith(expected);
+      assertThat(new String(fs.kv().get("alpha").orElseThrow(), UTF_8)).isEqualTo("again");
+      assertThat(fs.readFile("/ckpt/step-2/model")).isEqualTo(InMemoryCrashAndIntegrityTest.content(5_000, 9));
+    }
+  }
 }

@@ -104,6 +104,9 @@ final class Checkpoints {
     if (index.horizon() > 1 || index.reclaimed() > 0) { // format 4 only: no gc before it, fields omitted
       cur.setHorizonRecno(index.horizon()).setReclaimedRecno(index.reclaimed());
     }
+    for (LogIntents.Intent i : index.openIntents()) { // format 5 only: no intents before it
+      cur.addOpenIntents(LogIntents.toProto(i));
+    }
     parts.add(ByteBuffer.wrap(FsRecord.newBuilder().setCheckpoint(cur).build().toByteArray()));
     return parts;
   }
@@ -135,6 +138,8 @@ final class Checkpoints {
         found = fr.getCommit().getCheckpointRecno();
       } else if (fr.hasGc()) {
         found = fr.getGc().getCheckpointRecno();
+      } else if (fr.hasIntent()) {
+        found = fr.getIntent().getCheckpointRecno();
       } else {
         throw new IllegalArgumentException("not a directory record");
       }
@@ -194,6 +199,13 @@ final class Checkpoints {
         throw new IllegalArgumentException("its retention horizon " + f.getHorizonRecno() + " does not fit");
       }
       index.raiseRetention(Math.max(1, f.getHorizonRecno()), f.getReclaimedRecno());
+      for (org.gdpstore.fs.internal.proto.DirectoryLogIntent i : f.getOpenIntentsList()) {
+        LogIntents.Intent intent = LogIntents.decode(i, 0);
+        if (intent.recno() >= last) {
+          throw new IllegalArgumentException("it carries an intent of record " + intent.recno() + ", not before it");
+        }
+        index.addIntent(intent);
+      }
     } catch (IllegalArgumentException e) {
       throw new IntegrityException("/", "directory checkpoint ending at record " + last + " is malformed: "
           + e.getMessage());
@@ -266,6 +278,9 @@ final class Checkpoints {
     }
     if (fr.hasGc()) {
       return fr.getGc().getCommitUnixNanos();
+    }
+    if (fr.hasIntent()) {
+      return fr.getIntent().getCommitUnixNanos();
     }
     return -1;
   }

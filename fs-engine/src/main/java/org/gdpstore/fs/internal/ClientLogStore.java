@@ -1,6 +1,8 @@
 package org.gdpstore.fs.internal;
 
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +56,24 @@ public final class ClientLogStore implements LogStore {
     LogSpec.Builder b = LogSpec.builder().writerKey(writer);
     LogSpec spec = (chained ? b.chained() : b).build();
     return map(client.createLogAsync(spec), info -> info.name());
+  }
+
+  @Override
+  public CompletableFuture<GdpName> createLog(Ed25519Keys writer, String label, LogIntents.Identity id) {
+    LogSpec.Builder b = LogSpec.builder().writerKey(writer).nonce(id.nonce()).created(id.created());
+    return map(client.createLogAsync((chained ? b.chained() : b).build()), info -> info.name());
+  }
+
+  /** The name as a chained and as an unchained log (a REFERENCE-mode client creates the latter either way). */
+  @Override
+  public List<GdpName> possibleNames(byte[] writerKey, LogIntents.Identity id) {
+    LogSpec.Builder b = LogSpec.builder().writerKey(Ed25519Keys.entryFor(writerKey)).nonce(id.nonce())
+        .created(id.created());
+    List<GdpName> out = new ArrayList<>();
+    for (LogSpec spec : List.of(b.build(), b.chained().build())) {
+      out.add(spec.toMetadata(Clock.systemUTC(), new SecureRandom()).logName());
+    }
+    return out;
   }
 
   @Override

@@ -420,36 +420,55 @@ public final class DirectoryLog implements AutoCloseable {
 
   /**
    * Appends a gc record (format 4) stating retention {@code horizon} and {@code reclaimed} (see
-   * {@link GarbageCollector}), then applies it: from now on snapshots older than the horizon are
-   * refused. Returns its recno. A failure breaks the writer as a failed commit does.
+   * {@link GarbageCollector}) and, in a done record of format 5, the intents it settled, then
+   * applies it: from now on snapshots older than the horizon are refused. Returns its recno.
    */
   long appendGc(long horizon, boolean done, long reclaimed, long logsDeleted, long bytesDeleted,
-      long nowNanos) throws FsException {
-    // Several writers (format 4): the gc record may land after other writers' records; it counts
-    // wherever it lands (the horizon is a record number), so it is replayed like theirs. A record
-    // number taken meanwhile (CONFLICT, nothing stored) is retried after reading what took it.
+      List<LogIntents.Intent> settled, long nowNanos) throws FsException {
+    return appendBesideCommits("a gc record", () -> GcRecords.encode(new GcRecords.Gc(replay.takeTxnId(), horizon,
+        index.commitTime(index.head()), replay.latestCheckpoint(), done, reclaimed, logsDeleted, bytesDeleted,
+        settled), nowNanos));
+  }
+
+  /**
+   * Appends an intent record (format 5, {@link LogIntents}) and applies it; returns the intent as
+   * appended (with its recno). Only once this returned may the intent's logs be created.
+   */
+  LogIntents.Intent appendIntent(LogIntents.Intent intent) throws FsException {
+    if (header.getFormatVersion() < Records.INTENTS_VERSION) {
+      throw new IllegalStateException("format version " + header.getFormatVersion() + " has no intents");
+    }
+    return intent.at(appendBesideCommits("an intent record", () -> LogIntents.encode(intent,
+        replay.latestCheckpoint(), index.commitTime(index.head()))));
+  }
+
+  /**
+   * Appends one record that is not a commit (gc, intent) and replays up to it. Several writers
+   * (format 4): it may land after other writers' records and counts wherever it lands, so it is
+   * replayed like theirs; a record number taken meanwhile (CONFLICT, nothing stored) is retried
+   * after reading what took it. The record is built under the replay lock, after a refresh.
+   */
+  private long appendBesideCommits(String what, java.util.function.Supplier<ByteBuffer> record) throws FsException {
     for (int attempt = 1; ; attempt++) {
       refresh();
       ByteBuffer rec;
       synchronized (replayLock) {
-        GcRecords.Gc g = new GcRecords.Gc(replay.takeTxnId(), horizon, index.commitTime(index.head()),
-            replay.latestCheckpoint(), done, reclaimed, logsDeleted, bytesDeleted);
-        rec = GcRecords.encode(g, nowNanos);
+        rec = record.get();
       }
       long recno;
       try {
         recno = appendRaw(List.of(rec)).get(0);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new FsException(FsCode.CANCELLED, "/", "interrupted while appending a gc record", e);
+        throw new FsException(FsCode.CANCELLED, "/", "interrupted while appending " + what, e);
       } catch (LogStoreException e) {
         if (e.kind() == LogStoreException.Kind.CONFLICT && attempt < 8) {
           continue;
         }
-        // the gc is idempotent: whoever runs it again appends the record again
+        // gc and intents are idempotent: whoever runs it again appends the record again
         throw Await.translate(e, "/");
       }
-      refresh(); // applies the gc record (and whatever came before it) through replay
+      refresh(); // applies the record (and whatever came before it) through replay
       return recno;
     }
   }

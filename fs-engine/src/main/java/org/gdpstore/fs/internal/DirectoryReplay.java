@@ -123,6 +123,17 @@ final class DirectoryReplay {
         ckptRunId = -1;
         nextTxnId = Math.max(nextTxnId, g.id() + 1);
         index.raiseRetention(g.horizon(), g.reclaimed());
+        if (formatVersion >= Records.INTENTS_VERSION) {
+          index.settleIntents(g.settled());
+        }
+        return null;
+      }
+      if (fr.hasIntent() && formatVersion >= Records.INTENTS_VERSION) {
+        LogIntents.Intent i = LogIntents.decode(fr.getIntent(), r.recno());
+        upTo = r.recno();
+        pending = null; // like a gc record, an intent ends an unfinished commit run
+        ckptRunId = -1;
+        index.addIntent(i);
         return null;
       }
       c = CommitCodec.decode(fr, formatVersion);

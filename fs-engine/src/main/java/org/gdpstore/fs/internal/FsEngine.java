@@ -48,7 +48,10 @@ public final class FsEngine implements AutoCloseable {
     this.gc = new GarbageCollector(this, store, opts);
     // a directory log older than format version 2 gets no inline files: its readers would not know them
     int inlineLimit = dirLog.header().getFormatVersion() >= Records.INLINE_FILES_VERSION ? opts.inlineFileBytes() : 0;
-    LogPool pool = new LogPool(store, keys, opts, root, keys == null ? 0 : opts.logPool());
+    // format 5: file logs get derived names announced by intents, so gc finds those never committed
+    IntentSlots slots = keys != null && dirLog.header().getFormatVersion() >= Records.INTENTS_VERSION
+        ? new IntentSlots(dirLog, opts) : null;
+    LogPool pool = new LogPool(store, keys, opts, root, keys == null ? 0 : opts.logPool(), slots);
     this.writerContext = new FileVersionWriter.Context(store, keys, opts, pool, content, resources,
         transactions, mutations, inlineLimit);
   }

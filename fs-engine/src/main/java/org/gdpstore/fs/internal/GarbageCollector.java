@@ -51,52 +51,69 @@ final class GarbageCollector {
     }
     if (!dryRun) {
       dirLog.requireAppendable("/");
-    } else {
-      dirLog.refresh(); // a read-only dry run sees the writer's latest commits and gcs
     }
+    dirLog.refresh(); // every writer's latest commits, gcs and intents
+    long now = WriterClock.nowNanos(opts);
+    long grace = (policy.orphanGrace() != null ? policy.orphanGrace() : opts.orphanGrace()).toNanos();
+    OrphanCollector.Plan orphans = OrphanCollector.plan(engine, store, now, grace);
     NamespaceIndex live = engine.index();
     long current = live.horizon();
     long reclaimed = live.reclaimed();
     long head = live.head();
-    if (policy.keepsAll() && current <= Math.max(1, reclaimed)) {
-      return new GcReport(current, dryRun, List.of(), 0, 0, Map.of()); // nothing kept back, nothing unfinished
+    long horizon = current;
+    Plan plan = null; // retention: nothing kept back and nothing unfinished, or nothing older than the horizon
+    if (!(policy.keepsAll() && current <= Math.max(1, reclaimed))) {
+      NamespaceIndex scan = dirLog.loadRange(Math.max(1, reclaimed), head);
+      long h = Math.max(current, Math.min(policyHorizon(policy, scan, head), oldestOpenTransaction(scan)));
+      if (h > Math.max(1, reclaimed)) {
+        horizon = h;
+        plan = plan(scan, h);
+      } else {
+        horizon = Math.max(current, h);
+      }
     }
-    NamespaceIndex scan = dirLog.loadRange(Math.max(1, reclaimed), head);
-    long horizon = Math.max(current, Math.min(policyHorizon(policy, scan, head), oldestOpenTransaction(scan)));
-    if (horizon <= Math.max(1, reclaimed)) {
-      return new GcReport(Math.max(current, horizon), dryRun, List.of(), 0, 0, Map.of());
+    List<String> orphanNames = names(orphans.all());
+    if (plan == null && orphans.names().isEmpty()) {
+      return new GcReport(horizon, dryRun, List.of(), 0, 0, Map.of());
     }
-    Plan plan = plan(scan, horizon);
     if (dryRun) {
-      long bytes = plan.logs().values().stream().mapToLong(Long::longValue).sum();
-      return new GcReport(horizon, true, names(plan.logs().keySet()), bytes, 0, Map.of());
-    }
-    if (horizon > current) {
-      dirLog.appendGc(horizon, false, reclaimed, 0, 0, WriterClock.nowNanos(opts)); // the horizon first
+      Map<GdpName, Long> logs = plan == null ? Map.of() : plan.logs();
+      long bytes = logs.values().stream().mapToLong(Long::longValue).sum();
+      return new GcReport(horizon, true, names(logs.keySet()), bytes, 0, Map.of(), orphanNames,
+          orphans.names().size());
     }
     List<GdpName> deleted = new ArrayList<>();
     long bytes = 0;
     int gone = 0;
     Map<String, String> failed = new TreeMap<>();
-    for (Map.Entry<GdpName, Long> log : plan.logs().entrySet()) {
-      try {
-        if (store.deleteLog(log.getKey()).get()) {
-          deleted.add(log.getKey());
-          bytes += log.getValue();
-        } else {
-          gone++;
+    if (plan != null) {
+      if (horizon > current) {
+        dirLog.appendGc(horizon, false, reclaimed, 0, 0, List.of(), now); // the horizon first
+      }
+      for (Map.Entry<GdpName, Long> log : plan.logs().entrySet()) {
+        try {
+          if (store.deleteLog(log.getKey()).get()) {
+            deleted.add(log.getKey());
+            bytes += log.getValue();
+          } else {
+            gone++;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new FsException(FsCode.CANCELLED, "/", "gc interrupted; run it again to finish", e);
+        } catch (ExecutionException e) {
+          failed.put(log.getKey().printable(), Await.translate(e.getCause(), "/").getMessage());
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new FsException(FsCode.CANCELLED, "/", "gc interrupted; run it again to finish", e);
-      } catch (ExecutionException e) {
-        failed.put(log.getKey().printable(), Await.translate(e.getCause(), "/").getMessage());
       }
     }
-    if (failed.isEmpty()) {
-      dirLog.appendGc(horizon, true, horizon, deleted.size(), bytes, WriterClock.nowNanos(opts));
+    OrphanCollector.Outcome o = OrphanCollector.delete(store, orphans);
+    boolean retentionDone = failed.isEmpty();
+    failed.putAll(o.failed());
+    if (retentionDone && (plan != null || !o.settled().isEmpty())) {
+      dirLog.appendGc(horizon, true, horizon, deleted.size() + o.deleted().size(), bytes, o.settled(),
+          WriterClock.nowNanos(opts));
     }
-    return new GcReport(horizon, false, names(deleted), bytes, gone, failed);
+    return new GcReport(horizon, false, names(deleted), bytes, gone, failed, names(o.deleted()), o.settled().size());
   }
 
   /** The oldest snapshot {@code policy} keeps, among the commits {@code scan} holds (1: all). */

@@ -16,23 +16,32 @@ import org.gdpstore.wire.GdpName;
  * file; prepared logs never used are garbage (never referenced by the directory). Thread-safe.
  */
 public final class LogPool {
-  /** A file log ready for chunks: its header is appended (or on its way). */
-  public record Prepared(GdpName log, LogStore.Appender appender, CompletableFuture<Long> header) {}
+  /**
+   * A file log ready for chunks: its header is appended (or on its way). {@code intentNanos}: when
+   * the intent naming it was appended (format 5), else {@link Long#MIN_VALUE}.
+   */
+  public record Prepared(GdpName log, LogStore.Appender appender, CompletableFuture<Long> header, long intentNanos) {}
 
   private final LogStore store;
   private final Ed25519Keys keys;
   private final FsOptions opts;
   private final GdpName root;
   private final int size;
+  /** Derived names (format 5 writers), else null: random names, as before. */
+  private final IntentSlots slots;
   private final ArrayDeque<CompletableFuture<Prepared>> ready = new ArrayDeque<>();
 
-  /** A pool of {@code size} logs of filesystem {@code root} written with {@code keys}. */
-  LogPool(LogStore store, Ed25519Keys keys, FsOptions opts, GdpName root, int size) {
+  /**
+   * A pool of {@code size} logs of filesystem {@code root} written with {@code keys}; with
+   * {@code slots}, every log gets a derived name announced by an intent first.
+   */
+  LogPool(LogStore store, Ed25519Keys keys, FsOptions opts, GdpName root, int size, IntentSlots slots) {
     this.store = store;
     this.keys = keys;
     this.opts = opts;
     this.root = root;
     this.size = size;
+    this.slots = slots;
   }
 
   /** A prepared log: from the pool if one is ready, else made now. */
@@ -41,7 +50,7 @@ public final class LogPool {
     synchronized (ready) {
       while (!ready.isEmpty() && f == null) {
         CompletableFuture<Prepared> head = ready.poll();
-        if (!head.isCompletedExceptionally()) {
+        if (!head.isCompletedExceptionally() && !tooOld(head)) {
           f = head;
         }
       }
@@ -63,11 +72,36 @@ public final class LogPool {
     }
   }
 
+  /**
+   * A pooled log whose intent is older than half the orphan grace is left to gc: a file is written
+   * and committed well within the other half. (One not prepared yet is waited for and checked.)
+   */
+  private boolean tooOld(CompletableFuture<Prepared> pooled) {
+    if (slots == null || !pooled.isDone()) {
+      return false;
+    }
+    return !slots.usable(pooled.join().intentNanos(), slots.now());
+  }
+
   private CompletableFuture<Prepared> prepare(String label) {
     long now = WriterClock.nowNanos(opts);
-    return store.createLog(keys, label)
-        .thenCompose(log -> store.openAppender(log, keys)
-            .thenApply(app -> new Prepared(log, app, app.append(
-                Records.header(LogKind.FILE, opts.chunkSize(), now, root, label)))));
+    CompletableFuture<GdpName> created;
+    long intentNanos = Long.MIN_VALUE;
+    if (slots == null) {
+      created = store.createLog(keys, label);
+    } else {
+      IntentSlots.Slot slot;
+      try {
+        slot = slots.next(); // the intent is in the directory log before the log exists
+      } catch (FsException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      intentNanos = slot.intent().nanos();
+      created = store.createLog(keys, label, slot.identity());
+    }
+    long intent = intentNanos;
+    return created.thenCompose(log -> store.openAppender(log, keys)
+        .thenApply(app -> new Prepared(log, app, app.append(
+            Records.header(LogKind.FILE, opts.chunkSize(), now, root, label)), intent)));
   }
 }

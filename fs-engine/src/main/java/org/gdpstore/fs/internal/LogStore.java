@@ -19,6 +19,24 @@ public interface LogStore extends AutoCloseable {
    */
   CompletableFuture<GdpName> createLog(Ed25519Keys writer, String label);
 
+  /**
+   * Creates a log whose name follows from {@code id} (format 5 intents, {@link LogIntents}): with
+   * the same writer and identity the same name, so a gc can compute it without the log existing.
+   * A store that cannot fix names creates one with a random name (and {@link #possibleNames} is empty).
+   */
+  default CompletableFuture<GdpName> createLog(Ed25519Keys writer, String label, LogIntents.Identity id) {
+    return createLog(writer, label);
+  }
+
+  /**
+   * Every name {@link #createLog(Ed25519Keys, String, LogIntents.Identity)} may have given a log of
+   * this writer and identity (hash-chained or not), whether or not it exists; empty if this store
+   * cannot tell (then gc leaves intents open).
+   */
+  default List<GdpName> possibleNames(byte[] writerKey, LogIntents.Identity id) {
+    return List.of();
+  }
+
   /** Opens a log for reading (records are verified unless {@code verify} is false). */
   CompletableFuture<Source> openSource(GdpName log, boolean verify);
 

@@ -30,6 +30,8 @@ public final class NamespaceIndex {
   private long[] commitTimes = new long[16];
   private long[] commitFirstRecnos = new long[16];
   private int commits;
+  /** Open intents (format 5): appended, not yet settled by a done gc. By {@link LogIntents.Intent#key}. */
+  private final Map<String, LogIntents.Intent> intents = new java.util.concurrent.ConcurrentSkipListMap<>();
 
   /** The recno of the newest complete commit (1, the header, if none). */
   public long head() {
@@ -55,6 +57,25 @@ public final class NamespaceIndex {
   /** Snapshots older than this were garbage collected completely (0: none). */
   public long reclaimed() {
     return reclaimed;
+  }
+
+  /** An intent record (or one a checkpoint carries): open until a done gc settles it. */
+  public void addIntent(LogIntents.Intent i) {
+    intents.putIfAbsent(i.key(), i);
+  }
+
+  /** A done gc settled these intents. */
+  public void settleIntents(List<LogIntents.Intent> settled) {
+    for (LogIntents.Intent i : settled) {
+      intents.remove(i.key());
+    }
+  }
+
+  /** The open intents, oldest record first. */
+  public List<LogIntents.Intent> openIntents() {
+    List<LogIntents.Intent> out = new ArrayList<>(intents.values());
+    out.sort(java.util.Comparator.comparingLong(LogIntents.Intent::recno));
+    return out;
   }
 
   /** Raises the retention horizon and reclaimed mark (a gc record); never lowers them. */

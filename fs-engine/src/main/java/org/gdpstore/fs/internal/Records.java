@@ -22,8 +22,13 @@ public final class Records {
    * ({@code commit_id}, {@code base_recno}); a writer continuing an older filesystem keeps its
    * single-writer rules. Version 4 also adds garbage collection records ({@code DirectoryGc}) and
    * the retention horizon in checkpoints; only a version-4 filesystem can be garbage collected.
+   * Version 5 adds intent records ({@code DirectoryLogIntent}): file logs get names derived from
+   * them, so gc also finds the logs no commit references; a writer continuing a version-4 (or
+   * older) filesystem writes no intents and creates file logs with random names, as before.
    */
-  public static final int FORMAT_VERSION = 4;
+  public static final int FORMAT_VERSION = 5;
+  /** The first format version whose directory log holds intents (file logs with derived names). */
+  public static final int INTENTS_VERSION = 5;
   /** The first format version whose commits carry an id and a base record (several writers). */
   public static final int COMMIT_IDS_VERSION = 4;
   /** The first format version whose directory log may hold gc records (a retention horizon). */

@@ -197,6 +197,21 @@ public final class InMemoryLogStore implements LogStore {
     return CompletableFuture.completedFuture(name);
   }
 
+  /** Derived names: SHA-256 of writer key, nonce and creation time (no chaining in memory). */
+  @Override
+  public CompletableFuture<GdpName> createLog(Ed25519Keys writer, String label, LogIntents.Identity id) {
+    GdpName name = possibleNames(writer.publicKey(), id).get(0);
+    logs.putIfAbsent(name, new MemLog(name, writer.publicKey()));
+    return CompletableFuture.completedFuture(name);
+  }
+
+  @Override
+  public List<GdpName> possibleNames(byte[] writerKey, LogIntents.Identity id) {
+    byte[] seed = java.nio.ByteBuffer.allocate(32 + 16 + 8).put(writerKey, 0, 32).put(id.nonce())
+        .putLong(id.created().toEpochMilli()).array();
+    return List.of(GdpName.sha256(seed));
+  }
+
   @Override
   public CompletableFuture<Source> openSource(GdpName log, boolean verify) {
     MemLog l = logs.get(log);

@@ -31,6 +31,11 @@ public abstract class ApiBoundaryContract {
     assertThat(rules.foreignInternalUses()).isEmpty();
   }
 
+  @Test
+  void noTypeSharesItsNameWithAnotherModulesOrTheJdks() throws Exception {
+    assertThat(rules.nameClashes()).isEmpty();
+  }
+
   /**
    * The package cycles a module still has and accepts (default none); a new one fails the test. An
    * API that starts its implementation (a builder calling {@code internal}) while the implementation

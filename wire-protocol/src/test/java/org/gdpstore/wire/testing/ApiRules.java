@@ -150,6 +150,92 @@ public final class ApiRules {
     return cycles;
   }
 
+  /** The JDK packages whose public types no gdpstore type may share a simple name with. */
+  static final List<String> JDK_PACKAGES = List.of("java.lang", "java.io", "java.nio.file", "java.util");
+
+  /**
+   * Top-level main classes of this module whose simple name is also the name of another top-level
+   * main class, of this module or of another gdpstore module on the class path, or of a public type
+   * of {@link #JDK_PACKAGES}: as "org.gdpstore.x.Foo clashes with java.io.Foo". Two types of one
+   * name make every reader (and every import) ask which one is meant.
+   */
+  public List<String> nameClashes() throws Exception {
+    Map<String, Set<String>> byName = new TreeMap<>();
+    Set<String> mine = new TreeSet<>();
+    for (String name : mainClasses()) {
+      if (!name.contains("$") && !name.endsWith(".package-info") && !name.endsWith(".module-info")) {
+        mine.add(name);
+      }
+    }
+    Set<String> all = new TreeSet<>(mine);
+    all.addAll(otherModulesMainClasses());
+    for (String name : all) {
+      byName.computeIfAbsent(simpleName(name), k -> new TreeSet<>()).add(name);
+    }
+    List<String> clashes = new ArrayList<>();
+    for (String name : mine) {
+      String simple = simpleName(name);
+      for (String other : byName.get(simple)) {
+        if (!other.equals(name)) {
+          clashes.add(name + " clashes with " + other);
+        }
+      }
+      for (String pkg : JDK_PACKAGES) {
+        try {
+          Class<?> jdk = Class.forName(pkg + "." + simple, false, ClassLoader.getPlatformClassLoader());
+          if (Modifier.isPublic(jdk.getModifiers())) {
+            clashes.add(name + " clashes with " + jdk.getName());
+          }
+        } catch (ClassNotFoundException e) {
+          // no such JDK type: fine
+        }
+      }
+    }
+    return clashes;
+  }
+
+  private static String simpleName(String binaryName) {
+    return binaryName.substring(binaryName.lastIndexOf('.') + 1);
+  }
+
+  /**
+   * Top-level main (not test) classes of the other gdpstore modules this module's class loader
+   * sees: reactor {@code target/classes} directories or module jars, never test classes or test jars.
+   */
+  private Set<String> otherModulesMainClasses() throws Exception {
+    Set<String> out = new TreeSet<>();
+    java.util.Enumeration<java.net.URL> roots = anchor.getClassLoader().getResources("org/gdpstore/");
+    while (roots.hasMoreElements()) {
+      java.net.URL url = roots.nextElement();
+      String where = url.toString();
+      if (where.contains("/test-classes/") || where.contains("-tests.jar!")) {
+        continue;
+      }
+      if (url.getProtocol().equals("file")) {
+        Path dir = Path.of(url.toURI()).getParent().getParent(); // the class-path root
+        try (Stream<Path> s = Files.walk(dir)) {
+          s.filter(f -> f.toString().endsWith(".class")).forEach(f ->
+              addTopLevel(dir.relativize(f).toString().replace('\\', '/'), out));
+        }
+      } else if (url.getProtocol().equals("jar")) {
+        java.net.JarURLConnection jar = (java.net.JarURLConnection) url.openConnection();
+        jar.setUseCaches(false);
+        try (java.util.jar.JarFile file = jar.getJarFile()) {
+          file.stream().forEach(e -> addTopLevel(e.getName(), out));
+        }
+      }
+    }
+    out.removeIf(n -> n.startsWith(api + "."));
+    return out;
+  }
+
+  private static void addTopLevel(String path, Set<String> out) {
+    if (path.startsWith("org/gdpstore/") && path.endsWith(".class") && !path.contains("$")
+        && !path.endsWith("package-info.class") && !path.endsWith("module-info.class")) {
+      out.add(path.substring(0, path.length() - ".class".length()).replace('/', '.'));
+    }
+  }
+
   private static boolean reaches(Map<String, Set<String>> deps, String from, String to) {
     Set<String> seen = new TreeSet<>();
     ArrayDeque<String> todo = new ArrayDeque<>(List.of(from));
