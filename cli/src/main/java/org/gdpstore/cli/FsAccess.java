@@ -26,10 +26,10 @@ final class FsAccess {
 
   /** {@code gdp://FS} or {@code gdp://FS/} as FS, so every command takes the form {@code ls} prints. */
   static String bareName(String fs) {
-    if (!fs.startsWith(GdpPath.SCHEME)) {
+    if (!fs.startsWith(RemotePath.SCHEME)) {
       return fs;
     }
-    String rest = fs.substring(GdpPath.SCHEME.length());
+    String rest = fs.substring(RemotePath.SCHEME.length());
     return rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest;
   }
 

@@ -34,19 +34,19 @@ final class FsCommands {
     return at == null ? null : At.parse(at, ZoneId.systemDefault());
   }
 
-  static CliException noSuch(GdpPath p, At at) {
+  static CliException noSuch(RemotePath p, At at) {
     return CliException.notFound("no such file or directory: " + p + (at == null ? "" : " (as of " + at + ")"));
   }
 
   /** The entry at {@code p} in {@code snap}, or a not-found error naming {@code at}. */
-  static RemoteFs.PathInfo existing(RemoteFs.Snapshot snap, GdpPath p, At at) throws IOException {
+  static RemoteFs.PathInfo existing(RemoteFs.Snapshot snap, RemotePath p, At at) throws IOException {
     return snap.find(p.path()).orElseThrow(() -> noSuch(p, at));
   }
 
   /** What a multi-path command does with one path and its open filesystem. */
   @FunctionalInterface
   interface PathAction {
-    void run(GdpPath p, RemoteFs fs) throws Exception;
+    void run(RemotePath p, RemoteFs fs) throws Exception;
   }
 
   /**
@@ -54,9 +54,9 @@ final class FsCommands {
    * opens each path's filesystem in turn and runs {@code action}; the first error stops the loop.
    */
   static void forEachPath(CliCommand cmd, List<String> paths, boolean writable, PathAction action) throws Exception {
-    List<GdpPath> ps = paths.stream().map(GdpPath::parse).toList();
+    List<RemotePath> ps = paths.stream().map(RemotePath::parse).toList();
     try (Backend b = cmd.openBackend()) {
-      for (GdpPath p : ps) {
+      for (RemotePath p : ps) {
         try (RemoteFs fs = FsAccess.open(b, cmd.home(), p.fs(), writable)) {
           action.run(p, fs);
         }
@@ -177,7 +177,7 @@ final class FsCommands {
 
     @Override
     int execute() throws Exception {
-      GdpPath p = GdpPath.parse(path);
+      RemotePath p = RemotePath.parse(path);
       At when = parseAt(at);
       try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
         RemoteFs.Snapshot snap = fs.snapshot(when);
@@ -232,10 +232,10 @@ final class FsCommands {
     @Override
     int execute() throws Exception {
       String destArg = args.get(args.size() - 1);
-      GdpPath dest = GdpPath.parse(destArg);
+      RemotePath dest = RemotePath.parse(destArg);
       List<Path> locals = new ArrayList<>();
       for (String a : args.subList(0, args.size() - 1)) {
-        if (GdpPath.isRemote(a)) {
+        if (RemotePath.isRemote(a)) {
           throw CliException.usage("put copies local files to gdp://; '" + a + "' is remote (the last argument is the destination)");
         }
         Path l = Path.of(a);
@@ -261,7 +261,7 @@ final class FsCommands {
         }
         for (Path l : locals) {
           String name = l.toAbsolutePath().normalize().getFileName() == null ? "" : l.toAbsolutePath().normalize().getFileName().toString();
-          String target = intoDir ? GdpPath.normalize(dest.toString(), join(dest.path(), name)) : dest.path();
+          String target = intoDir ? RemotePath.normalize(dest.toString(), join(dest.path(), name)) : dest.path();
           if (Files.isDirectory(l)) {
             plan.addTree(l, target);
           } else {
@@ -325,7 +325,7 @@ final class FsCommands {
 
     @Override
     int execute() throws Exception {
-      GdpPath p = GdpPath.parse(remote);
+      RemotePath p = RemotePath.parse(remote);
       At when = parseAt(at);
       try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
         RemoteFs.Snapshot snap = fs.snapshot(when);
@@ -418,9 +418,9 @@ final class FsCommands {
 
     @Override
     int execute() throws Exception {
-      List<GdpPath> ps = paths.stream().map(GdpPath::parse).toList();
+      List<RemotePath> ps = paths.stream().map(RemotePath::parse).toList();
       try (Backend b = openBackend()) {
-        for (GdpPath p : ps) {
+        for (RemotePath p : ps) {
           if (p.isRoot()) {
             throw CliException.usage("refusing to remove the root of " + p);
           }
@@ -462,8 +462,8 @@ final class FsCommands {
 
     @Override
     int execute() throws Exception {
-      GdpPath f = GdpPath.parse(from);
-      GdpPath t = GdpPath.parse(to);
+      RemotePath f = RemotePath.parse(from);
+      RemotePath t = RemotePath.parse(to);
       if (!f.fs().equals(t.fs())) {
         throw CliException.usage("mv works within one filesystem ('" + f.fs() + "' and '" + t.fs() + "' differ); use get and put");
       }
@@ -522,7 +522,7 @@ final class FsCommands {
 
     @Override
     int execute() throws Exception {
-      GdpPath p = GdpPath.parse(path);
+      RemotePath p = RemotePath.parse(path);
       try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
         List<RemoteFs.HistoryEntry> h = fs.history(p.path());
         if (h.isEmpty()) {
@@ -545,7 +545,7 @@ final class FsCommands {
 
     @Override
     int execute() throws Exception {
-      GdpPath p = GdpPath.parse(GdpPath.isRemote(path) ? path : GdpPath.SCHEME + path);
+      RemotePath p = RemotePath.parse(RemotePath.isRemote(path) ? path : RemotePath.SCHEME + path);
       try (Backend b = openBackend(); RemoteFs fs = FsAccess.open(b, home(), p.fs(), false)) {
         org.gdpstore.fs.VerifyReport r = fs.verify(p.path());
         r.failures().forEach((what, why) -> env().out().println("FAILED: " + Names.escape(what + ": " + why)));

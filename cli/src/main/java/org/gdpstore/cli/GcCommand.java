@@ -33,7 +33,7 @@ final class GcCommand extends CliCommand {
   @Override
   int execute() throws Exception {
     RetentionPolicy policy = policy();
-    GdpPath p = GdpPath.parse(GdpPath.isRemote(fs) ? fs : GdpPath.SCHEME + fs);
+    RemotePath p = RemotePath.parse(RemotePath.isRemote(fs) ? fs : RemotePath.SCHEME + fs);
     if (!p.path().equals("/")) {
       throw CliException.usage("gc works on a whole filesystem, not on " + p.path());
     }

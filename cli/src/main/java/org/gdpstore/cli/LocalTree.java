@@ -67,7 +67,7 @@ final class LocalTree {
     }
     children.sort(null);
     for (Path p : children) {
-      String childRemote = GdpPath.normalize(p.toString(), remote + "/" + p.getFileName());
+      String childRemote = RemotePath.normalize(p.toString(), remote + "/" + p.getFileName());
       BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (a.isDirectory()) {
         walk(p, realDir.resolve(p.getFileName()), childRemote, treeRoot, walking);

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * What the CLI needs from a gdpstore filesystem: snapshots to read (latest or as of a record
  * number or time), transactions to write, namespace changes, history, verification and key-value
- * pairs. Paths are normalized absolute paths ({@link GdpPath#path()}). Errors are the standard
+ * pairs. Paths are normalized absolute paths ({@link RemotePath#path()}). Errors are the standard
  * {@code java.nio.file} exceptions ({@code NoSuchFileException}, {@code FileAlreadyExistsException},
  * {@code NotDirectoryException}, {@code DirectoryNotEmptyException}) or a {@link CliException}
  * (key and integrity errors). One thread at a time.

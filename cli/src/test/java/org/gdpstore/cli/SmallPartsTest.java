@@ -11,17 +11,17 @@ import org.junit.jupiter.api.Test;
 class SmallPartsTest {
   @Test
   void remotePathsAreNormalized() {
-    assertThat(GdpPath.parse("gdp://fs")).isEqualTo(new GdpPath("fs", "/"));
-    assertThat(GdpPath.parse("gdp://fs/")).isEqualTo(new GdpPath("fs", "/"));
-    assertThat(GdpPath.parse("gdp://fs//a/./b/../c/")).isEqualTo(new GdpPath("fs", "/a/c"));
-    assertThat(GdpPath.parse("gdp://fs/a/b").fileName()).isEqualTo("b");
-    assertThat(GdpPath.parse("gdp://fs/a").resolve("x/y").toString()).isEqualTo("gdp://fs/a/x/y");
+    assertThat(RemotePath.parse("gdp://fs")).isEqualTo(new RemotePath("fs", "/"));
+    assertThat(RemotePath.parse("gdp://fs/")).isEqualTo(new RemotePath("fs", "/"));
+    assertThat(RemotePath.parse("gdp://fs//a/./b/../c/")).isEqualTo(new RemotePath("fs", "/a/c"));
+    assertThat(RemotePath.parse("gdp://fs/a/b").fileName()).isEqualTo("b");
+    assertThat(RemotePath.parse("gdp://fs/a").resolve("x/y").toString()).isEqualTo("gdp://fs/a/x/y");
   }
 
   @Test
   void badRemotePathsAreUsageErrors() {
     for (String bad : new String[] {"/local/file", "gdp:///a", "gdp://fs/../x", "gdp://fs/a\0b", "gdp://fs/" + "n".repeat(256)}) {
-      assertThatThrownBy(() -> GdpPath.parse(bad)).as(bad)
+      assertThatThrownBy(() -> RemotePath.parse(bad)).as(bad)
           .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.USAGE));
     }
   }

@@ -30,7 +30,7 @@ import org.gdpstore.wire.LogMetadata;
 
 /**
  * One gdp filesystem opened through {@code java.nio.file}: an fs-engine {@link GdpFileSystem}
- * over a {@link Connection}, the paths of this filesystem, the channels it has open (a file
+ * over a {@link ClientLease}, the paths of this filesystem, the channels it has open (a file
  * exists here from the moment a channel creates it) and its watch services. Every change made
  * outside a {@link GdpTransaction} is one commit. Thread-safe.
  */
@@ -39,7 +39,7 @@ public final class GdpNioFileSystem extends FileSystem {
 
   private final GdpFileSystemProvider provider;
   private final String authority;
-  private final Connection connection;
+  private final ClientLease connection;
   private final GdpFileSystem engine;
   private final boolean readOnly;
   private final Runnable onClose;
@@ -53,7 +53,7 @@ public final class GdpNioFileSystem extends FileSystem {
   private volatile String signer;
   private volatile boolean open = true;
 
-  GdpNioFileSystem(GdpFileSystemProvider provider, String authority, Connection connection,
+  GdpNioFileSystem(GdpFileSystemProvider provider, String authority, ClientLease connection,
       GdpFileSystem engine, boolean readOnly, Runnable onClose) {
     this.provider = provider;
     this.authority = authority;

@@ -146,7 +146,7 @@ public final class Provision {
       }
       keyName = name;
     }
-    Connection c = Connection.open(env, home);
+    ClientLease c = ClientLease.open(env, home);
     try {
       GdpFileSystem engine;
       if (create) {

@@ -199,11 +199,29 @@ public final class ApiRules {
   }
 
   /**
-   * Top-level main (not test) classes of the other gdpstore modules this module's class loader
-   * sees: reactor {@code target/classes} directories or module jars, never test classes or test jars.
+   * Top-level main (not test) classes of the other gdpstore modules: those this module's class
+   * loader sees (reactor {@code target/classes} directories or module jars, never test classes or
+   * test jars) and, in a reactor build, those of every sibling module compiled already (modules
+   * that do not depend on each other, such as cli and nio, must not clash either).
    */
   private Set<String> otherModulesMainClasses() throws Exception {
     Set<String> out = new TreeSet<>();
+    Path classes = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path reactor = classes.getParent() == null || classes.getParent().getParent() == null ? null
+        : classes.getParent().getParent().getParent(); // <reactor>/<module>/target/classes
+    if (Files.isDirectory(classes) && reactor != null && Files.isRegularFile(reactor.resolve("pom.xml"))) {
+      try (Stream<Path> modules = Files.list(reactor)) {
+        for (Path m : modules.toList()) {
+          Path root = m.resolve("target").resolve("classes");
+          if (Files.isDirectory(root.resolve("org").resolve("gdpstore"))) {
+            try (Stream<Path> s = Files.walk(root)) {
+              s.filter(f -> f.toString().endsWith(".class")).forEach(f ->
+                  addTopLevel(root.relativize(f).toString().replace('\\', '/'), out));
+            }
+          }
+        }
+      }
+    }
     java.util.Enumeration<java.net.URL> roots = anchor.getClassLoader().getResources("org/gdpstore/");
     while (roots.hasMoreElements()) {
       java.net.URL url = roots.nextElement();

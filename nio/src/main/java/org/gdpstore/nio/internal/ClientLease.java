@@ -12,11 +12,11 @@ import org.gdpstore.home.HomeException;
  * embedded durable store, shared by the filesystems of this JVM on the same home). Closing
  * releases what was opened for it.
  */
-final class Connection implements AutoCloseable {
+final class ClientLease implements AutoCloseable {
   private final GdpClient client;
   private final HomeConnection owned;
 
-  private Connection(GdpClient client, HomeConnection owned) {
+  private ClientLease(GdpClient client, HomeConnection owned) {
     this.client = client;
     this.owned = owned;
   }
@@ -25,15 +25,15 @@ final class Connection implements AutoCloseable {
     return client;
   }
 
-  static Connection open(EnvOptions env, GdpHome home) throws FileSystemException {
+  static ClientLease open(EnvOptions env, GdpHome home) throws FileSystemException {
     if (env.client() != null) {
-      return new Connection(env.client(), null);
+      return new ClientLease(env.client(), null);
     }
     try {
       // a filesystem opened while a gdpfs command uses the embedded store fails at once (no wait)
       HomeConnection c = HomeConnection.open(home, new HomeConnection.Options(env.router(), env.serverName(),
           env.reference(), null, "gdp-nio-callback"));
-      return new Connection(c.client(), c);
+      return new ClientLease(c.client(), c);
     } catch (HomeException e) {
       throw HomeErrors.map(e, env.router() != null ? env.router() : home.root().toString());
     }

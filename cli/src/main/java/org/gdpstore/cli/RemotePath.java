@@ -12,7 +12,7 @@ import java.util.Deque;
  * @param fs the filesystem part (alias or printable log name)
  * @param path the normalized absolute path, {@code /} for the root
  */
-record GdpPath(String fs, String path) {
+record RemotePath(String fs, String path) {
   static final String SCHEME = "gdp://";
   private static final int MAX_SEGMENT = 255;
 
@@ -21,7 +21,7 @@ record GdpPath(String fs, String path) {
     return s.startsWith(SCHEME);
   }
 
-  static GdpPath parse(String s) {
+  static RemotePath parse(String s) {
     if (!isRemote(s)) {
       throw CliException.usage("not a remote path: '" + s + "' (expected gdp://FS/PATH)");
     }
@@ -31,7 +31,7 @@ record GdpPath(String fs, String path) {
     if (fs.isEmpty()) {
       throw CliException.usage("no filesystem in '" + s + "' (expected gdp://FS/PATH)");
     }
-    return new GdpPath(fs, normalize(s, slash < 0 ? "" : rest.substring(slash)));
+    return new RemotePath(fs, normalize(s, slash < 0 ? "" : rest.substring(slash)));
   }
 
   static String normalize(String original, String p) {
@@ -68,8 +68,8 @@ record GdpPath(String fs, String path) {
   }
 
   /** This path with {@code child} (one or more segments) appended. */
-  GdpPath resolve(String child) {
-    return new GdpPath(fs, normalize(child, path + "/" + child));
+  RemotePath resolve(String child) {
+    return new RemotePath(fs, normalize(child, path + "/" + child));
   }
 
   @Override
