@@ -53,14 +53,15 @@ class GcCommandTest {
     assertThat(logFiles(home)).isEqualTo(before);
     assertThat(ok(cli, "cat", "--at", "3", "gdp://g/f.bin").outBytes()[0]).isNotEqualTo((byte) 3);
 
+    // records: 1 header, then per put (format 5) an intent before its file log and the commit: 3, 5, 7
     CliRunner.Result gc = ok(cli, "gc", "gdp://g", "--keep-commits", "1");
-    assertThat(gc.out()).contains("deleted 2 logs (9.8 KiB)").contains("snapshots from record 4 on are kept");
+    assertThat(gc.out()).contains("deleted 2 logs (9.8 KiB)").contains("snapshots from record 7 on are kept");
     assertThat(logFiles(home)).isEqualTo(before - 2);
     assertThat(ok(cli, "cat", "gdp://g/f.bin").outBytes()).isEqualTo(b);
     CliRunner.Result old = cli.run("cat", "--at", "3", "gdp://g/f.bin");
     assertThat(old.code()).as(old.toString()).isEqualTo(ExitCodes.EXPIRED); // not 7: nothing conflicts
-    assertThat(old.err().strip()).isEqualTo("gdpfs: snapshot 3 is older than the retention horizon 4: a gc reclaimed it;"
-        + " ask for record 4 or later");
+    assertThat(old.err().strip()).isEqualTo("gdpfs: snapshot 3 is older than the retention horizon 7: a gc reclaimed it;"
+        + " ask for record 7 or later");
     CliRunner.Result oldLs = cli.run("ls", "--at", "2", "gdp://g/");
     assertThat(oldLs.code()).as(oldLs.toString()).isEqualTo(ExitCodes.EXPIRED);
     assertThat(ok(cli, "gc", "g").out()).contains("deleted 0 logs"); // keep-all: nothing more
