@@ -43,16 +43,20 @@ final class GcCommand extends CliCommand {
       for (String log : r.deleted()) {
         env().out().println(verb + log);
       }
-      for (String log : r.orphansDeleted()) {
-        env().out().println(verb + log + (dryRun ? " (if it exists; no commit references it)" : " (no commit referenced it)"));
+      if (!dryRun) { // a dry run cannot tell which of an intent's 128 names exist: it only counts them
+        for (String log : r.orphansDeleted()) {
+          env().out().println(verb + log + " (no commit referenced it)");
+        }
       }
       r.notDeleted().forEach((log, why) -> env().err().println("gdpfs: could not delete " + log + ": " + Names.escape(why)));
       env().out().println((dryRun ? "dry run: " : "") + verb + r.deleted().size() + " log" + (r.deleted().size() == 1 ? "" : "s")
           + " (" + Sizes.human(r.deletedBytes()) + ")"
           + (r.alreadyGone() > 0 ? ", " + r.alreadyGone() + " already gone" : "")
-          + (r.intentsSettled() > 0 || !r.orphansDeleted().isEmpty() ? ", " + (dryRun ? "" : "of them ")
-              + r.orphansDeleted().size() + " no commit referenced (" + r.intentsSettled() + " intent"
-              + (r.intentsSettled() == 1 ? "" : "s") + " settled)" : "")
+          + (r.intentsSettled() > 0 || !r.orphansDeleted().isEmpty() ? (dryRun
+              ? ", and would try " + r.orphansDeleted().size() + " names of logs no commit references ("
+              : " and " + r.orphansDeleted().size() + " log" + (r.orphansDeleted().size() == 1 ? "" : "s")
+                  + " no commit referenced (") + r.intentsSettled() + " intent" + (r.intentsSettled() == 1 ? "" : "s")
+              + (dryRun ? " due)" : " settled)") : "")
           + "; snapshots from record " + r.horizon() + " on are kept");
       if (!r.complete()) {
         env().err().println("gdpfs: " + r.notDeleted().size() + " log(s) not deleted (the log server may not implement"
