@@ -72,6 +72,19 @@ class GcCommandTest {
     assertThat(cli.run("gc", "gdp://g/f.bin").code()).isEqualTo(ExitCodes.USAGE);
     assertThat(cli.run("gc", "nosuchfs").code()).isEqualTo(ExitCodes.NOT_FOUND);
     assertThat(ok(cli, "gc", "g", "--keep-for", "7d").out()).contains("deleted 0 logs");
+
+    // each put process left the pooled logs it did not use, named by its intent (format 5): a short
+    // orphan grace collects them (the default 24 h kept them in every gc above)
+    Thread.sleep(1_100);
+    long withPools = logFiles(home);
+    assertThat(ok(cli, "gc", "g", "--orphan-grace", "1s", "--dry-run").out()).contains("(3 intents due)");
+    CliRunner.Result orphans = ok(cli, "gc", "g", "--orphan-grace", "1s");
+    assertThat(orphans.out()).contains("no commit referenced (3 intents settled)");
+    assertThat(logFiles(home)).isLessThan(withPools);
+    assertThat(ok(cli, "cat", "gdp://g/f.bin").outBytes()).isEqualTo(b);
+    ok(cli, "verify", "g");
+    assertThat(cli.run("gc", "g", "--orphan-grace", "0s").code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(cli.run("gc", "g", "--orphan-grace", "soon").code()).isEqualTo(ExitCodes.USAGE);
   }
 
   @Test
