@@ -128,6 +128,31 @@ class OrphanGcTest {
     }
   }
 
+  /** A log server without DELETE (the reference gdplogd): one line says so, intents stay open for later. */
+  @Test
+  void withoutDeleteTheOrphansAreReportedOnceAndTheIntentStaysOpen() throws Exception {
+    InMemoryLogStore store = new InMemoryLogStore();
+    HandClock clock = new HandClock();
+    FsOptions o = FsOptions.builder().clock(clock).chunkSize(4_096).logPool(2).build();
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, o)) {
+      fs.writeFile("/a", content(10_000, 1));
+      clock.advance(Duration.ofHours(25));
+      store.refuseDeletes(true);
+      int logs = store.logCount();
+      GcReport r = fs.gc(RetentionPolicy.KEEP_ALL, false);
+      assertThat(r.notDeleted()).hasSize(1);
+      assertThat(r.notDeleted().values().iterator().next()).contains("DELETE");
+      assertThat(r.intentsSettled()).isZero();
+      assertThat(store.deleteCount()).isZero();
+      assertThat(store.logCount()).isEqualTo(logs);
+      store.refuseDeletes(false);
+      GcReport later = fs.gc(RetentionPolicy.KEEP_ALL, false);
+      assertThat(later.intentsSettled()).isEqualTo(1);
+      assertThat(later.orphansDeleted()).hasSize(2); // the two pooled logs /a did not use
+      assertThat(fs.readFile("/a")).isEqualTo(content(10_000, 1));
+    }
+  }
+
   @Test
   void intentRecordsPrecedeTheLogsTheyName() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();

@@ -89,8 +89,23 @@ final class OrphanCollector {
 
   /** Deletes the plan's names, all in flight at once; an intent is settled when none of its names failed. */
   static Outcome delete(LogStore store, Plan plan) throws FsException {
+    List<GdpName> all = plan.all();
+    if (all.isEmpty()) {
+      return new Outcome(List.of(), new ArrayList<>(plan.names().keySet()), Map.of());
+    }
+    // one DELETE first: a log server without DELETE (the reference gdplogd) is reported once, not per name
     Map<GdpName, CompletableFuture<Boolean>> inFlight = new LinkedHashMap<>();
-    for (GdpName n : plan.all()) {
+    CompletableFuture<Boolean> first = store.deleteLog(all.get(0));
+    try {
+      first.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof LogStoreException l && l.kind() == LogStoreException.Kind.UNSUPPORTED) {
+        return new Outcome(List.of(), List.of(), Map.of(all.size() + " names of logs no commit references",
+            Await.translate(l, "/").getMessage()));
+      }
+    }
+    inFlight.put(all.get(0), first);
+    for (GdpName n : all.subList(1, all.size())) {
       inFlight.put(n, store.deleteLog(n));
     }
     List<GdpName> deleted = new ArrayList<>();
