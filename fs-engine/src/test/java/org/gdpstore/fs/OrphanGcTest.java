@@ -7,10 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,30 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * referenced logs and a live writer's fresh pooled logs are kept.
  */
 class OrphanGcTest {
-  /** A clock the test moves by hand. */
-  static final class HandClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-12-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   static byte[] content(int n, int seed) {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
@@ -67,7 +40,7 @@ class OrphanGcTest {
   @Test
   void abortedTransactionsAndUnusedPooledLogsAreDeletedAfterTheGraceReferencedOnesKept() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    HandClock clock = new HandClock();
+    FsTransactionTest.TestClock clock = new FsTransactionTest.TestClock(); // moved by hand
     // checkpoints every 2 commits: the open below starts from a checkpoint, which must carry the intents
     FsOptions o = FsOptions.builder().clock(clock).chunkSize(4_096).logPool(3).checkpointEveryCommits(2).build();
     GdpName root;
@@ -83,7 +56,7 @@ class OrphanGcTest {
       }
       before = store.logCount();
     }
-    clock.advance(Duration.ofHours(25)); // past the default grace of 24 h
+    clock.advance(Duration.ofHours(25).toSeconds()); // past the default grace of 24 h
     try (GdpFileSystem fs = GdpFileSystem.open(store, root, LogBackend.KEYS, o)) {
       GcReport dry = fs.gc(RetentionPolicy.KEEP_ALL, true);
       assertThat(dry.intentsSettled()).isEqualTo(1);
@@ -98,7 +71,7 @@ class OrphanGcTest {
       assertThat(fs.gc(RetentionPolicy.KEEP_ALL, false).intentsSettled()).as("settled once").isZero();
       // this writer's own pool is fresh (its intent is young): gc keeps it and the file below uses it
       fs.writeFile("/after", content(10_000, 3));
-      clock.advance(Duration.ofHours(1));
+      clock.advance(Duration.ofHours(1).toSeconds());
       assertThat(fs.gc(RetentionPolicy.KEEP_ALL, false).orphansDeleted()).isEmpty();
       assertThat(fs.readFile("/after")).isEqualTo(content(10_000, 3));
     }
@@ -111,14 +84,14 @@ class OrphanGcTest {
   @Test
   void aShorterGraceInThePolicyAndAWriterThatSkipsItsAgedPool() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    HandClock clock = new HandClock();
+    FsTransactionTest.TestClock clock = new FsTransactionTest.TestClock(); // moved by hand
     FsOptions o = FsOptions.builder().clock(clock).chunkSize(4_096).logPool(2).orphanGrace(Duration.ofHours(2)).build();
     try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, o)) {
       fs.writeFile("/a", content(10_000, 1));
-      clock.advance(Duration.ofMinutes(61)); // past half the grace: the pooled logs are left to gc
+      clock.advance(Duration.ofMinutes(61).toSeconds()); // past half the grace: the pooled logs are left to gc
       fs.writeFile("/b", content(10_000, 2));
       assertThat(fs.gc(RetentionPolicy.KEEP_ALL, false).orphansDeleted()).as("nothing is 2 h old yet").isEmpty();
-      clock.advance(Duration.ofMinutes(61));
+      clock.advance(Duration.ofMinutes(61).toSeconds());
       GcReport r = fs.gc(RetentionPolicy.KEEP_ALL, false);
       assertThat(r.orphansDeleted()).as("the first intent's two unused pooled logs").hasSize(2);
       assertThat(fs.gc(RetentionPolicy.KEEP_ALL.withOrphanGrace(Duration.ofMinutes(1)), false).orphansDeleted())
@@ -132,11 +105,11 @@ class OrphanGcTest {
   @Test
   void withoutDeleteTheOrphansAreReportedOnceAndTheIntentStaysOpen() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    HandClock clock = new HandClock();
+    FsTransactionTest.TestClock clock = new FsTransactionTest.TestClock(); // moved by hand
     FsOptions o = FsOptions.builder().clock(clock).chunkSize(4_096).logPool(2).build();
     try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, o)) {
       fs.writeFile("/a", content(10_000, 1));
-      clock.advance(Duration.ofHours(25));
+      clock.advance(Duration.ofHours(25).toSeconds());
       store.refuseDeletes(true);
       int logs = store.logCount();
       GcReport r = fs.gc(RetentionPolicy.KEEP_ALL, false);
