@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.gdpstore.fs.CommitResult;
@@ -117,18 +118,22 @@ public final class Transactions {
     Committer.Request req;
     lock.lock();
     try {
-      Txn t = new Txn(this, 0, true);
+      // No Txn is staged: key-value writes are blind (no read versions to look up in the index,
+      // no transaction to register); a key held by an open transaction is FAILED_PRECONDITION,
+      // for a put as for a condition.
+      long base = index.head();
+      TreeMap<EntryKey, DirEntry> overlay = new TreeMap<>();
       for (Map.Entry<EntryKey, DirEntry> e : changes.entrySet()) {
-        t.put(e.getKey(), e.getValue());
+        Txn.requireFree(this, e.getKey(), null);
+        overlay.put(e.getKey(), e.getValue());
       }
       for (EntryKey k : conditions.keySet()) {
-        t.claim(k); // a key held by an open transaction is FAILED_PRECONDITION, as for a put
+        Txn.requireFree(this, k, null);
       }
-      if (t.overlay.isEmpty() && conditions.isEmpty()) {
+      if (overlay.isEmpty() && conditions.isEmpty()) {
         return new CommitResult(index.head(), index.commitTime(index.head()), List.of());
       }
-      // key-value writes are blind: only file paths (none here) would be checked
-      req = new Committer.Request("a key-value commit", t.base, t.overlay, Map.of(), conditions);
+      req = new Committer.Request("a key-value commit", base, overlay, Map.of(), conditions);
     } finally {
       lock.unlock();
     }

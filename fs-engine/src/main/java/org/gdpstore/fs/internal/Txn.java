@@ -81,16 +81,25 @@ public final class Txn {
 
   /** Claims a key for this transaction (FAILED_PRECONDITION if another one holds it). */
   public void claim(EntryKey key) throws FsException {
-    Txn holder = owner.pathLocks.get(key);
-    if (holder != null && holder != this) {
-      throw new FsException(FsCode.FAILED_PRECONDITION, key.display(),
-          "path is part of open transaction " + holder.id + "; use its token or end it first");
-    }
+    Txn holder = requireFree(owner, key, this);
     baseVersions.computeIfAbsent(key, k -> owner.index.versionOf(k, base));
     if (!auto && holder == null) {
       owner.pathLocks.put(key, this);
       locked.add(key);
     }
+  }
+
+  /**
+   * The transaction holding {@code key} (null or {@code self}); FAILED_PRECONDITION if another one
+   * holds it. Under {@link Transactions}' lock.
+   */
+  static Txn requireFree(Transactions owner, EntryKey key, Txn self) throws FsException {
+    Txn holder = owner.pathLocks.get(key);
+    if (holder != null && holder != self) {
+      throw new FsException(FsCode.FAILED_PRECONDITION, key.display(),
+          "path is part of open transaction " + holder.id + "; use its token or end it first");
+    }
+    return holder;
   }
 
   /**
