@@ -44,38 +44,22 @@ class NestedFlushTest {
     LocalAddress address = new LocalAddress("nested-flush-" + guarded + "-" + System.nanoTime());
     try {
       Channel server = new ServerBootstrap().group(loop).channel(LocalServerChannel.class)
-          .childHandler(new ChannelInitializer<Channel>() {
+          .childHandler(pipeline(guarded, new ChannelInboundHandlerAdapter() {
             @Override
-            protected void initChannel(Channel ch) {
-              if (guarded) {
-                Transports.guardNestedFlushes(ch.pipeline());
-              }
-              ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                  atServer.add((String) msg);
-                  ctx.writeAndFlush("answer-to-" + msg);
-                }
-              });
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+              atServer.add((String) msg);
+              ctx.writeAndFlush("answer-to-" + msg);
             }
-          }).bind(address).sync().channel();
+          })).bind(address).sync().channel();
       Channel client = new Bootstrap().group(loop).channel(LocalChannel.class)
-          .handler(new ChannelInitializer<Channel>() {
+          .handler(pipeline(guarded, new ChannelInboundHandlerAdapter() {
             @Override
-            protected void initChannel(Channel ch) {
-              if (guarded) {
-                Transports.guardNestedFlushes(ch.pipeline());
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+              if (msg.equals("answer-to-ask-1")) {
+                ctx.channel().writeAndFlush("ask-2"); // the next command, sent from the answer's callback
               }
-              ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                  if (msg.equals("answer-to-ask-1")) {
-                    ctx.channel().writeAndFlush("ask-2"); // the next command, sent from the answer's callback
-                  }
-                }
-              });
             }
-          }).connect(address).sync().channel();
+          })).connect(address).sync().channel();
       client.eventLoop().submit(() -> client.writeAndFlush("ask-1")).sync();
       assertThat(atServer.poll(5, TimeUnit.SECONDS)).isEqualTo("ask-1");
       String second = atServer.poll(guarded ? 5 : 1, TimeUnit.SECONDS);
@@ -85,5 +69,18 @@ class NestedFlushTest {
     } finally {
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
+  }
+
+  /** The guard (or not) first, then {@code handler}. */
+  private static ChannelInitializer<Channel> pipeline(boolean guarded, ChannelInboundHandlerAdapter handler) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        if (guarded) {
+          Transports.guardNestedFlushes(ch.pipeline());
+        }
+        ch.pipeline().addLast(handler);
+      }
+    };
   }
 }
