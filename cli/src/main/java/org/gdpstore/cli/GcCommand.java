@@ -52,11 +52,7 @@ final class GcCommand extends CliCommand {
       env().out().println((dryRun ? "dry run: " : "") + verb + r.deleted().size() + " log" + (r.deleted().size() == 1 ? "" : "s")
           + " (" + Sizes.human(r.deletedBytes()) + ")"
           + (r.alreadyGone() > 0 ? ", " + r.alreadyGone() + " already gone" : "")
-          + (r.intentsSettled() > 0 || !r.orphansDeleted().isEmpty() ? (dryRun
-              ? ", and would try " + r.orphansDeleted().size() + " names of logs no commit references ("
-              : " and " + r.orphansDeleted().size() + " log" + (r.orphansDeleted().size() == 1 ? "" : "s")
-                  + " no commit referenced (") + r.intentsSettled() + " intent" + (r.intentsSettled() == 1 ? "" : "s")
-              + (dryRun ? " due)" : " settled)") : "")
+          + orphanSummary(r)
           + "; snapshots from record " + r.horizon() + " on are kept");
       if (!r.complete()) {
         env().err().println("gdpfs: " + r.notDeleted().size() + " log(s) not deleted (the log server may not implement"
@@ -64,6 +60,18 @@ final class GcCommand extends CliCommand {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** The part of the summary about logs no commit references; empty if there were none. */
+  private String orphanSummary(GcReport r) {
+    if (r.intentsSettled() == 0 && r.orphansDeleted().isEmpty()) {
+      return "";
+    }
+    int n = r.orphansDeleted().size();
+    String intents = r.intentsSettled() + " intent" + (r.intentsSettled() == 1 ? "" : "s");
+    return r.dryRun()
+        ? ", and would try " + n + " names of logs no commit references (" + intents + " due)"
+        : " and " + n + " log" + (n == 1 ? "" : "s") + " no commit referenced (" + intents + " settled)";
   }
 
   private RetentionPolicy policy() {

@@ -37,6 +37,8 @@ public final class ClientLogStore implements LogStore {
   private final Map<GdpName, CompletableFuture<LogReader>> unverifiedReaders = new ConcurrentHashMap<>();
 
   private final boolean chained;
+  /** For metadata whose nonce is fixed: never drawn from. */
+  private static final SecureRandom NO_RANDOMNESS = new SecureRandom();
 
   /** A store that creates unchained logs. */
   public ClientLogStore(GdpClient client) {
@@ -71,7 +73,7 @@ public final class ClientLogStore implements LogStore {
         .created(id.created());
     List<GdpName> out = new ArrayList<>();
     for (LogSpec spec : List.of(b.build(), b.chained().build())) {
-      out.add(spec.toMetadata(Clock.systemUTC(), new SecureRandom()).logName());
+      out.add(spec.toMetadata(Clock.systemUTC(), NO_RANDOMNESS).logName()); // nonce and time are fixed
     }
     return out;
   }

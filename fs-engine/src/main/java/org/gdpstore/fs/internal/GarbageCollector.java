@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.gdpstore.fs.FsCode;
 import org.gdpstore.fs.FsException;
@@ -90,20 +91,12 @@ final class GarbageCollector {
       if (horizon > current) {
         dirLog.appendGc(horizon, false, reclaimed, 0, 0, List.of(), now); // the horizon first
       }
-      for (Map.Entry<GdpName, Long> log : plan.logs().entrySet()) {
-        try {
-          if (store.deleteLog(log.getKey()).get()) {
-            deleted.add(log.getKey());
-            bytes += log.getValue();
-          } else {
-            gone++;
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new FsException(FsCode.CANCELLED, "/", "gc interrupted; run it again to finish", e);
-        } catch (ExecutionException e) {
-          failed.put(log.getKey().printable(), Await.translate(e.getCause(), "/").getMessage());
-        }
+      Deletions d = deleteAll(store, new ArrayList<>(plan.logs().keySet()));
+      deleted.addAll(d.deleted());
+      gone = d.gone();
+      failed.putAll(d.failed());
+      for (GdpName log : deleted) {
+        bytes += plan.logs().get(log);
       }
     }
     OrphanCollector.Outcome o = OrphanCollector.delete(store, orphans);
@@ -114,6 +107,38 @@ final class GarbageCollector {
           WriterClock.nowNanos(opts));
     }
     return new GcReport(horizon, false, names(deleted), bytes, gone, failed, names(o.deleted()), o.settled().size());
+  }
+
+  /** What deleting some logs did: deleted now, already gone, and the failures by printable name. */
+  record Deletions(List<GdpName> deleted, int gone, Map<String, String> failed) {}
+
+  /**
+   * Deletes {@code logs}, all DELETEs in flight at once; a log already gone counts as {@code gone},
+   * a failure is recorded under its printable name (the gc goes on).
+   */
+  static Deletions deleteAll(LogStore store, List<GdpName> logs) throws FsException {
+    Map<GdpName, CompletableFuture<Boolean>> inFlight = new LinkedHashMap<>();
+    for (GdpName n : logs) {
+      inFlight.put(n, store.deleteLog(n));
+    }
+    List<GdpName> deleted = new ArrayList<>();
+    int gone = 0;
+    Map<String, String> failed = new TreeMap<>();
+    for (Map.Entry<GdpName, CompletableFuture<Boolean>> e : inFlight.entrySet()) {
+      try {
+        if (e.getValue().get()) {
+          deleted.add(e.getKey());
+        } else {
+          gone++;
+        }
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new FsException(FsCode.CANCELLED, "/", "gc interrupted; run it again to finish", ie);
+      } catch (ExecutionException ee) {
+        failed.put(e.getKey().printable(), Await.translate(ee.getCause(), "/").getMessage());
+      }
+    }
+    return new Deletions(deleted, gone, failed);
   }
 
   /** The oldest snapshot {@code policy} keeps, among the commits {@code scan} holds (1: all). */

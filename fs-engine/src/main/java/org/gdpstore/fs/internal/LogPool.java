@@ -50,7 +50,7 @@ public final class LogPool {
     synchronized (ready) {
       while (!ready.isEmpty() && f == null) {
         CompletableFuture<Prepared> head = ready.poll();
-        if (!head.isCompletedExceptionally() && !tooOld(head)) {
+        if (!head.isCompletedExceptionally() && (!head.isDone() || usable(head.join()))) {
           f = head;
         }
       }
@@ -58,7 +58,10 @@ public final class LogPool {
     }
     if (f != null) {
       try {
-        return Await.await(f, label);
+        Prepared p = Await.await(f, label);
+        if (usable(p)) {
+          return p;
+        } // else its intent aged while it was prepared: left to gc, a fresh one is made below
       } catch (FsException e) {
         // a pooled preparation failed: make one synchronously, reporting its own error if any
       }
@@ -74,13 +77,10 @@ public final class LogPool {
 
   /**
    * A pooled log whose intent is older than half the orphan grace is left to gc: a file is written
-   * and committed well within the other half. (One not prepared yet is waited for and checked.)
+   * and committed well within the other half.
    */
-  private boolean tooOld(CompletableFuture<Prepared> pooled) {
-    if (slots == null || !pooled.isDone()) {
-      return false;
-    }
-    return !slots.usable(pooled.join().intentNanos(), slots.now());
+  private boolean usable(Prepared p) {
+    return slots == null || slots.usable(p.intentNanos(), slots.now());
   }
 
   private CompletableFuture<Prepared> prepare(String label) {

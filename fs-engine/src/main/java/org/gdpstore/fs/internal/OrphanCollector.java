@@ -6,10 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import org.gdpstore.fs.FsCode;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.wire.GdpName;
 
@@ -94,34 +90,22 @@ final class OrphanCollector {
       return new Outcome(List.of(), new ArrayList<>(plan.names().keySet()), Map.of());
     }
     // one DELETE first: a log server without DELETE (the reference gdplogd) is reported once, not per name
-    Map<GdpName, CompletableFuture<Boolean>> inFlight = new LinkedHashMap<>();
-    CompletableFuture<Boolean> first = store.deleteLog(all.get(0));
+    List<GdpName> deleted = new ArrayList<>();
+    List<GdpName> rest = all.subList(1, all.size());
     try {
-      first.join();
+      if (store.deleteLog(all.get(0)).join()) {
+        deleted.add(all.get(0));
+      }
     } catch (java.util.concurrent.CompletionException e) {
       if (e.getCause() instanceof LogStoreException l && l.kind() == LogStoreException.Kind.UNSUPPORTED) {
         return new Outcome(List.of(), List.of(), Map.of(all.size() + " names of logs no commit references",
             Await.translate(l, "/").getMessage()));
       }
+      rest = all; // another failure: tried again with the others, and reported there if it persists
     }
-    inFlight.put(all.get(0), first);
-    for (GdpName n : all.subList(1, all.size())) {
-      inFlight.put(n, store.deleteLog(n));
-    }
-    List<GdpName> deleted = new ArrayList<>();
-    Map<String, String> failed = new TreeMap<>();
-    for (Map.Entry<GdpName, CompletableFuture<Boolean>> e : inFlight.entrySet()) {
-      try {
-        if (e.getValue().get()) {
-          deleted.add(e.getKey());
-        }
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        throw new FsException(FsCode.CANCELLED, "/", "gc interrupted; run it again to finish", ie);
-      } catch (ExecutionException ee) {
-        failed.put(e.getKey().printable(), Await.translate(ee.getCause(), "/").getMessage());
-      }
-    }
+    GarbageCollector.Deletions d = GarbageCollector.deleteAll(store, rest);
+    Map<String, String> failed = d.failed();
+    deleted.addAll(d.deleted());
     List<LogIntents.Intent> settled = new ArrayList<>();
     for (Map.Entry<LogIntents.Intent, List<GdpName>> e : plan.names().entrySet()) {
       if (e.getValue().stream().noneMatch(n -> failed.containsKey(n.printable()))) {
