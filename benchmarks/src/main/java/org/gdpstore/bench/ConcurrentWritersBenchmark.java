@@ -95,6 +95,24 @@ public class ConcurrentWritersBenchmark {
   public void count() {
     signatures.records(calls.sumThenReset());
     signatures.report();
+    System.out.println("[commits] " + commitStats());
+  }
+
+  /**
+   * The writer's group-commit counters (cumulative since the trial began): group sizes, leader time
+   * per group and the part of it spent waiting for the append. Reached reflectively: they are a
+   * diagnostic of fs-engine's internals, not part of its API.
+   */
+  private String commitStats() {
+    try {
+      java.lang.reflect.Method engine = GdpFileSystem.class.getDeclaredMethod("engine");
+      engine.setAccessible(true);
+      Object e = engine.invoke(fs);
+      Object txns = e.getClass().getMethod("transactions").invoke(e);
+      return String.valueOf(txns.getClass().getMethod("commitStats").invoke(txns));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return "unavailable (" + e + ")";
+    }
   }
 
   @TearDown(Level.Trial)

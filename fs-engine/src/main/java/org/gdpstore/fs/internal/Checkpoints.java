@@ -60,7 +60,8 @@ final class Checkpoints {
     DirectoryCheckpoint.Builder cur = newPart(id, 0, at, first, nanos, previous);
     int curSize = 0;
     for (EntryKey key : index.allKeys()) {
-      DirEntry e = index.get(key, at);
+      NamespaceIndex.Version v = index.versionAt(key, at); // one lookup for the entry and its recno
+      DirEntry e = v == null ? null : v.entry();
       if (e == null) {
         continue;
       }
@@ -69,7 +70,7 @@ final class Checkpoints {
               : org.gdpstore.fs.internal.proto.Namespace.FS)
           .setPath(key.kv() ? key.name() : key.name().substring(1))
           .setEntry(e.toProto())
-          .setVersionRecno(index.versionOf(key, at))
+          .setVersionRecno(v.recno())
           .build();
       int sz = ce.getSerializedSize() + 8;
       if (curSize > 0 && curSize + sz > CommitCodec.MAX_COMMIT_PART_BYTES) {

@@ -17,6 +17,9 @@ public final class CommitStats {
   final LongAdder checkpoints = new LongAdder();
   final LongAdder checkpointRecords = new LongAdder();
   final LongAdder checkpointBytes = new LongAdder();
+  /** Time spent writing checkpoints (encoding and appending), all on the commit path. */
+  final LongAdder checkpointEncodeNanos = new LongAdder();
+  final LongAdder checkpointNanos = new LongAdder();
   /** Time the leader spent on groups in all, and waiting for their appends' answers (round trips). */
   final LongAdder leaderNanos = new LongAdder();
   final LongAdder roundTripNanos = new LongAdder();
@@ -32,7 +35,9 @@ public final class CommitStats {
     sizes.incrementAndGet(Math.min(15, 31 - Integer.numberOfLeadingZeros(size)));
   }
 
-  void checkpoint(int recs, long bytes) {
+  void checkpoint(int recs, long bytes, long encodeNanos, long nanos) {
+    checkpointEncodeNanos.add(encodeNanos);
+    checkpointNanos.add(nanos);
     checkpoints.increment();
     checkpointRecords.add(recs);
     checkpointBytes.add(bytes);
@@ -80,10 +85,11 @@ public final class CommitStats {
       }
     }
     return String.format("%d members in %d groups (%.1f per group; sizes %s), %d records (%.3f per member,"
-        + " %d B), %d retries, %d checkpoints (%d records, %d B); per group %.0f us leading, %.0f us of it"
+        + " %d B), %d retries, %d checkpoints (%d records, %d B, %.0f ms, %.0f ms of it encoding); per group %.0f us leading, %.0f us of it"
         + " waiting for the append", m, g, g == 0 ? 0.0 : m / (double) g, hist,
         records.sum(), m == 0 ? 0.0 : records.sum() / (double) m, recordBytes.sum(), retries.sum(),
-        checkpoints.sum(), checkpointRecords.sum(), checkpointBytes.sum(),
+        checkpoints.sum(), checkpointRecords.sum(), checkpointBytes.sum(), checkpointNanos.sum() / 1e6,
+        checkpointEncodeNanos.sum() / 1e6,
         g == 0 ? 0.0 : leaderNanos.sum() / 1e3 / g, g == 0 ? 0.0 : roundTripNanos.sum() / 1e3 / g);
   }
 }

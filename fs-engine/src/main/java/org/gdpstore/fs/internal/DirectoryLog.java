@@ -482,6 +482,7 @@ public final class DirectoryLog implements AutoCloseable {
    */
   private void writeCheckpoint() {
     long at = index.head();
+    long t0 = System.nanoTime();
     List<ByteBuffer> ckpt;
     try {
       ckpt = Checkpoints.encode(replay.takeTxnId(), index, replay.latestCheckpoint(), previousCheckpointCommit());
@@ -489,6 +490,7 @@ public final class DirectoryLog implements AutoCloseable {
       return; // the previous checkpoint could not be read: the next commit tries again
     }
     long ckptBytes = ckpt.stream().mapToLong(ByteBuffer::remaining).sum();
+    long encoded = System.nanoTime();
     List<Long> recnos;
     try {
       recnos = appendRaw(ckpt);
@@ -511,7 +513,7 @@ public final class DirectoryLog implements AutoCloseable {
       return; // void (another writer came between): the next refresh replays past it
     }
     replay.appended(last, true);
-    stats.checkpoint(ckpt.size(), ckptBytes);
+    stats.checkpoint(ckpt.size(), ckptBytes, encoded - t0, System.nanoTime() - t0);
     commitsSinceCheckpoint = 0;
     bytesSinceCheckpoint = 0;
     weightSinceCheckpoint = 0;
