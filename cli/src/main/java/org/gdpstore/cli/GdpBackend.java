@@ -125,7 +125,7 @@ final class GdpBackend implements Backend {
         r.close();
       }
     } finally {
-      connection.close();
+      connection.closeForExit(); // the process exits next: no waiting for threads to stop
       Timing.mark("backend closed");
     }
   }

@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
@@ -27,6 +28,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.gdpstore.sim.internal.AcceptGuard;
@@ -353,13 +355,37 @@ public final class GdpSimulator implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closeServing()) {
+      shutdownGroups().forEach(Future::syncUninterruptibly);
+      releaseDataDir();
+    }
+  }
+
+  /**
+   * Closes for a process that exits right after: returns once nothing stored can be lost or left
+   * unclean (every connection closed, the log server's files synced and indexed and closed, the
+   * data directory released), without waiting the event loops' quiet period (Netty sleeps 100 ms
+   * in it) for the threads to stop; they stop by themselves shortly after. A command-line tool
+   * saves that wait on every command. Idempotent, like {@link #close()}.
+   */
+  public void closeForExit() {
+    if (closeServing()) {
+      shutdownGroups();
+      releaseDataDir();
+    }
+  }
+
+  /** Closes every channel and waits until the log server has closed its files; false if already closed. */
+  private boolean closeServing() {
     synchronized (lifecycle) {
       if (closed) {
-        return;
+        return false;
       }
       closed = true;
       if (logServerChannel != null) {
-        logServerChannel.close().syncUninterruptibly();
+        Channel ch = logServerChannel;
+        ch.close().syncUninterruptibly();
+        awaitTasksQueuedBefore(ch.eventLoop()); // its channelInactive: the clean-shutdown index, the files closed
         logServerChannel = null;
         logServer = null;
       }
@@ -370,8 +396,24 @@ public final class GdpSimulator implements AutoCloseable {
         localServer.close().syncUninterruptibly();
       }
       router.closeAll();
-      shutdownGroups();
-      releaseDataDir();
+      return true;
+    }
+  }
+
+  /**
+   * Waits until {@code loop} has run the tasks it queued so far. A closed channel's
+   * channelInactive runs in a task that its close queues after completing the close future, so a
+   * waiter takes two turns: the first runs after the close, the second after what the close queued.
+   */
+  private static void awaitTasksQueuedBefore(EventLoop loop) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      loop.execute(() -> loop.execute(() -> done.complete(null)));
+      done.get(10, TimeUnit.SECONDS);
+    } catch (RejectedExecutionException | ExecutionException | TimeoutException e) {
+      // the loop is gone or stuck: close() still waits for the groups to stop
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -385,17 +427,18 @@ public final class GdpSimulator implements AutoCloseable {
     }
   }
 
-  private void shutdownGroups() {
+  /** Starts stopping the event loops, all together; returns their termination futures. */
+  private List<Future<?>> shutdownGroups() {
     // A closing in-process (LocalChannel) peer posts its last task to our event loop; the quiet
     // period keeps the loops taking tasks a little while, so that task is not rejected (Netty would
-    // log "Releasing Inbound Queues ... because exception occurred!"). All groups wait together.
+    // log "Releasing Inbound Queues ... because exception occurred!").
     List<Future<?>> stopping = new ArrayList<>();
     for (EventLoopGroup g : new EventLoopGroup[] {logServerGroup, tcpGroup, localGroup}) {
       if (g != null) {
         stopping.add(g.shutdownGracefully(QUIET_PERIOD_MS, 2000, TimeUnit.MILLISECONDS));
       }
     }
-    stopping.forEach(Future::syncUninterruptibly);
+    return stopping;
   }
 
   @Override

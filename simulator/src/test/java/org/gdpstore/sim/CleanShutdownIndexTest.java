@@ -53,6 +53,29 @@ class CleanShutdownIndexTest {
     return md.logName();
   }
 
+  /**
+   * closeForExit (a process about to exit) does not wait for the event loops, but it returns only
+   * once the log server has written its index and closed its files and the directory is free.
+   */
+  @Test
+  void closeForExitReturnsWithTheIndexWrittenAndTheDirectoryReleased() {
+    for (int round = 0; round < 5; round++) { // the index is written on the log server's loop: no race
+      LogMetadata md = Cmds.metadata("exit" + round);
+      GdpSimulator sim = start();
+      try (TestClient c = TestClient.local(sim, "writer")) {
+        c.call(sim.serverName(), Cmds.create(md));
+        append(c, md.logName(), 1, 10);
+      }
+      sim.closeForExit();
+      assertThat(index(md.logName())).as("written before closeForExit returned").exists();
+      sim.closeForExit(); // idempotent
+      sim.close();
+      try (GdpSimulator again = start(); TestClient c = TestClient.local(again, "reader")) {
+        assertThat(Cmds.data(c.call(md.logName(), Cmds.read(1, 10, 0)))).isEqualTo("r10");
+      }
+    }
+  }
+
   @Test
   void aCleanShutdownLeavesAnIndexThatTheNextStartUsesInsteadOfTheFile() throws IOException {
     GdpName log = cleanLog("indexed", 20);

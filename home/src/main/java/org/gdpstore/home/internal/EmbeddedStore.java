@@ -105,13 +105,29 @@ public final class EmbeddedStore {
 
   /** One user less; the last one stops the simulator and releases {@code sim.lock}. */
   public void release() {
+    release(false);
+  }
+
+  /**
+   * As {@link #release()}, for a process that exits right after: the simulator's stored logs are
+   * closed cleanly, but its threads are not waited for ({@link GdpSimulator#closeForExit()}).
+   */
+  public void releaseForExit() {
+    release(true);
+  }
+
+  private void release(boolean forExit) {
     synchronized (OPEN) {
       if (--users > 0) {
         return;
       }
       OPEN.remove(root);
       try {
-        sim.close();
+        if (forExit) {
+          sim.closeForExit();
+        } else {
+          sim.close();
+        }
       } finally {
         release(lock);
       }
