@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.gdpstore.client.GdpStatus;
 import org.gdpstore.client.LogReader;
@@ -34,6 +35,14 @@ class ReaderHandle implements LogReader {
   private static final int DECODE_CHUNK = 32;
   /** Chained results hash in larger chunks: a hash costs far less than a signature check. */
   private static final int CHAIN_CHUNK = 128;
+  /**
+   * Results being decoded now in this JVM. A result is split over the common pool only while fewer
+   * than {@link #CORES} are: when several are (a reader with many ranges in flight), each already
+   * has a core, and splitting them too only made the callers spin in the pool waiting for their
+   * parts (a third of the CPU of a pipelined 100,000-record read, benchmarks/results/cli-streaming.md).
+   */
+  private static final AtomicInteger DECODING = new AtomicInteger();
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
 
   final Outbound client;
   private final GdpName name;
@@ -295,21 +304,31 @@ class ReaderHandle implements LogReader {
 
   /**
    * Decodes and verifies (runs on the callback executor). Long results are verified in parallel
-   * chunks on the common fork-join pool (signature checks dominate reading); a record that fails
-   * fails the whole call with INTEGRITY.
+   * chunks on the common fork-join pool (signature checks dominate reading) unless other results
+   * are being decoded at the same time ({@link #DECODING}); a record that fails fails the whole
+   * call with INTEGRITY.
    */
   private List<LogRecord> decode(List<GdpDatum> datums) {
+    int running = DECODING.incrementAndGet();
+    try {
+      return decode(datums, datums.size() >= PARALLEL_DECODE && running < CORES);
+    } finally {
+      DECODING.decrementAndGet();
+    }
+  }
+
+  private List<LogRecord> decode(List<GdpDatum> datums, boolean parallel) {
     int n = datums.size();
     if (verify && metadata.chained() && n > 0) {
       RecordCodec codec = newCodec();
       if (codec.canVerify()) {
         // one signature per batch, a hash per record; long results hash on both cores
-        return List.of(n < PARALLEL_DECODE ? ChainVerifier.verify(codec, datums)
+        return List.of(!parallel ? ChainVerifier.verify(codec, datums)
             : ChainVerifier.verifyParallel(this::newCodec, datums, CHAIN_CHUNK));
       }
     }
     LogRecord[] out = new LogRecord[n];
-    if (n < PARALLEL_DECODE || !verify) {
+    if (!parallel || !verify) {
       RecordCodec codec = newCodec();
       for (int i = 0; i < n; i++) {
         out[i] = codec.decode(datums.get(i), verify);
