@@ -1,5 +1,11 @@
 package org.gdpstore.fs.internal;
 
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,63 +59,179 @@ final class Checkpoints {
    */
   static List<ByteBuffer> encode(long id, NamespaceIndex index, long previous, long previousCommit) {
     long at = index.head();
-    long first = index.commitFirstRecno(at);
-    long nanos = index.commitTime(at);
     boolean withChanges = previousCommit >= 0 && (index.base() <= 1 || index.base() <= previousCommit);
-    List<ByteBuffer> parts = new ArrayList<>();
-    DirectoryCheckpoint.Builder cur = newPart(id, 0, at, first, nanos, previous);
-    int curSize = 0;
+    PartWriter parts = new PartWriter(id, at, index.commitFirstRecno(at), index.commitTime(at), previous);
     for (EntryKey key : index.allKeys()) {
       NamespaceIndex.Version v = index.versionAt(key, at); // one lookup for the entry and its recno
-      DirEntry e = v == null ? null : v.entry();
-      if (e == null) {
-        continue;
+      if (v != null && v.entry() != null) {
+        parts.entry(key, v.entry(), v.recno());
       }
-      CheckpointEntry ce = CheckpointEntry.newBuilder()
-          .setNamespace(key.kv() ? org.gdpstore.fs.internal.proto.Namespace.KV
-              : org.gdpstore.fs.internal.proto.Namespace.FS)
-          .setPath(key.kv() ? key.name() : key.name().substring(1))
-          .setEntry(e.toProto())
-          .setVersionRecno(v.recno())
-          .build();
-      int sz = ce.getSerializedSize() + 8;
-      if (curSize > 0 && curSize + sz > CommitCodec.MAX_COMMIT_PART_BYTES) {
-        parts.add(ByteBuffer.wrap(FsRecord.newBuilder().setCheckpoint(cur).build().toByteArray()));
-        cur = newPart(id, parts.size(), at, first, nanos, previous);
-        curSize = 0;
-      }
-      cur.addEntries(ce);
-      curSize += sz;
     }
     if (withChanges) {
       for (EntryKey key : index.allKeys()) {
         long[] recnos = index.recnosAfter(key, previousCommit);
-        if (recnos.length == 0) {
-          continue;
+        if (recnos.length > 0) {
+          parts.changes(key, recnos);
         }
-        KeyChanges kc = KeyChanges.newBuilder().setNamespace(key.kv() ? Namespace.KV : Namespace.FS)
-            .setPath(key.kv() ? key.name() : key.name().substring(1))
-            .addAllCommitRecnos(java.util.Arrays.stream(recnos).boxed().toList()).build();
-        int sz = kc.getSerializedSize() + 8;
-        if (curSize > 0 && curSize + sz > CommitCodec.MAX_COMMIT_PART_BYTES) {
-          parts.add(ByteBuffer.wrap(FsRecord.newBuilder().setCheckpoint(cur).build().toByteArray()));
-          cur = newPart(id, parts.size(), at, first, nanos, previous);
-          curSize = 0;
-        }
-        cur.addChanges(kc);
-        curSize += sz;
       }
-      cur.setHasChanges(true).setPreviousCommitRecno(previousCommit);
     }
-    cur.setLast(true);
+    DirectoryCheckpoint.Builder fin = parts.head();
+    if (withChanges) {
+      fin.setHasChanges(true).setPreviousCommitRecno(previousCommit);
+    }
+    fin.setLast(true);
     if (index.horizon() > 1 || index.reclaimed() > 0) { // format 4 only: no gc before it, fields omitted
-      cur.setHorizonRecno(index.horizon()).setReclaimedRecno(index.reclaimed());
+      fin.setHorizonRecno(index.horizon()).setReclaimedRecno(index.reclaimed());
     }
     for (LogIntents.Intent i : index.openIntents()) { // format 5 only: no intents before it
-      cur.addOpenIntents(LogIntents.toProto(i));
+      fin.addOpenIntents(LogIntents.toProto(i));
     }
-    parts.add(ByteBuffer.wrap(FsRecord.newBuilder().setCheckpoint(cur).build().toByteArray()));
-    return parts;
+    return parts.finish(fin);
+  }
+
+  /**
+   * Writes checkpoint records part by part. The entries and change lists, which grow with the
+   * namespace, are written straight to the part's bytes (no message objects, no copies of the
+   * entries' arrays); the few head fields go through the generated builder. Protobuf lets a
+   * message's fields come in any order, so a part is its head's bytes followed by those fields,
+   * wrapped as an {@code FsRecord}. Parts split where the builder-based encoder split them.
+   */
+  private static final class PartWriter {
+    private static final int ENTRIES = 8; // DirectoryCheckpoint.entries
+    private static final int CHANGES = 11; // DirectoryCheckpoint.changes
+    private final long id;
+    private final long at;
+    private final long first;
+    private final long nanos;
+    private final long previous;
+    private final List<ByteBuffer> done = new ArrayList<>();
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream(CommitCodec.MAX_COMMIT_PART_BYTES + 4096);
+    private final CodedOutputStream out = CodedOutputStream.newInstance(body);
+    private int curSize;
+
+    PartWriter(long id, long at, long first, long nanos, long previous) {
+      this.id = id;
+      this.at = at;
+      this.first = first;
+      this.nanos = nanos;
+      this.previous = previous;
+    }
+
+    /** The head fields of the part being written. */
+    DirectoryCheckpoint.Builder head() {
+      return newPart(id, done.size(), at, first, nanos, previous);
+    }
+
+    void entry(EntryKey key, DirEntry e, long recno) {
+      String path = key.kv() ? key.name() : key.name().substring(1);
+      int entrySize = e.protoSize();
+      int size = namespaceSize(key) + stringSize(path)
+          + CodedOutputStream.computeTagSize(3)
+          + CodedOutputStream.computeUInt32SizeNoTag(entrySize) + entrySize
+          + CodedOutputStream.computeUInt64Size(4, recno);
+      startItem(size);
+      try {
+        out.writeTag(ENTRIES, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(size);
+        writeKey(key, path);
+        out.writeTag(3, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(entrySize);
+        e.writeProto(out);
+        out.writeUInt64(4, recno);
+      } catch (IOException ex) {
+        throw new UncheckedIOException(ex); // an in-memory stream does not fail
+      }
+    }
+
+    void changes(EntryKey key, long[] recnos) {
+      String path = key.kv() ? key.name() : key.name().substring(1);
+      int data = 0;
+      for (long r : recnos) {
+        data += CodedOutputStream.computeUInt64SizeNoTag(r);
+      }
+      int size = namespaceSize(key) + stringSize(path) + CodedOutputStream.computeTagSize(3)
+          + CodedOutputStream.computeUInt32SizeNoTag(data) + data;
+      startItem(size);
+      try {
+        out.writeTag(CHANGES, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(size);
+        writeKey(key, path);
+        out.writeTag(3, WireFormat.WIRETYPE_LENGTH_DELIMITED); // packed, as proto3 writes it
+        out.writeUInt32NoTag(data);
+        for (long r : recnos) {
+          out.writeUInt64NoTag(r);
+        }
+      } catch (IOException ex) {
+        throw new UncheckedIOException(ex);
+      }
+    }
+
+    /** Ends the part being written before an item of {@code size} bytes if it would not fit. */
+    private void startItem(int size) {
+      int sz = size + 8; // as the builder-based encoder counted: the item message's size + 8
+      if (curSize > 0 && curSize + sz > CommitCodec.MAX_COMMIT_PART_BYTES) {
+        done.add(record(head()));
+      }
+      curSize += sz;
+    }
+
+    private void writeKey(EntryKey key, String path) throws IOException {
+      if (key.kv()) {
+        out.writeEnum(1, Namespace.KV_VALUE);
+      }
+      if (!path.isEmpty()) {
+        out.writeString(2, path);
+      }
+    }
+
+    private static int namespaceSize(EntryKey key) {
+      return key.kv() ? CodedOutputStream.computeEnumSize(1, Namespace.KV_VALUE) : 0;
+    }
+
+    private static int stringSize(String path) {
+      return path.isEmpty() ? 0 : CodedOutputStream.computeStringSize(2, path);
+    }
+
+    /** The part so far with {@code head}'s fields, as a record; the next part starts empty. */
+    private ByteBuffer record(DirectoryCheckpoint.Builder head) {
+      try {
+        out.flush();
+        byte[] headBytes = head.build().toByteArray();
+        int cpSize = headBytes.length + body.size();
+        int total = CodedOutputStream.computeTagSize(4) + CodedOutputStream.computeUInt32SizeNoTag(cpSize) + cpSize;
+        byte[] rec = new byte[total];
+        CodedOutputStream w = CodedOutputStream.newInstance(rec);
+        w.writeTag(4, WireFormat.WIRETYPE_LENGTH_DELIMITED); // FsRecord.checkpoint
+        w.writeUInt32NoTag(cpSize);
+        w.writeRawBytes(headBytes);
+        w.flush();
+        body.writeTo(new OutputStream() { // straight into the record's array
+          private int pos = total - body.size();
+
+          @Override
+          public void write(int b) {
+            rec[pos++] = (byte) b;
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            System.arraycopy(b, off, rec, pos, len);
+            pos += len;
+          }
+        });
+        body.reset();
+        curSize = 0;
+        return ByteBuffer.wrap(rec);
+      } catch (IOException ex) {
+        throw new UncheckedIOException(ex);
+      }
+    }
+
+    /** Ends the last part with {@code fin}'s fields; returns every part's record. */
+    List<ByteBuffer> finish(DirectoryCheckpoint.Builder fin) {
+      done.add(record(fin));
+      return done;
+    }
   }
 
   private static DirectoryCheckpoint.Builder newPart(long id, int part, long at, long first, long nanos,

@@ -103,6 +103,73 @@ public final class DirEntry {
     return b.build();
   }
 
+  /** {@link #toProto()}'s {@code getSerializedSize()}, without building the message. */
+  int protoSize() {
+    int n = 0;
+    int k = protoKind();
+    if (k != 0) {
+      n += com.google.protobuf.CodedOutputStream.computeEnumSize(1, k);
+    }
+    if (log != null) {
+      n += 1 + 1 + GdpName.LENGTH; // tag, length (32 < 128), the name
+    }
+    if (size != 0) {
+      n += com.google.protobuf.CodedOutputStream.computeUInt64Size(3, size);
+    }
+    if (sha256.length > 0) {
+      n += com.google.protobuf.CodedOutputStream.computeByteArraySize(4, sha256);
+    }
+    if (mtimeNanos != 0) {
+      n += com.google.protobuf.CodedOutputStream.computeInt64Size(5, mtimeNanos);
+    }
+    if (lastRecno != 0) {
+      n += com.google.protobuf.CodedOutputStream.computeUInt64Size(6, lastRecno);
+    }
+    if (inline.length > 0) {
+      n += com.google.protobuf.CodedOutputStream.computeByteArraySize(7, inline);
+    }
+    return n;
+  }
+
+  /**
+   * Writes the fields of {@link #toProto()} (the same bytes its {@code writeTo} gives) without
+   * building the message or copying the arrays: checkpoints encode every live entry this way.
+   */
+  void writeProto(com.google.protobuf.CodedOutputStream out) throws java.io.IOException {
+    int k = protoKind();
+    if (k != 0) {
+      out.writeEnum(1, k);
+    }
+    if (log != null) {
+      byte[] name = new byte[GdpName.LENGTH];
+      log.copyTo(name, 0);
+      out.writeByteArray(2, name);
+    }
+    if (size != 0) {
+      out.writeUInt64(3, size);
+    }
+    if (sha256.length > 0) {
+      out.writeByteArray(4, sha256);
+    }
+    if (mtimeNanos != 0) {
+      out.writeInt64(5, mtimeNanos);
+    }
+    if (lastRecno != 0) {
+      out.writeUInt64(6, lastRecno);
+    }
+    if (inline.length > 0) {
+      out.writeByteArray(7, inline);
+    }
+  }
+
+  private int protoKind() {
+    return switch (kind) {
+      case FILE -> EntryKind.REGULAR_FILE.getNumber();
+      case DIR -> EntryKind.DIR.getNumber();
+      case VALUE -> EntryKind.VALUE.getNumber();
+    };
+  }
+
   /** Parses an on-log entry; throws IllegalArgumentException if it breaks the format rules. */
   public static DirEntry fromProto(org.gdpstore.fs.internal.proto.StoredEntry e) {
     Kind kind = switch (e.getKind()) {
