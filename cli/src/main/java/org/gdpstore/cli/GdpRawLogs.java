@@ -48,11 +48,14 @@ final class GdpRawLogs implements RawLogs {
   }
 
   @Override
-  public GdpName create(String humanName, Ed25519Keys writer) {
+  public GdpName create(String humanName, Ed25519Keys writer, boolean chained) {
     try {
       LogSpec.Builder spec = LogSpec.builder().writerKey(writer);
       if (humanName != null) {
         spec.humanName(humanName);
+      }
+      if (chained) {
+        spec.chained();
       }
       return client.createLog(spec.build()).name();
     } catch (GdpException e) {

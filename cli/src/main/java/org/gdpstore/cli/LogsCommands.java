@@ -59,15 +59,23 @@ final class LogsCommands {
     @Option(names = "--key", paramLabel = "KEY", defaultValue = GdpHome.DEFAULT_KEY, description = "Writer key (default: ${DEFAULT-VALUE}).")
     String key;
 
+    @Option(names = "--chained", description = {"Hash-chain the log: one signature per appended batch instead of one per",
+        "record, verified as a chain on reading (gdpstore servers only, not a reference gdplogd)."})
+    boolean chained;
+
     @Override
     int execute() throws Exception {
+      if (chained && app().referenceServers) {
+        throw CliException.usage("--chained needs gdpstore log servers: a reference gdplogd keeps no hash chain");
+      }
       GdpHome home = home();
       home.checkNewAlias(name);
       var keys = keyOrCreateDefault(home, key);
       try (Backend b = openBackend()) {
-        GdpName log = b.logs().create(name, keys);
+        GdpName log = b.logs().create(name, keys, chained);
         home.addAlias(new HomeAlias(name, HomeAlias.Kind.LOG, log, key));
-        env().out().println("created log " + name + " = " + log.printable() + " (writer key " + key + ")");
+        env().out().println("created " + (chained ? "hash-chained " : "") + "log " + name + " = " + log.printable()
+            + " (writer key " + key + ")");
       }
       return ExitCodes.OK;
     }

@@ -12,8 +12,11 @@ interface RawLogs {
   /** One record as read back (verified). */
   record Record(long recno, Instant time, byte[] data) {}
 
-  /** Creates a log (metadata XID = {@code humanName}) whose single writer is {@code writer}; returns its name. */
-  GdpName create(String humanName, Ed25519Keys writer) throws IOException;
+  /**
+   * Creates a log (metadata XID = {@code humanName}) whose single writer is {@code writer}; returns
+   * its name. {@code chained}: hash-chained (docs/log-client.md, "Chained logs"; gdpstore servers only).
+   */
+  GdpName create(String humanName, Ed25519Keys writer, boolean chained) throws IOException;
 
   /**
    * Appends records in order; returns the record number of the last one (0 if none). With

@@ -50,6 +50,31 @@ class LogsCommandsTest {
     assertThat(ok(cli, "logs", "read", "--from", "-1", "--", name).out()).isEqualTo("sixth\n");
   }
 
+  /** A hash-chained log: created with the chain flag in its metadata, appended and read back in order. */
+  @Test
+  void chainedLogAppendsAndReadsBack() throws Exception {
+    CliRunner cli = new CliRunner(home);
+    assertThat(ok(cli, "logs", "create", "--chained", "chain").out()).startsWith("created hash-chained log chain = ");
+    StringBuilder in = new StringBuilder();
+    for (int i = 1; i <= 1500; i++) {
+      in.append("link ").append(i).append('\n');
+    }
+    CliRunner.Result app = cli.runWithInput(in.toString(), "logs", "append", "chain");
+    assertThat(app.code()).as(app.toString()).isZero();
+    assertThat(cli.runWithInput("one more\n", "logs", "append", "chain").out()).contains("last record number 1501");
+    assertThat(ok(cli, "logs", "read", "chain").out()).isEqualTo(in + "one more\n");
+    assertThat(ok(cli, "logs", "read", "chain", "--from", "700", "--count", "3", "-n").out())
+        .isEqualTo("700\tlink 700\n701\tlink 701\n702\tlink 702\n");
+    org.gdpstore.home.GdpHome h = org.gdpstore.home.GdpHome.at(home);
+    try (org.gdpstore.home.HomeConnection c = org.gdpstore.home.HomeConnection.open(h,
+            new org.gdpstore.home.HomeConnection.Options(null, null, false, java.time.Duration.ofSeconds(10), "test"));
+         org.gdpstore.client.LogReader r = c.client().openReader(h.alias("chain").orElseThrow().log())) {
+      assertThat(r.metadata().chained()).isTrue();
+    }
+    assertThat(fails(cli, ExitCodes.USAGE, "--router", "127.0.0.1:1", "--reference", "logs", "create", "--chained", "x")
+        .err()).contains("--chained needs gdpstore log servers");
+  }
+
   /** More records than the append and read windows hold (8 batches of 128): all land, in order, and range reads stay exact. */
   @Test
   void pipelinedAppendAndReadKeepOrderAndCount() {
