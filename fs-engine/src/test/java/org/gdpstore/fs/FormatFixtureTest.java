@@ -105,19 +105,35 @@ class FormatFixtureTest {
     }
   }
 
-  @Test
-  void aVersion2FilesystemOpensReadsAndKeepsItsFormat() throws Exception {
+  /** A stored fixture, loaded: its store, root, the root log's source and the dump it must read as. */
+  private record Fixture(InMemoryLogStore store, GdpName root, LogStore.Source src, String expected) {}
+
+  /**
+   * Loads {@code fixtures/<name>.*}, checks that its directory log has format {@code version}, and
+   * that a reader opening it sees every snapshot as the dump recorded when it was written.
+   */
+  private static Fixture openFixture(String name, int version) throws Exception {
     InMemoryLogStore store;
-    try (InputStream in = FormatFixtureTest.class.getResourceAsStream("/fixtures/v2-fs.bin")) {
+    try (InputStream in = FormatFixtureTest.class.getResourceAsStream("/fixtures/" + name + ".bin")) {
       store = InMemoryLogStore.load(in);
     }
-    GdpName root = GdpName.parse(resource("v2-fs.root").trim());
+    GdpName root = GdpName.parse(resource(name + ".root").trim());
     LogStore.Source src = store.openSource(root, true).get();
-    assertThat(Records.parseHeader(src.read(1).get().payload(), LogKind.DIRECTORY).getFormatVersion()).isEqualTo(2);
-    String expected = resource("v2-fs.dump");
+    assertThat(Records.parseHeader(src.read(1).get().payload(), LogKind.DIRECTORY).getFormatVersion()).isEqualTo(version);
+    String expected = resource(name + ".dump");
     try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
       assertThat(dumpAll(fs)).isEqualTo(expected);
     }
+    return new Fixture(store, root, src, expected);
+  }
+
+  @Test
+  void aVersion2FilesystemOpensReadsAndKeepsItsFormat() throws Exception {
+    Fixture f = openFixture("v2-fs", 2);
+    InMemoryLogStore store = f.store();
+    GdpName root = f.root();
+    LogStore.Source src = f.src();
+    String expected = f.expected();
     // a writer continuing it (checkpoints due every 2 commits) writes none: v2 readers would not know them
     FsOptions every2 = FsOptions.builder().checkpointEveryCommits(2).checkpointEveryBytes(1).build();
     long before = store.lastRecno(root);
@@ -143,22 +159,16 @@ class FormatFixtureTest {
    */
   @Test
   void aVersion3FilesystemWithCheckpointsOpensAndReadsEverySnapshot() throws Exception {
-    InMemoryLogStore store;
-    try (InputStream in = FormatFixtureTest.class.getResourceAsStream("/fixtures/v3-fs.bin")) {
-      store = InMemoryLogStore.load(in);
-    }
-    GdpName root = GdpName.parse(resource("v3-fs.root").trim());
-    LogStore.Source src = store.openSource(root, true).get();
-    assertThat(Records.parseHeader(src.read(1).get().payload(), LogKind.DIRECTORY).getFormatVersion()).isEqualTo(3);
+    Fixture f = openFixture("v3-fs", 3);
+    InMemoryLogStore store = f.store();
+    GdpName root = f.root();
+    LogStore.Source src = f.src();
+    String expected = f.expected();
     boolean sawCheckpoint = false;
     for (long r = 2; r <= store.lastRecno(root); r++) {
       sawCheckpoint |= FsRecord.parseFrom(src.read(r).get().payload().duplicate()).hasCheckpoint();
     }
     assertThat(sawCheckpoint).as("the fixture holds checkpoint records").isTrue();
-    String expected = resource("v3-fs.dump");
-    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
-      assertThat(dumpAll(fs)).isEqualTo(expected);
-    }
     long before = store.lastRecno(root);
     try (GdpFileSystem fs = GdpFileSystem.open(store, root, LogBackend.KEYS, FsOptions.DEFAULT)) {
       fs.kv().put("alpha", "again".getBytes(UTF_8));
@@ -183,17 +193,11 @@ class FormatFixtureTest {
    */
   @Test
   void aVersion4FilesystemOpensReadsAndIsContinuedWithoutIntents() throws Exception {
-    InMemoryLogStore store;
-    try (InputStream in = FormatFixtureTest.class.getResourceAsStream("/fixtures/v4-fs.bin")) {
-      store = InMemoryLogStore.load(in);
-    }
-    GdpName root = GdpName.parse(resource("v4-fs.root").trim());
-    LogStore.Source src = store.openSource(root, true).get();
-    assertThat(Records.parseHeader(src.read(1).get().payload(), LogKind.DIRECTORY).getFormatVersion()).isEqualTo(4);
-    String expected = resource("v4-fs.dump");
-    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
-      assertThat(dumpAll(fs)).isEqualTo(expected);
-    }
+    Fixture f = openFixture("v4-fs", 4);
+    InMemoryLogStore store = f.store();
+    GdpName root = f.root();
+    LogStore.Source src = f.src();
+    String expected = f.expected();
     long before = store.lastRecno(root);
     try (GdpFileSystem fs = GdpFileSystem.open(store, root, LogBackend.KEYS, FsOptions.DEFAULT)) {
       fs.writeFile("/ckpt/step-2/model", InMemoryCrashAndIntegrityTest.content(5_000, 9)); // a new file log

@@ -4,7 +4,6 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -44,18 +43,11 @@ final class Checkpoints {
   }
 
   /**
-   * The records of a checkpoint of {@code index} as of its head, the commit written as records
-   * {@code commitFirst..head}; split like commits into parts of at most
-   * {@link CommitCodec#MAX_COMMIT_PART_BYTES}.
-   */
-  static List<ByteBuffer> encode(long id, NamespaceIndex index, long previous) {
-    return encode(id, index, previous, -1);
-  }
-
-  /**
-   * As {@link #encode(long, NamespaceIndex, long)}; with {@code previousCommit} >= 0 (format 4:
-   * the commit of checkpoint {@code previous}, 0 if none) and an index holding every version
-   * after it, the checkpoint also carries the per-path change index of that interval.
+   * The records of a checkpoint of {@code index} as of its head (the commit written as records
+   * {@code commitFirst..head}), split like commits into parts of at most
+   * {@link CommitCodec#MAX_COMMIT_PART_BYTES}. With {@code previousCommit} >= 0 (format 4: the
+   * commit of checkpoint {@code previous}, 0 if none) and an index holding every version after it,
+   * the checkpoint also carries the per-path change index of that interval; -1: none.
    */
   static List<ByteBuffer> encode(long id, NamespaceIndex index, long previous, long previousCommit) {
     long at = index.head();
@@ -204,21 +196,8 @@ final class Checkpoints {
         w.writeTag(4, WireFormat.WIRETYPE_LENGTH_DELIMITED); // FsRecord.checkpoint
         w.writeUInt32NoTag(cpSize);
         w.writeRawBytes(headBytes);
-        w.flush();
-        body.writeTo(new OutputStream() { // straight into the record's array
-          private int pos = total - body.size();
-
-          @Override
-          public void write(int b) {
-            rec[pos++] = (byte) b;
-          }
-
-          @Override
-          public void write(byte[] b, int off, int len) {
-            System.arraycopy(b, off, rec, pos, len);
-            pos += len;
-          }
-        });
+        w.writeRawBytes(body.toByteArray());
+        w.checkNoSpaceLeft();
         body.reset();
         curSize = 0;
         return ByteBuffer.wrap(rec);

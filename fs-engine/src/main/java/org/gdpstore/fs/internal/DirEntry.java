@@ -111,7 +111,8 @@ public final class DirEntry {
       n += com.google.protobuf.CodedOutputStream.computeEnumSize(1, k);
     }
     if (log != null) {
-      n += 1 + 1 + GdpName.LENGTH; // tag, length (32 < 128), the name
+      n += com.google.protobuf.CodedOutputStream.computeTagSize(2)
+          + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(GdpName.LENGTH) + GdpName.LENGTH;
     }
     if (size != 0) {
       n += com.google.protobuf.CodedOutputStream.computeUInt64Size(3, size);

@@ -56,8 +56,8 @@ public final class EntryKey implements Comparable<EntryKey> {
 
   /** The first path key after every key of the subtree under directory {@code dir}. */
   static EntryKey subtreeEnd(String dir) {
-    String prefix = dir.equals("/") ? "/" : dir + "/";
-    return path(prefix.substring(0, prefix.length() - 1) + "0"); // '/' + 1
+    String withSlash = dir.equals("/") ? "/" : dir + "/";
+    return path(withSlash.substring(0, withSlash.length() - 1) + "0"); // '/' + 1
   }
 
   /** The first key of the subtree under directory {@code dir}. */
