@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class CheckpointTest {
 
-  /** Checkpoint records (final parts) of a directory log, and the part count of the last one. */
+  /** Checkpoint records (final parts) of a directory log: recno, part count, commit recno. */
   static List<long[]> checkpoints(InMemoryLogStore store, GdpName root) throws Exception {
     LogStore.Source src = store.openSource(root, false).get();
     long last = src.lastRecno().get();
@@ -33,7 +33,7 @@ class CheckpointTest {
       for (LogStore.StoredRecord rec : src.readRange(r, 256).get()) {
         FsRecord fr = FsRecord.parseFrom(rec.payload().duplicate());
         if (fr.hasCheckpoint() && fr.getCheckpoint().getLast()) {
-          out.add(new long[] {rec.recno(), fr.getCheckpoint().getPart() + 1});
+          out.add(new long[] {rec.recno(), fr.getCheckpoint().getPart() + 1, fr.getCheckpoint().getCommitRecno()});
         }
       }
     }
@@ -60,15 +60,18 @@ class CheckpointTest {
       }
     }
     List<long[]> ckpts = checkpoints(store, root);
-    assertThat(ckpts).hasSizeGreaterThanOrEqualTo(commits / k);
+    assertThat(ckpts).hasSizeGreaterThanOrEqualTo(commits / k / 2); // written in the background: some later
     long lastParts = ckpts.get(ckpts.size() - 1)[1];
+    // format 6: the checkpoint was written beside the commits after its own, which an open replays too
+    long sinceItsCommit = store.lastRecno(root) - ckpts.get(ckpts.size() - 1)[2];
+    assertThat(sinceItsCommit).isPositive().isLessThan(3L * k);
     store.resetReads();
     try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, opts)) {
-      // header + the last record (to find the checkpoint) + the checkpoint + at most K commits
-      long bound = 2 + lastParts + k;
+      // header + the last record (to find the checkpoint) + its parts + the records after its commit
+      long bound = 2 + lastParts + sinceItsCommit;
       assertThat(store.recordsRead()).as("records read on open").isLessThanOrEqualTo(bound);
       assertThat(store.recordsVerified()).as("records verified on open").isLessThanOrEqualTo(bound);
-      assertThat(store.recordsRead()).isGreaterThanOrEqualTo(k / 2);
+      assertThat(store.recordsRead()).as("the commits after it were replayed").isGreaterThanOrEqualTo(sinceItsCommit - lastParts);
       for (int i = 0; i < k / 2; i++) {
         assertThat(new String(fs.kv().get("key-" + i).orElseThrow(), UTF_8)).isEqualTo("last" + i);
       }
@@ -184,7 +187,8 @@ class CheckpointTest {
         root = fs.rootName();
         assertThat(randomHistory(fs, new Random(seed), 120, kvKeys)).as("transactions committed").isPositive();
       }
-      assertThat(checkpoints(store, root)).as("seed %d wrote checkpoints", seed).hasSizeGreaterThan(3);
+      // written in the background (format 6): how many depends on timing, at least the first one
+      assertThat(checkpoints(store, root)).as("seed %d wrote checkpoints", seed).isNotEmpty();
       assertSameAtEveryRecord(store, root, kvKeys, writeOpts);
     }
   }

@@ -217,4 +217,40 @@ class FormatFixtureTest {
       assertThat(fs.readFile("/ckpt/step-2/model")).isEqualTo(InMemoryCrashAndIntegrityTest.content(5_000, 9));
     }
   }
+
+  /**
+   * {@code fixtures/v5-fs.*}: written by the format-version-5 code (commit 841d485: intents, before
+   * detached checkpoints) with {@link #writeFixture}; every snapshot reads as it did then, and a
+   * writer continuing it writes version-5 checkpoints (a run of parts right after their commit,
+   * no list of parts), which version-5 readers know.
+   */
+  @Test
+  void aVersion5FilesystemOpensReadsAndIsContinuedWithVersion5Checkpoints() throws Exception {
+    Fixture f = openFixture("v5-fs", 5);
+    InMemoryLogStore store = f.store();
+    GdpName root = f.root();
+    LogStore.Source src = f.src();
+    long before = store.lastRecno(root);
+    FsOptions every2 = FsOptions.builder().checkpointEveryCommits(2).checkpointEveryBytes(0).build();
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, LogBackend.KEYS, every2)) {
+      for (int i = 0; i < 6; i++) {
+        fs.kv().put("alpha", ("again" + i).getBytes(UTF_8));
+      }
+    }
+    int finals = 0;
+    for (long r = before + 1; r <= store.lastRecno(root); r++) {
+      FsRecord fr = FsRecord.parseFrom(src.read(r).get().payload().duplicate());
+      if (fr.hasCheckpoint() && fr.getCheckpoint().getLast()) {
+        finals++;
+        assertThat(fr.getCheckpoint().getPartRunsCount()).as("record %d lists no parts", r).isZero();
+        assertThat(fr.getCheckpoint().getCommitRecno()).as("record %d follows its commit", r)
+            .isEqualTo(r - fr.getCheckpoint().getPart() - 1);
+      }
+    }
+    assertThat(finals).as("checkpoints written").isPositive();
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
+      assertThat(dumpAll(fs)).startsWith(f.expected());
+      assertThat(new String(fs.kv().get("alpha").orElseThrow(), UTF_8)).isEqualTo("again5");
+    }
+  }
 }

@@ -176,6 +176,8 @@ class MultiWriterStressTest {
     try (GdpClient c = client(sim); GdpFileSystem fs = GdpFileSystem.open(c, root, null, FsOptions.DEFAULT)) {
       // every success is one commit of its own (no grouping across processes), nothing else committed
       assertThat(fs.commits().size() - setupCommits).as("commits after setup").isEqualTo(successes);
+      // the workers wrote detached checkpoints (every 4 of their commits) beside each other's commits
+      assertThat(fs.engine().index().base()).as("opened from a checkpoint").isGreaterThan(1);
       Set<Long> recnos = new HashSet<>();
 
       // files: each path's history is exactly its successful writes; the newest (in log order) is the content

@@ -36,7 +36,8 @@ public final class StressWorker {
         .requestTimeout(Duration.ofSeconds(5)).resendInterval(Duration.ofMillis(300))
         .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200)))
         .build();
-        GdpFileSystem fs = GdpFileSystem.open(client, root, LogBackend.KEYS, FsOptions.builder().chainedLogs(true).build())) {
+        GdpFileSystem fs = GdpFileSystem.open(client, root, LogBackend.KEYS,
+            FsOptions.builder().chainedLogs(true).checkpointEveryCommits(4).build())) {
       for (int i = 0; i < m; i++) {
         byte[] content = ("w" + w + "-op" + i).getBytes(UTF_8);
         int kind = r.nextInt(6);

@@ -81,6 +81,59 @@ final class Checkpoints {
     return parts.finish(fin);
   }
 
+  /** What a detached checkpoint (format 6) states, captured under the replay lock at its commit {@code at}. */
+  record Capture(long id, long at, long first, long nanos, long previous, long previousCommit,
+      long horizon, long reclaimed, List<LogIntents.Intent> intents) {}
+
+  /** The parts of a detached checkpoint but its final one, and whether they carry a change index. */
+  record Detached(List<ByteBuffer> parts, boolean withChanges) {}
+
+  /**
+   * The parts of a detached checkpoint (format 6) of {@code index} as of {@code c.at()}, all but the
+   * final one ({@link #detachedFinal}, built once these landed). One walk of the index at that
+   * snapshot, entry and changes key by key, so later commits may be applied meanwhile.
+   */
+  static Detached encodeDetached(Capture c, NamespaceIndex index) {
+    boolean withChanges = c.previousCommit() >= 0 && (index.base() <= 1 || index.base() <= c.previousCommit());
+    PartWriter parts = new PartWriter(c.id(), c.at(), c.first(), c.nanos(), c.previous());
+    index.forEachAt(c.at(), withChanges ? c.previousCommit() : -1, (key, live, changes) -> {
+      if (live != null && live.entry() != null) {
+        parts.entry(key, live.entry(), live.recno());
+      }
+      if (changes != null && changes.length > 0) {
+        parts.changes(key, changes);
+      }
+    });
+    return new Detached(parts.bodyParts(), withChanges);
+  }
+
+  /**
+   * The final part of a detached checkpoint whose other parts landed as {@code recnos} (in part
+   * order): no entries, the head fields as of its commit, and those records as runs.
+   */
+  static ByteBuffer detachedFinal(Capture c, boolean withChanges, List<Long> recnos) {
+    DirectoryCheckpoint.Builder fin = newPart(c.id(), recnos.size(), c.at(), c.first(), c.nanos(), c.previous())
+        .setLast(true);
+    if (withChanges) {
+      fin.setHasChanges(true).setPreviousCommitRecno(c.previousCommit());
+    }
+    if (c.horizon() > 1 || c.reclaimed() > 0) {
+      fin.setHorizonRecno(c.horizon()).setReclaimedRecno(c.reclaimed());
+    }
+    for (LogIntents.Intent i : c.intents()) {
+      fin.addOpenIntents(LogIntents.toProto(i));
+    }
+    for (int i = 0; i < recnos.size(); ) {
+      int j = i;
+      while (j + 1 < recnos.size() && recnos.get(j + 1) == recnos.get(j) + 1) {
+        j++;
+      }
+      fin.addPartRuns(recnos.get(i)).addPartRuns(j - i + 1);
+      i = j + 1;
+    }
+    return ByteBuffer.wrap(FsRecord.newBuilder().setCheckpoint(fin).build().toByteArray());
+  }
+
   /**
    * Writes checkpoint records part by part. The entries and change lists, which grow with the
    * namespace, are written straight to the part's bytes (no message objects, no copies of the
@@ -206,6 +259,14 @@ final class Checkpoints {
       }
     }
 
+    /** Ends the part being written, if it holds anything; returns every part's record. */
+    List<ByteBuffer> bodyParts() {
+      if (curSize > 0) {
+        done.add(record(head()));
+      }
+      return done;
+    }
+
     /** Ends the last part with {@code fin}'s fields; returns every part's record. */
     List<ByteBuffer> finish(DirectoryCheckpoint.Builder fin) {
       done.add(record(fin));
@@ -223,7 +284,9 @@ final class Checkpoints {
    * The last record of the latest complete checkpoint at or before record {@code recno}, read
    * from that record alone (0: none). Only directory logs of format version 3 have checkpoints.
    */
-  static long locate(Reader reader, long recno, boolean multiWriter) throws FsException {
+  static long locate(Reader reader, long recno, int formatVersion) throws FsException {
+    boolean multiWriter = formatVersion >= Records.COMMIT_IDS_VERSION;
+    boolean detached = formatVersion >= Records.DETACHED_CHECKPOINTS_VERSION;
     if (recno < 2) {
       return 0;
     }
@@ -233,8 +296,9 @@ final class Checkpoints {
       FsRecord fr = Records.parse(r.payload());
       if (fr.hasCheckpoint()) {
         Part p = decodeHead(fr.getCheckpoint());
-        // several writers (format 4): a checkpoint counts only as a run right after its commit
-        boolean inPlace = !multiWriter || recno - p.part() == p.commitRecno() + 1;
+        // several writers (format 4, 5): a checkpoint counts only as a run right after its commit;
+        // detached (format 6): its final part lists its parts, which load() checks
+        boolean inPlace = detached || !multiWriter || recno - p.part() == p.commitRecno() + 1;
         found = p.last() && inPlace ? recno : p.previous();
       } else if (fr.hasCommit()) {
         found = fr.getCommit().getCheckpointRecno();
@@ -255,38 +319,29 @@ final class Checkpoints {
     return found;
   }
 
+  /** A checkpoint loaded: its head fields and (format 6) the records of its other parts, as runs. */
+  record Loaded(Part head, List<long[]> partRuns) {}
+
   /**
    * Loads the checkpoint whose last record is {@code last} into the empty {@code index}; returns
-   * its head fields. Every part must be present, consecutive and of the same checkpoint. With
-   * several writers (format 4) a run broken by another writer's record is not corruption but
-   * void: then nothing is loaded and null is returned (the caller replays without it).
+   * its head fields. Every part must be present and of the same checkpoint: the run of records
+   * before it, or (format 6) the records its final part lists. With several writers (format 4, 5)
+   * a run broken by another writer's record is not corruption but void: then nothing is loaded
+   * and null is returned (the caller replays without it).
    */
-  static Part load(Reader reader, long last, NamespaceIndex index, boolean multiWriter) throws FsException {
-    LogStore.StoredRecord fin = reader.read(last, last).get(0);
-    Part head;
+  static Loaded load(Reader reader, long last, NamespaceIndex index, int formatVersion) throws FsException {
     try {
-      FsRecord fr = Records.parse(fin.payload());
-      if (!fr.hasCheckpoint()) {
-        throw new IllegalArgumentException("it is not a checkpoint record");
+      List<DirectoryCheckpoint> parts = parts(reader, last, formatVersion);
+      if (parts == null) {
+        return null; // another writer's commit interleaved with this checkpoint's parts
       }
-      head = decodeHead(fr.getCheckpoint());
-      if (!head.last() || head.part() >= last - 1 || head.commitRecno() >= last - head.part()) {
-        throw new IllegalArgumentException("it is not the final part of a checkpoint after its commit");
-      }
-      List<LogStore.StoredRecord> recs = head.part() == 0 ? List.of(fin)
-          : reader.read(last - head.part(), last);
+      DirectoryCheckpoint f = parts.get(parts.size() - 1);
+      Part head = decodeHead(f);
+      List<long[]> runs = formatVersion >= Records.DETACHED_CHECKPOINTS_VERSION
+          ? partRuns(f, head, last) : List.of();
       List<NamespaceIndex.Version> entries = new ArrayList<>();
       List<EntryKey> keys = new ArrayList<>();
-      for (int i = 0; i < recs.size(); i++) {
-        if (multiWriter && !Records.parse(recs.get(i).payload()).hasCheckpoint()) {
-          return null; // another writer's commit interleaved with this checkpoint's parts
-        }
-        DirectoryCheckpoint c = i == recs.size() - 1 ? fr.getCheckpoint() : parseCheckpoint(recs.get(i));
-        Part p = decodeHead(c);
-        if (p.id() != head.id() || p.part() != i || p.last() != (i == recs.size() - 1)
-            || p.commitRecno() != head.commitRecno()) {
-          throw new IllegalArgumentException("record " + recs.get(i).recno() + " does not continue the checkpoint");
-        }
+      for (DirectoryCheckpoint c : parts) {
         for (CheckpointEntry ce : c.getEntriesList()) {
           if (!ce.hasEntry() || ce.getVersionRecno() < 2 || ce.getVersionRecno() > head.commitRecno()) {
             throw new IllegalArgumentException("entry " + ce.getPath() + " has no valid version");
@@ -296,23 +351,95 @@ final class Checkpoints {
         }
       }
       index.loadCheckpoint(head.commitFirstRecno(), head.commitRecno(), head.commitNanos(), keys, entries);
-      DirectoryCheckpoint f = fr.getCheckpoint();
       if (f.getHorizonRecno() > last || f.getReclaimedRecno() > f.getHorizonRecno()) {
         throw new IllegalArgumentException("its retention horizon " + f.getHorizonRecno() + " does not fit");
       }
       index.raiseRetention(Math.max(1, f.getHorizonRecno()), f.getReclaimedRecno());
+      // intents as of the state it holds: before its commit (format 6), else before its final part
+      long bound = formatVersion >= Records.DETACHED_CHECKPOINTS_VERSION ? head.commitRecno() + 1 : last;
       for (org.gdpstore.fs.internal.proto.DirectoryLogIntent i : f.getOpenIntentsList()) {
         LogIntents.Intent intent = LogIntents.decode(i, 0);
-        if (intent.recno() >= last) {
+        if (intent.recno() >= bound) {
           throw new IllegalArgumentException("it carries an intent of record " + intent.recno() + ", not before it");
         }
         index.addIntent(intent);
       }
+      return new Loaded(head, runs);
     } catch (IllegalArgumentException e) {
       throw new IntegrityException("/", "directory checkpoint ending at record " + last + " is malformed: "
           + e.getMessage());
     }
-    return head;
+  }
+
+  /**
+   * Every part of the checkpoint whose final part is record {@code last}, in part order, each
+   * checked to belong to it; null if (formats 4 and 5) another writer's record interleaved.
+   */
+  private static List<DirectoryCheckpoint> parts(Reader reader, long last, int formatVersion) throws FsException {
+    DirectoryCheckpoint fin = parseCheckpoint(reader.read(last, last).get(0));
+    Part head = decodeHead(fin);
+    if (!head.last()) {
+      throw new IllegalArgumentException("it is not the final part of a checkpoint");
+    }
+    List<DirectoryCheckpoint> parts = new ArrayList<>();
+    if (formatVersion >= Records.DETACHED_CHECKPOINTS_VERSION) {
+      if (head.commitRecno() >= last) {
+        throw new IllegalArgumentException("it is not after its commit");
+      }
+      for (long[] run : partRuns(fin, head, last)) {
+        for (LogStore.StoredRecord r : reader.read(run[0], run[0] + run[1] - 1)) {
+          parts.add(parseCheckpoint(r));
+        }
+      }
+      parts.add(fin);
+    } else {
+      if (head.part() >= last - 1 || head.commitRecno() >= last - head.part()) {
+        throw new IllegalArgumentException("it is not the final part of a checkpoint after its commit");
+      }
+      List<LogStore.StoredRecord> recs = head.part() == 0 ? List.of() : reader.read(last - head.part(), last - 1);
+      for (LogStore.StoredRecord r : recs) {
+        if (formatVersion >= Records.COMMIT_IDS_VERSION && !Records.parse(r.payload()).hasCheckpoint()) {
+          return null;
+        }
+        parts.add(parseCheckpoint(r));
+      }
+      parts.add(fin);
+    }
+    for (int i = 0; i < parts.size(); i++) {
+      Part p = decodeHead(parts.get(i));
+      if (p.id() != head.id() || p.part() != i || p.last() != (i == parts.size() - 1)
+          || p.commitRecno() != head.commitRecno()) {
+        throw new IllegalArgumentException("part " + i + " does not continue the checkpoint");
+      }
+    }
+    return parts;
+  }
+
+  /**
+   * The records (first, count) a detached checkpoint's final part lists for its other parts, checked
+   * to be ascending, after its commit, before the final part and as many as its parts.
+   */
+  static List<long[]> partRuns(DirectoryCheckpoint fin, Part head, long last) {
+    if (fin.getPartRunsCount() % 2 != 0) {
+      throw new IllegalArgumentException("its list of parts is cut");
+    }
+    List<long[]> runs = new ArrayList<>();
+    long after = head.commitRecno();
+    long total = 0;
+    for (int i = 0; i < fin.getPartRunsCount(); i += 2) {
+      long first = fin.getPartRuns(i);
+      long n = fin.getPartRuns(i + 1);
+      if (n < 1 || first <= after || n >= last || first >= last - n + 1) {
+        throw new IllegalArgumentException("its list of parts names records outside its commit and itself");
+      }
+      runs.add(new long[] {first, n});
+      after = first + n - 1;
+      total += n;
+    }
+    if (total != head.part()) {
+      throw new IllegalArgumentException("it lists " + total + " records for " + head.part() + " parts");
+    }
+    return runs;
   }
 
   /** The per-path change index of one checkpoint (format 4), filtered to some keys. */
@@ -322,25 +449,20 @@ final class Checkpoints {
    * Reads the change index of the checkpoint ending at {@code last}: for every key {@code wanted}
    * accepts, the commits in its interval that changed it. {@code complete} is false if it has none.
    */
-  static Changes changes(Reader reader, long last, java.util.function.Predicate<EntryKey> wanted) throws FsException {
-    List<LogStore.StoredRecord> fin = reader.read(last, last);
+  static Changes changes(Reader reader, long last, int formatVersion, java.util.function.Predicate<EntryKey> wanted)
+      throws FsException {
     try {
-      DirectoryCheckpoint c = parseCheckpoint(fin.get(0));
+      DirectoryCheckpoint c = parseCheckpoint(reader.read(last, last).get(0));
       Part head = decodeHead(c);
-      if (!head.last() || head.part() >= last - 1) {
-        throw new IllegalArgumentException("it is not the final part of a checkpoint");
-      }
       if (!c.getHasChanges()) {
         return new Changes(false, head.previous(), 0, head.commitRecno(), Map.of());
       }
-      List<LogStore.StoredRecord> recs = head.part() == 0 ? fin : reader.read(last - head.part(), last);
+      List<DirectoryCheckpoint> parts = parts(reader, last, formatVersion);
+      if (parts == null) {
+        throw new IllegalArgumentException("another writer's record is among its parts");
+      }
       Map<EntryKey, long[]> out = new java.util.HashMap<>();
-      for (int i = 0; i < recs.size(); i++) {
-        DirectoryCheckpoint p = i == recs.size() - 1 ? c : parseCheckpoint(recs.get(i));
-        Part ph = decodeHead(p);
-        if (ph.id() != head.id() || ph.part() != i) {
-          throw new IllegalArgumentException("record " + recs.get(i).recno() + " does not continue the checkpoint");
-        }
+      for (DirectoryCheckpoint p : parts) {
         for (KeyChanges kc : p.getChangesList()) {
           EntryKey key = CommitCodec.keyOf(kc.getNamespace(), kc.getPath());
           if (wanted.test(key)) {

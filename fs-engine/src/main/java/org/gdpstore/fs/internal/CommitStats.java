@@ -20,6 +20,10 @@ public final class CommitStats {
   /** Time spent writing checkpoints (encoding and appending), all on the commit path. */
   final LongAdder checkpointEncodeNanos = new LongAdder();
   final LongAdder checkpointNanos = new LongAdder();
+  /** Time checkpoint records held the commit lock (all of a checkpoint's time before format 6). */
+  final LongAdder checkpointHeldNanos = new LongAdder();
+  /** Detached checkpoints given up (closed, log refused their parts); what landed is never listed. */
+  final LongAdder checkpointsAbandoned = new LongAdder();
   /** Time the leader spent on groups in all, and waiting for their appends' answers (round trips). */
   final LongAdder leaderNanos = new LongAdder();
   final LongAdder roundTripNanos = new LongAdder();
@@ -85,11 +89,12 @@ public final class CommitStats {
       }
     }
     return String.format("%d members in %d groups (%.1f per group; sizes %s), %d records (%.3f per member,"
-        + " %d B), %d retries, %d checkpoints (%d records, %d B, %.0f ms, %.0f ms of it encoding); per group %.0f us leading, %.0f us of it"
+        + " %d B), %d retries, %d checkpoints (%d records, %d B, %.0f ms, %.0f ms of it encoding, %.0f ms holding the commit lock,"
+        + " %d given up); per group %.0f us leading, %.0f us of it"
         + " waiting for the append", m, g, g == 0 ? 0.0 : m / (double) g, hist,
         records.sum(), m == 0 ? 0.0 : records.sum() / (double) m, recordBytes.sum(), retries.sum(),
         checkpoints.sum(), checkpointRecords.sum(), checkpointBytes.sum(), checkpointNanos.sum() / 1e6,
-        checkpointEncodeNanos.sum() / 1e6,
+        checkpointEncodeNanos.sum() / 1e6, checkpointHeldNanos.sum() / 1e6, checkpointsAbandoned.sum(),
         g == 0 ? 0.0 : leaderNanos.sum() / 1e3 / g, g == 0 ? 0.0 : roundTripNanos.sum() / 1e3 / g);
   }
 }

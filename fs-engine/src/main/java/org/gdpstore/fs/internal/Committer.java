@@ -54,11 +54,29 @@ final class Committer {
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
   private final BitSet localCommits = new BitSet(); // guarded by itself
   private final SecureRandom random = new SecureRandom();
+  /** A checkpoint waits for the commit lock: callers park until it had it (see {@link #exclusive}). */
+  private volatile boolean gateWaiting;
 
   Committer(DirectoryLog dirLog, NamespaceIndex index, FsOptions opts) {
     this.dirLog = dirLog;
     this.index = index;
     this.opts = opts;
+    dirLog.checkpoints().useGate(this::exclusive);
+  }
+
+  /**
+   * Runs {@code r} between two group commits, holding the commit lock (a detached checkpoint's
+   * parts), then hands leadership on as a leader does.
+   */
+  private void exclusive(Runnable r) {
+    gateWaiting = true; // callers leave the lock to it (a caller in a loop would win it every time)
+    commitLock.lock();
+    gateWaiting = false;
+    try {
+      r.run();
+    } finally {
+      releaseLeadership();
+    }
   }
 
   /** One caller's change set and what it read, waiting to be committed. */
@@ -145,7 +163,7 @@ final class Committer {
     queue.add(r);
     boolean interrupted = false;
     while (!r.done) {
-      if (commitLock.tryLock()) {
+      if (!gateWaiting && commitLock.tryLock()) {
         try {
           while (!r.done) {
             process(nextGroup());

@@ -42,22 +42,10 @@ public final class DirectoryLog implements AutoCloseable {
   private final boolean readCheckpoints;
   private boolean started;
   private long openedFrom;
-  // Checkpoint policy of this writer (0: never) and what was committed since the last one.
-  private final int checkpointEveryCommits;
-  private final long checkpointEveryBytes;
-  private int commitsSinceCheckpoint;
-  private long bytesSinceCheckpoint;
-  /**
-   * What an open replays after the last checkpoint (commit bytes plus {@link #RECORD_WEIGHT} per
-   * record), and that checkpoint's size: a checkpoint waits until the first is twice the second.
-   */
-  private long weightSinceCheckpoint;
-  private long lastCheckpointBytes;
-  /** A record's signature check, in bytes of replay work (roughly what an Ed25519 check costs). */
-  static final long RECORD_WEIGHT = 4096;
   private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
   private volatile String writerBroken;
   private final CommitStats stats = new CommitStats();
+  private final CheckpointWriter checkpoints;
 
   private DirectoryLog(GdpName root, LogStore.Source source, LogStore.Appender appender,
       LogHeader header, NamespaceIndex index, FsOptions opts) {
@@ -69,9 +57,7 @@ public final class DirectoryLog implements AutoCloseable {
     this.replay = new DirectoryReplay(root, header.getFormatVersion(), index);
     boolean v3 = header.getFormatVersion() >= Records.CHECKPOINTS_VERSION;
     this.readCheckpoints = v3 && opts.readCheckpoints();
-    // a writer continuing an older filesystem writes no checkpoints: its readers would not know them
-    this.checkpointEveryCommits = v3 ? opts.checkpointEveryCommits() : 0;
-    this.checkpointEveryBytes = v3 ? opts.checkpointEveryBytes() : 0;
+    this.checkpoints = new CheckpointWriter(this, index, replay, stats, opts);
   }
 
   /**
@@ -154,8 +140,12 @@ public final class DirectoryLog implements AutoCloseable {
           started = true;
           startFromCheckpoint(last);
         }
-        while (replay.upTo() < last) {
-          int n = (int) Math.min(256, last - replay.upTo());
+        while (true) {
+          long stop = Math.min(last, replay.skipLoadedParts() - 1);
+          if (replay.upTo() >= last) {
+            break;
+          }
+          int n = (int) Math.min(256, stop - replay.upTo());
           List<LogStore.StoredRecord> recs = readContiguous(replay.upTo() + 1, n);
           if (recs.isEmpty()) {
             break;
@@ -184,10 +174,10 @@ public final class DirectoryLog implements AutoCloseable {
     if (!readCheckpoints || last < 2) {
       return;
     }
-    long ckpt = Checkpoints.locate(this::read, last, multiWriter());
-    Checkpoints.Part p = ckpt > 0 ? Checkpoints.load(this::read, ckpt, index, multiWriter()) : null;
+    long ckpt = Checkpoints.locate(this::read, last, header.getFormatVersion());
+    Checkpoints.Loaded p = ckpt > 0 ? Checkpoints.load(this::read, ckpt, index, header.getFormatVersion()) : null;
     if (p != null) {
-      replay.startAfterCheckpoint(ckpt, p.id() + 1);
+      replay.startAfterCheckpoint(ckpt, p);
       openedFrom = ckpt;
     }
   }
@@ -207,10 +197,10 @@ public final class DirectoryLog implements AutoCloseable {
   NamespaceIndex loadRange(long from, long upTo) throws FsException {
     NamespaceIndex idx = new NamespaceIndex();
     DirectoryReplay r = new DirectoryReplay(root, header.getFormatVersion(), idx);
-    long ckpt = readCheckpoints ? Checkpoints.locate(this::read, from, multiWriter()) : 0;
-    Checkpoints.Part p = ckpt > 0 ? Checkpoints.load(this::read, ckpt, idx, multiWriter()) : null;
+    long ckpt = readCheckpoints ? Checkpoints.locate(this::read, from, header.getFormatVersion()) : 0;
+    Checkpoints.Loaded p = ckpt > 0 ? Checkpoints.load(this::read, ckpt, idx, header.getFormatVersion()) : null;
     if (p != null) {
-      r.startAfterCheckpoint(ckpt, p.id() + 1);
+      r.startAfterCheckpoint(ckpt, p);
     }
     replayInto(r, upTo);
     return idx;
@@ -224,8 +214,12 @@ public final class DirectoryLog implements AutoCloseable {
   }
 
   private void replayInto(DirectoryReplay r, long upTo) throws FsException {
-    while (r.upTo() < upTo) {
-      for (LogStore.StoredRecord rec : read(r.upTo() + 1, Math.min(upTo, r.upTo() + 256))) {
+    while (true) {
+      long stop = Math.min(upTo, r.skipLoadedParts() - 1);
+      if (r.upTo() >= upTo) {
+        break;
+      }
+      for (LogStore.StoredRecord rec : read(r.upTo() + 1, Math.min(stop, r.upTo() + 256))) {
         r.accept(rec);
       }
     }
@@ -360,7 +354,7 @@ public final class DirectoryLog implements AutoCloseable {
   }
 
   /** Appends records in one batch; returns their recnos. */
-  private List<Long> appendRaw(List<ByteBuffer> parts) throws InterruptedException {
+  List<Long> appendRaw(List<ByteBuffer> parts) throws InterruptedException {
     try {
       return appender.appendBatch(parts).get();
     } catch (ExecutionException e) {
@@ -381,12 +375,7 @@ public final class DirectoryLog implements AutoCloseable {
       if (!replayed) {
         index.apply(first, last, nanos, changes);
         replay.appended(last, false);
-        commitsSinceCheckpoint++;
-        bytesSinceCheckpoint += bytes;
-        weightSinceCheckpoint += bytes + RECORD_WEIGHT * (last - first + 1);
-        if (checkpointDue()) {
-          writeCheckpoint();
-        }
+        checkpoints.committed(bytes, last - first + 1);
       }
     }
     if (replayed) {
@@ -394,23 +383,14 @@ public final class DirectoryLog implements AutoCloseable {
     }
   }
 
+  /** This writer's checkpoints. */
+  CheckpointWriter checkpoints() {
+    return checkpoints;
+  }
+
   /** Counters of this writer's commits and checkpoints. */
   CommitStats stats() {
     return stats;
-  }
-
-  /**
-   * Whether this writer's next checkpoint is due: after {@code checkpointEveryCommits} commits or
-   * {@code checkpointEveryBytes} of commit records, but not before the commits since the last one
-   * weigh twice its size. A checkpoint holds the whole live namespace, so without that bound a
-   * growing namespace would make each put pay a growing share of one (all of it on the commit path);
-   * with it, checkpoints cost at most about half of what the commits do, and an open replays at
-   * most about two checkpoints' worth of commits. Caller holds replayLock.
-   */
-  private boolean checkpointDue() {
-    boolean triggered = checkpointEveryCommits > 0 && commitsSinceCheckpoint >= checkpointEveryCommits
-        || checkpointEveryBytes > 0 && bytesSinceCheckpoint >= checkpointEveryBytes;
-    return triggered && weightSinceCheckpoint >= 2 * lastCheckpointBytes;
   }
 
   /** The writer cannot go on: later commits fail UNAVAILABLE until the filesystem is reopened. */
@@ -474,57 +454,10 @@ public final class DirectoryLog implements AutoCloseable {
   }
 
   /**
-   * Appends a checkpoint of the state at the head. The commit before it is durable already, so a
-   * failure is not the caller's. A single writer (format 3 and older) stops writing (a reopen
-   * replays past the unfinished checkpoint and writes a complete one later); with several writers
-   * a checkpoint that failed or did not land right after its commit is void and is simply retried
-   * after a later commit. Caller holds replayLock.
-   */
-  private void writeCheckpoint() {
-    long at = index.head();
-    long t0 = System.nanoTime();
-    List<ByteBuffer> ckpt;
-    try {
-      ckpt = Checkpoints.encode(replay.takeTxnId(), index, replay.latestCheckpoint(), previousCheckpointCommit());
-    } catch (FsException e) {
-      return; // the previous checkpoint could not be read: the next commit tries again
-    }
-    long ckptBytes = ckpt.stream().mapToLong(ByteBuffer::remaining).sum();
-    long encoded = System.nanoTime();
-    List<Long> recnos;
-    try {
-      recnos = appendRaw(ckpt);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      writerBroken = "interrupted while writing a checkpoint";
-      return;
-    } catch (LogStoreException e) {
-      if (!multiWriter()) {
-        writerBroken = "checkpoint failed: " + e.getMessage();
-      }
-      return;
-    }
-    long first = recnos.get(0);
-    long last = recnos.get(recnos.size() - 1);
-    if (first != at + 1 || last != at + ckpt.size() || replay.upTo() != at) {
-      if (!multiWriter()) {
-        writerBroken = "directory log has records this writer did not append";
-      }
-      return; // void (another writer came between): the next refresh replays past it
-    }
-    replay.appended(last, true);
-    stats.checkpoint(ckpt.size(), ckptBytes, encoded - t0, System.nanoTime() - t0);
-    commitsSinceCheckpoint = 0;
-    bytesSinceCheckpoint = 0;
-    weightSinceCheckpoint = 0;
-    lastCheckpointBytes = ckptBytes;
-  }
-
-  /**
    * For a format-4 checkpoint's per-path change index: the commit of the latest complete
    * checkpoint (0: none), read from its record; -1 (no change index) before format 4.
    */
-  private long previousCheckpointCommit() throws FsException {
+  long previousCheckpointCommit() throws FsException {
     if (header.getFormatVersion() < Records.GC_VERSION) {
       return -1;
     }
@@ -565,6 +498,7 @@ public final class DirectoryLog implements AutoCloseable {
 
   @Override
   public void close() {
+    checkpoints.close(); // a checkpoint being written finishes first
     source.close();
     if (appender != null) {
       appender.close();

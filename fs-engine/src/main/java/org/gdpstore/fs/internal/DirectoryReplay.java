@@ -14,7 +14,8 @@ import org.gdpstore.wire.GdpName;
  * directory records in recno order, applies each commit when its final part arrives, drops
  * abandoned runs, and skips checkpoint records (noting the latest complete one). From format
  * version 4 a commit run counts only if its part 0 is the record after its {@code base_recno} and
- * its parts share one commit id (several writers may interleave). Not thread-safe:
+ * its parts share one commit id (several writers may interleave); from version 6 checkpoint parts
+ * may land anywhere after their commit, and the final part lists them. Not thread-safe:
  * its owner serializes calls.
  */
 final class DirectoryReplay {
@@ -33,6 +34,10 @@ final class DirectoryReplay {
   /** Format version 4: runs are matched by commit id and count only where they were checked. */
   private final boolean multiWriter;
   private ByteString pendingId = ByteString.EMPTY;
+  /** Format version 6: checkpoints are detached (parts anywhere after their commit, listed by the final one). */
+  private final boolean detached;
+  /** Format 6: records of the checkpoint loaded at the start still ahead of replay (first -> last). */
+  private final java.util.TreeMap<Long, Long> loadedParts = new java.util.TreeMap<>();
   /** Ids of the latest commits applied by replay (format 4), for writers resolving a lost ack. */
   private final Map<ByteString, CommitResult> recentIds = new LinkedHashMap<>(64, 0.75f, false) {
     @Override
@@ -46,6 +51,7 @@ final class DirectoryReplay {
     this.formatVersion = formatVersion;
     this.index = index;
     this.multiWriter = formatVersion >= Records.COMMIT_IDS_VERSION;
+    this.detached = formatVersion >= Records.DETACHED_CHECKPOINTS_VERSION;
   }
 
   /** The commit with id {@code id} if replay applied it recently (format 4), else null. */
@@ -71,11 +77,40 @@ final class DirectoryReplay {
     return latestCheckpoint;
   }
 
-  /** Continues after a checkpoint loaded into the index: records after {@code ckptLast} follow. */
-  void startAfterCheckpoint(long ckptLast, long nextTxn) {
-    upTo = ckptLast;
+  /**
+   * Continues after checkpoint {@code ckpt} (its last record) loaded into the index: records after
+   * it follow, or (detached, format 6) every record after its commit, which may come before it.
+   */
+  void startAfterCheckpoint(long ckptLast, Checkpoints.Loaded loaded) {
+    Checkpoints.Part ckpt = loaded.head();
+    long nextTxn = ckpt.id() + 1;
+    upTo = detached ? ckpt.commitRecno() : ckptLast;
+    if (detached) { // its own records come again after its commit: they need not be read twice
+      for (long[] run : loaded.partRuns()) {
+        loadedParts.put(run[0], run[0] + run[1] - 1);
+      }
+      loadedParts.put(ckptLast, ckptLast);
+    }
     latestCheckpoint = ckptLast;
     nextTxnId = Math.max(nextTxnId, nextTxn);
+  }
+
+  /**
+   * Steps over the loaded checkpoint's records at {@code upTo() + 1} (they change nothing but end
+   * an unfinished commit run, as when replayed); returns the first such record further on
+   * ({@link Long#MAX_VALUE}: none), where a read should stop.
+   */
+  long skipLoadedParts() {
+    Map.Entry<Long, Long> e;
+    while ((e = loadedParts.firstEntry()) != null && e.getKey() <= upTo + 1) {
+      loadedParts.pollFirstEntry();
+      if (e.getValue() > upTo) {
+        upTo = e.getValue();
+        pending = null;
+        ckptRunId = -1;
+      }
+    }
+    return e == null ? Long.MAX_VALUE : e.getKey();
   }
 
   /** Records appended by this process's writer (already applied to the index by it). */
@@ -101,6 +136,14 @@ final class DirectoryReplay {
         pending = null; // a checkpoint ends an unfinished commit run, as a part 0 would
         Checkpoints.Part p = Checkpoints.decodeHead(fr.getCheckpoint());
         nextTxnId = Math.max(nextTxnId, p.id() + 1);
+        if (detached) {
+          // parts anywhere after their commit; the final part lists them (load() reads and checks them)
+          if (p.last() && p.commitRecno() < r.recno()) {
+            Checkpoints.partRuns(fr.getCheckpoint(), p, r.recno());
+            latestCheckpoint = r.recno();
+          }
+          return null;
+        }
         if (p.part() == 0 && multiWriter && r.recno() != p.commitRecno() + 1) {
           ckptRunId = -1; // several writers: a checkpoint counts only right after its commit
         } else if (p.part() == 0) {

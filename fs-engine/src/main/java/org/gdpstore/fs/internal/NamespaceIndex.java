@@ -169,6 +169,41 @@ public final class NamespaceIndex {
     return Arrays.copyOfRange(r, i, r.length);
   }
 
+  /** What {@link #forEachAt} hands on for one key. */
+  interface KeyVisitor {
+    /**
+     * One key: its version live at the snapshot (null if none yet; its entry null for a
+     * tombstone) and the recnos of its versions in the change interval (null if none was asked).
+     */
+    void visit(EntryKey key, Version live, long[] changes);
+  }
+
+  /**
+   * Walks every key once, in key order: its version at snapshot {@code at} and, with
+   * {@code changesAfter} >= 0, the recnos of its versions in ({@code changesAfter}, {@code at}].
+   * One walk without lookups (a detached checkpoint's encoding); safe while later commits apply.
+   */
+  void forEachAt(long at, long changesAfter, KeyVisitor visitor) {
+    for (Map.Entry<EntryKey, Versions> e : map.entrySet()) {
+      Versions vs = e.getValue();
+      long[] r = vs.recnos; // then entries: at least as long (add() writes entries first)
+      DirEntry[] en = vs.entries;
+      int i = vs.indexAt(at, r);
+      Version live = i < 0 ? null : new Version(r[i], en[i]);
+      long[] changes = null;
+      if (changesAfter >= 0) {
+        int j = i;
+        while (j >= 0 && r[j] > changesAfter) {
+          j--;
+        }
+        changes = j == i ? NO_CHANGES : Arrays.copyOfRange(r, j + 1, i + 1);
+      }
+      visitor.visit(e.getKey(), live, changes);
+    }
+  }
+
+  private static final long[] NO_CHANGES = new long[0];
+
   /** Every version of {@code key} in commits at or before {@code at}, oldest first. */
   public List<Version> versions(EntryKey key, long at) {
     Versions v = map.get(key);

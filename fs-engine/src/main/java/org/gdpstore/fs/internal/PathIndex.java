@@ -33,7 +33,7 @@ final class PathIndex {
     TreeMap<Long, List<EntryKey>> byCommit = new TreeMap<>();
     long covered = base; // the chain must reach back to record 2
     while (ckpt > 0) {
-      Checkpoints.Changes c = Checkpoints.changes(dirLog::read, ckpt, wanted);
+      Checkpoints.Changes c = Checkpoints.changes(dirLog::read, ckpt, dirLog.header().getFormatVersion(), wanted);
       if (!c.complete() || c.commit() != covered) {
         return null;
       }

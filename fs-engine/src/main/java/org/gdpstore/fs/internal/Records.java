@@ -25,8 +25,15 @@ public final class Records {
    * Version 5 adds intent records ({@code DirectoryLogIntent}): file logs get names derived from
    * them, so gc also finds the logs no commit references; a writer continuing a version-4 (or
    * older) filesystem writes no intents and creates file logs with random names, as before.
+   * Version 6 detaches checkpoints from the commit path (see {@link #DETACHED_CHECKPOINTS_VERSION});
+   * a writer continuing a version-5 filesystem writes version-5 checkpoints.
    */
-  public static final int FORMAT_VERSION = 5;
+  public static final int FORMAT_VERSION = 6;
+  /**
+   * The first format version whose checkpoints are detached: written beside later commits, their
+   * parts anywhere after their commit, the final part listing them (docs/on-log-format.md 3.5).
+   */
+  public static final int DETACHED_CHECKPOINTS_VERSION = 6;
   /** The first format version whose directory log holds intents (file logs with derived names). */
   public static final int INTENTS_VERSION = 5;
   /** The first format version whose commits carry an id and a base record (several writers). */
