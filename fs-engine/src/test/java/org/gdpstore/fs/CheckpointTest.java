@@ -80,6 +80,37 @@ class CheckpointTest {
   }
 
   /**
+   * Writers that open, commit once and close (every gdpfs command) still write checkpoints: an
+   * open counts the commits since the last checkpoint toward the next one. Before, each process
+   * started counting at zero, so such a filesystem never had a checkpoint and every open replayed
+   * its whole history.
+   */
+  @Test
+  void processesOfOneCommitEachStillWriteCheckpoints() throws Exception {
+    int k = 10;
+    FsOptions opts = FsOptions.builder().checkpointEveryCommits(k).checkpointEveryBytes(0).build();
+    InMemoryLogStore store = new InMemoryLogStore();
+    GdpName root;
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, opts)) {
+      root = fs.rootName();
+    }
+    int processes = 5 * k;
+    for (int i = 0; i < processes; i++) {
+      try (GdpFileSystem fs = GdpFileSystem.open(store, root, LogBackend.KEYS, opts)) {
+        fs.kv().put("key-" + i, ("v" + i).getBytes(UTF_8));
+      }
+    }
+    List<long[]> ckpts = checkpoints(store, root);
+    assertThat(ckpts).as("checkpoints").hasSizeGreaterThanOrEqualTo(processes / k / 2);
+    long sinceItsCommit = store.lastRecno(root) - ckpts.get(ckpts.size() - 1)[2];
+    store.resetReads();
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, opts)) {
+      assertThat(store.recordsRead()).as("records read on open").isLessThanOrEqualTo(2 + sinceItsCommit + 1);
+      assertThat(fs.kv().keys("")).hasSize(processes);
+    }
+  }
+
+  /**
    * A growing namespace (every put a new key, as a bulk load or the concurrent-writers benchmark
    * does): checkpoints hold the whole namespace, so they must not come every K commits regardless
    * of their size, or each put pays a share that grows with the namespace. The bytes written as

@@ -92,6 +92,29 @@ final class CheckpointWriter implements AutoCloseable {
   }
 
   /**
+   * Replay read a record that this writer did not just apply itself (at open, every record after
+   * the loaded checkpoint; later, other writers'): it counts toward the next checkpoint as this
+   * writer's commits do, so that processes making a few commits each (the CLI) still write one
+   * when the log has grown enough since the last. {@code checkpointParts} > 0: the record completed
+   * a checkpoint of that many records. Caller holds the replay lock.
+   */
+  void replayed(int bytes, boolean commit, int checkpointParts) {
+    if (checkpointParts > 0) {
+      restart();
+      lastCheckpointBytes = (long) checkpointParts * CommitCodec.MAX_COMMIT_PART_BYTES; // about its size
+      return;
+    }
+    commitsSince += commit ? 1 : 0;
+    bytesSince += bytes;
+    weightSince += bytes + RECORD_WEIGHT;
+  }
+
+  /** The open loaded a checkpoint of {@code bytes}: the next one waits until the log grew twice that. */
+  void loaded(long bytes) {
+    lastCheckpointBytes = bytes;
+  }
+
+  /**
    * Whether this writer's next checkpoint is due: after {@code everyCommits} commits or
    * {@code everyBytes} of commit records, but not before the commits since the last one weigh twice
    * its size, and not while one is being written. A checkpoint holds the whole live namespace, so

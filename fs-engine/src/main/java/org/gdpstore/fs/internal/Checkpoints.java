@@ -319,8 +319,8 @@ final class Checkpoints {
     return found;
   }
 
-  /** A checkpoint loaded: its head fields and (format 6) the records of its other parts, as runs. */
-  record Loaded(Part head, List<long[]> partRuns) {}
+  /** A checkpoint loaded: its head fields, (format 6) the records of its other parts as runs, its size. */
+  record Loaded(Part head, List<long[]> partRuns, long bytes) {}
 
   /**
    * Loads the checkpoint whose last record is {@code last} into the empty {@code index}; returns
@@ -364,7 +364,7 @@ final class Checkpoints {
         }
         index.addIntent(intent);
       }
-      return new Loaded(head, runs);
+      return new Loaded(head, runs, parts.stream().mapToLong(DirectoryCheckpoint::getSerializedSize).sum());
     } catch (IllegalArgumentException e) {
       throw new IntegrityException("/", "directory checkpoint ending at record " + last + " is malformed: "
           + e.getMessage());

@@ -151,10 +151,13 @@ public final class DirectoryLog implements AutoCloseable {
             break;
           }
           for (LogStore.StoredRecord r : recs) {
+            long ckpt = replay.latestCheckpoint();
             CommitResult c = replay.accept(r);
             if (c != null) {
               applied.add(c);
             }
+            checkpoints.replayed(r.payload().remaining(), c != null,
+                replay.latestCheckpoint() != ckpt ? replay.latestCheckpointParts() : 0);
           }
         }
         head = index.head();
@@ -179,6 +182,7 @@ public final class DirectoryLog implements AutoCloseable {
     if (p != null) {
       replay.startAfterCheckpoint(ckpt, p);
       openedFrom = ckpt;
+      checkpoints.loaded(p.bytes());
     }
   }
 

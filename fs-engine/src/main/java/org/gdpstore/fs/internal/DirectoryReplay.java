@@ -29,6 +29,7 @@ final class DirectoryReplay {
   private Map<EntryKey, DirEntry> pending;
   private long nextTxnId = 1;
   private long latestCheckpoint;
+  private int latestCheckpointParts;
   private long ckptRunId = -1;
   private int ckptRunPart;
   /** Format version 4: runs are matched by commit id and count only where they were checked. */
@@ -75,6 +76,11 @@ final class DirectoryReplay {
   /** The last record of the latest complete checkpoint replayed or loaded (0: none). */
   long latestCheckpoint() {
     return latestCheckpoint;
+  }
+
+  /** The number of records of the latest complete checkpoint replayed (not loaded or appended; 0: none). */
+  int latestCheckpointParts() {
+    return latestCheckpointParts;
   }
 
   /**
@@ -141,6 +147,8 @@ final class DirectoryReplay {
           if (p.last() && p.commitRecno() < r.recno()) {
             Checkpoints.partRuns(fr.getCheckpoint(), p, r.recno());
             latestCheckpoint = r.recno();
+          latestCheckpointParts = p.part() + 1;
+            latestCheckpointParts = p.part() + 1;
           }
           return null;
         }
