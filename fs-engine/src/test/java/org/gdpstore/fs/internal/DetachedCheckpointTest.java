@@ -30,6 +30,9 @@ class DetachedCheckpointTest {
   private final ExecutorService other = Executors.newSingleThreadExecutor();
   private final TreeMap<String, byte[]> expected = new TreeMap<>();
   private final Random rnd = new Random(6);
+  private final InMemoryLogStore store = new InMemoryLogStore();
+  /** A checkpoint after the 20th commit, when {@link #fill} ends. */
+  private final FsOptions opts = FsOptions.builder().checkpointEveryCommits(20).checkpointEveryBytes(0).build();
 
   @AfterEach
   void stop() {
@@ -92,8 +95,6 @@ class DetachedCheckpointTest {
 
   @Test
   void partsLandBetweenCommitsAndAnOpenReadsThemOnce() throws Exception {
-    InMemoryLogStore store = new InMemoryLogStore();
-    FsOptions opts = FsOptions.builder().checkpointEveryCommits(20).checkpointEveryBytes(0).build();
     FsEngine engine = FsEngine.mkfs(store, KEYS, opts, false);
     GdpName root = engine.root();
     AtomicInteger between = new AtomicInteger();
@@ -154,8 +155,6 @@ class DetachedCheckpointTest {
 
   @Test
   void aCheckpointGivenUpHalfWayIsNeverListedAndChangesNothing() throws Exception {
-    InMemoryLogStore store = new InMemoryLogStore();
-    FsOptions opts = FsOptions.builder().checkpointEveryCommits(20).checkpointEveryBytes(0).build();
     FsEngine engine = FsEngine.mkfs(store, KEYS, opts, false);
     GdpName root = engine.root();
     AtomicInteger holds = new AtomicInteger();
