@@ -233,7 +233,9 @@ class FormatFixtureTest {
     long before = store.lastRecno(root);
     FsOptions every2 = FsOptions.builder().checkpointEveryCommits(2).checkpointEveryBytes(0).build();
     try (GdpFileSystem fs = GdpFileSystem.open(store, root, LogBackend.KEYS, every2)) {
-      for (int i = 0; i < 6; i++) {
+      // the fixture's checkpoint holds ~64 KiB: the next one is due once the commits after it weigh
+      // twice that, a commit weighing its bytes plus ~4 KiB (CheckpointWriter.RECORD_WEIGHT)
+      for (int i = 0; i < 40; i++) {
         fs.kv().put("alpha", ("again" + i).getBytes(UTF_8));
       }
     }
@@ -250,7 +252,7 @@ class FormatFixtureTest {
     assertThat(finals).as("checkpoints written").isPositive();
     try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
       assertThat(dumpAll(fs)).startsWith(f.expected());
-      assertThat(new String(fs.kv().get("alpha").orElseThrow(), UTF_8)).isEqualTo("again5");
+      assertThat(new String(fs.kv().get("alpha").orElseThrow(), UTF_8)).isEqualTo("again39");
     }
   }
 }

@@ -147,7 +147,6 @@ final class DirectoryReplay {
           if (p.last() && p.commitRecno() < r.recno()) {
             Checkpoints.partRuns(fr.getCheckpoint(), p, r.recno());
             latestCheckpoint = r.recno();
-          latestCheckpointParts = p.part() + 1;
             latestCheckpointParts = p.part() + 1;
           }
           return null;
