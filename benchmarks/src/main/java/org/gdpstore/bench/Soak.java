@@ -182,7 +182,7 @@ public final class Soak {
           check.lost(), check.duplicated(), check.reordered(), check.records(),
           subscribers.stream().mapToLong(SoakSubscriber::delivered).sum(),
           check.subscriberDefects(), restarts, catchUps, finalCatchUp, fired, "");
-      String report = report(o, partial, writers, check);
+      String report = report(o, partial, writers, subscribers, check);
       return new Result(partial.acknowledged(), partial.failed(), partial.failedNoRoute(), partial.lost(),
           partial.duplicated(), partial.reordered(), partial.recordsInLogs(), partial.delivered(),
           partial.subscriberDefects(), restarts, catchUps, finalCatchUp, fired, report);
@@ -213,7 +213,26 @@ public final class Soak {
     return false;
   }
 
-  private static String report(Options o, Result r, List<SoakWriter> writers, SoakCheck check) {
+  /** One line per subscription that did not deliver its whole log: how far it got and in what state. */
+  private static String lagging(List<SoakSubscriber> subscribers, SoakCheck check) {
+    StringBuilder sb = new StringBuilder();
+    for (int s = 0; s < subscribers.size(); s++) {
+      SoakSubscriber sub = subscribers.get(s);
+      for (int l = 0; l < sub.logCount(); l++) {
+        SoakSubscriber.PerLog p = sub.log(l);
+        long stored = check.storedPerLog()[l];
+        if (p.last < stored || p.defects.get() > 0 || p.error != null) {
+          sb.append(String.format(Locale.ROOT, "  subscriber %d, log %d: delivered up to %d of %d, %d out of order,"
+                  + " subscription %s, error %s%n", s, l, p.last, stored, p.defects.get(),
+              p.subscription == null ? "?" : p.subscription.isActive() ? "active" : "ended", p.error));
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String report(Options o, Result r, List<SoakWriter> writers, List<SoakSubscriber> subscribers,
+      SoakCheck check) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "soak: %.1f min, %d writers x %d appends/s, %d subscribers, seed %d,"
             + " log server crash+restart every %d s%n", o.length().toMillis() / 60_000.0, o.writers(), o.rate(),
@@ -226,6 +245,7 @@ public final class Soak {
         r.reordered(), check.failedButStored()));
     sb.append(String.format(Locale.ROOT, "subscribers: delivered %d; gaps, duplicates, reorders or mismatches"
         + " against the logs: %d%n", r.delivered(), r.subscriberDefects()));
+    sb.append(lagging(subscribers, check));
     sb.append(String.format(Locale.ROOT, "faults fired: %d, log server restarts: %d%n", r.faultsFired(),
         r.restarts()));
     List<Long> ok = r.catchUpMillis().stream().filter(t -> t >= 0).sorted().toList();

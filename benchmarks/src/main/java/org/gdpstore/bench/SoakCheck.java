@@ -11,7 +11,7 @@ import org.gdpstore.client.LogRecord;
  * (acknowledged sequence numbers at their record numbers) and with what each subscriber received.
  */
 record SoakCheck(long records, long lost, long duplicated, long reordered, long failedButStored,
-                 long subscriberDefects) {
+                 long subscriberDefects, long[] storedPerLog) {
   private static final int PAGE = 5_000;
 
   static SoakCheck run(GdpClient checker, List<SoakWriter> writers, List<SoakSubscriber> subscribers)
@@ -22,8 +22,10 @@ record SoakCheck(long records, long lost, long duplicated, long reordered, long 
     long reordered = 0;
     long failedButStored = 0;
     long subscriberDefects = 0;
+    long[] storedPerLog = new long[writers.size()];
     for (SoakWriter w : writers) {
       long[] stored = readAll(checker, w);
+      storedPerLog[w.index()] = stored.length;
       records += stored.length;
       BitSet seen = new BitSet();
       long maxSeq = 0;
@@ -65,7 +67,7 @@ record SoakCheck(long records, long lost, long duplicated, long reordered, long 
         }
       }
     }
-    return new SoakCheck(records, lost, duplicated, reordered, failedButStored, subscriberDefects);
+    return new SoakCheck(records, lost, duplicated, reordered, failedButStored, subscriberDefects, storedPerLog);
   }
 
   private static long[] readAll(GdpClient checker, SoakWriter w) {

@@ -25,6 +25,7 @@ final class SoakSubscriber {
     long[] seqs = new long[1024];
     final AtomicLong defects = new AtomicLong();
     volatile String error;
+    volatile org.gdpstore.client.Subscription subscription;
 
     PerLog(int writer) {
       this.writer = writer;
@@ -59,7 +60,7 @@ final class SoakSubscriber {
     for (int i = 0; i < logs.size(); i++) {
       PerLog p = new PerLog(i);
       s.logs.add(p);
-      client.openReader(logs.get(i)).subscribe(1, p);
+      p.subscription = client.openReader(logs.get(i)).subscribe(1, p);
     }
     return s;
   }
@@ -72,6 +73,10 @@ final class SoakSubscriber {
       }
     }
     return true;
+  }
+
+  int logCount() {
+    return logs.size();
   }
 
   PerLog log(int i) {
