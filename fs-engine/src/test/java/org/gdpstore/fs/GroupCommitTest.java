@@ -13,12 +13,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Group commit over the in-process simulator (a real round trip per directory record): many
  * threads committing at once share directory records, each getting its own result, and every
- * change lands once.
+ * change lands once. A caller never woken after its group committed (the wake-up tree of
+ * Committer) shows as a timeout.
  */
+@Timeout(60)
 class GroupCommitTest {
   @Test
   void concurrentCommitsShareRecordsAndEachCallerGetsItsOwnResult() throws Exception {
