@@ -8,6 +8,7 @@ import org.gdpstore.client.GdpClient;
 import org.gdpstore.client.GdpException;
 import org.gdpstore.client.LogRecord;
 import org.gdpstore.client.RecordListener;
+import org.gdpstore.client.Subscription;
 import org.gdpstore.wire.GdpName;
 
 /**
@@ -25,7 +26,7 @@ final class SoakSubscriber {
     long[] seqs = new long[1024];
     final AtomicLong defects = new AtomicLong();
     volatile String error;
-    volatile org.gdpstore.client.Subscription subscription;
+    volatile Subscription subscription;
 
     PerLog(int writer) {
       this.writer = writer;

@@ -206,16 +206,6 @@ final class Committer {
     }
   }
 
-  /** Wakes every caller of decided requests (the rare paths that decide others' requests). */
-  private static void wakeAll(List<Request> decided) {
-    Thread self = Thread.currentThread();
-    for (Request m : decided) {
-      if (m.waiter != self) {
-        LockSupport.unpark(m.waiter);
-      }
-    }
-  }
-
   /**
    * Unlocks the commit lock and wakes the oldest queued caller, which leads next. A caller that
    * queued while the lock was held failed its tryLock before this unlock, so its request is in the
@@ -232,16 +222,16 @@ final class Committer {
   /** Waits until the commits queued or running now are decided. */
   void awaitIdle() {
     commitLock.lock();
-    List<Request> decided = new ArrayList<>();
+    List<Request> decided = List.of();
     try {
       while (!queue.isEmpty()) {
-        List<Request> group = nextGroup();
-        decided.addAll(group);
-        process(group);
+        wakeChildren(decided, -1);
+        decided = nextGroup();
+        process(decided);
       }
     } finally {
       releaseLeadership();
-      wakeAll(decided);
+      wakeChildren(decided, -1);
     }
   }
 
@@ -249,9 +239,16 @@ final class Committer {
   private List<Request> nextGroup() {
     List<Request> group = new ArrayList<>();
     for (Request q; group.size() < MAX_GROUP && (q = queue.poll()) != null; ) {
-      q.group = group;
-      q.place = group.size();
       group.add(q);
+    }
+    return placed(group);
+  }
+
+  /** Gives each member its place in the group's wake-up tree. */
+  private static List<Request> placed(List<Request> group) {
+    for (int i = 0; i < group.size(); i++) {
+      group.get(i).group = group;
+      group.get(i).place = i;
     }
     return group;
   }
@@ -260,10 +257,10 @@ final class Committer {
   void commitTogether(List<Request> group) {
     commitLock.lock();
     try {
-      process(group);
+      process(placed(group));
     } finally {
       releaseLeadership();
-      wakeAll(group);
+      wakeChildren(group, -1);
     }
   }
 
