@@ -7,11 +7,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.gdpstore.sim.FaultPlan;
+import org.gdpstore.sim.GdpSimulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -116,6 +122,56 @@ class GroupCommitTest {
       assertThat(stats.members() - members0).isEqualTo(puts);
       assertThat(fs.kv().keys("t")).hasSize((int) puts);
       assertThat(recordsPerPut).as("directory records per put with %d threads waiting", threads).isLessThan(0.5);
+    }
+  }
+
+  /**
+   * Members decided early (a putIfAbsent whose key another member of the group takes is skipped
+   * before the group's append) whose threads wake on their own (a spurious wake-up, or an unpark
+   * left over from an earlier commit; here another thread unparks them all the time) must not
+   * wake their places in the tree before the whole group is decided: a member woken too early
+   * parks again and nobody would wake it a second time (a hang, caught by the timeout).
+   */
+  @Test
+  void callersWokenEarlyDoNotLoseTheirChildrensWakeUps() throws Exception {
+    int threads = 16;
+    int rounds = 100;
+    // answers 5 ms late: a group's append is pending most of the time, its skipped members decided
+    FaultPlan slowAnswers = FaultPlan.builder(1).rule(FaultPlan.on(FaultPlan.Direction.TO_CLIENT).delay(5)).build();
+    try (LogBackend backend = new LogBackend.Sim(GdpSimulator.builder().inProcess().faults(slowAnswers).start());
+        GdpFileSystem fs = backend.mkfs(FsOptions.DEFAULT)) {
+      List<Thread> workers = new ArrayList<>();
+      AtomicInteger stored = new AtomicInteger();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      CyclicBarrier start = new CyclicBarrier(threads + 1);
+      for (int t = 0; t < threads; t++) {
+        workers.add(new Thread(() -> {
+          try {
+            start.await();
+            for (int i = 0; i < rounds; i++) {
+              if (fs.kv().putIfAbsent("k" + i, new byte[8])) {
+                stored.incrementAndGet();
+              }
+            }
+          } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+          }
+        }, "putIfAbsent-" + t));
+      }
+      workers.forEach(Thread::start);
+      start.await();
+      // a few bursts of wake-ups, then none: a wake-up lost in the last burst is never made good
+      Random random = new Random(7);
+      for (int burst = 0; burst < 12; burst++) {
+        Thread.sleep(5 + random.nextInt(30));
+        workers.forEach(LockSupport::unpark);
+      }
+      for (Thread w : workers) {
+        w.join();
+      }
+      assertThat(failure.get()).isNull();
+      assertThat(stored.get()).as("one putIfAbsent per key stored").isEqualTo(rounds);
+      assertThat(fs.kv().keys("k")).hasSize(rounds);
     }
   }
 

@@ -79,6 +79,21 @@ final class Committer {
     }
   }
 
+  /**
+   * The requests one leader commits together, in wake-up order. Callers return only once the
+   * whole group is decided: a member decided early (a conflict found before the append) whose
+   * thread wakes on its own must not wake its places in the tree while the others still wait,
+   * since they would park again and nobody would wake them a second time.
+   */
+  private static final class Group {
+    final List<Request> members;
+    volatile boolean decided;
+
+    Group(List<Request> members) {
+      this.members = members;
+    }
+  }
+
   /** One caller's change set and what it read, waiting to be committed. */
   static final class Request {
     final String who;
@@ -86,10 +101,10 @@ final class Committer {
     final TreeMap<EntryKey, DirEntry> changes;
     final Map<EntryKey, Long> readVersions;
     final Map<EntryKey, ConflictRules.Condition> conditions;
-    private volatile boolean done;
-    private volatile Thread waiter; // woken when done
-    /** The group this request was committed in and its place there: who it wakes (see {@link #wakeChildren}). */
-    private List<Request> group = List.of();
+    private boolean done; // the leader's mark; callers look at their group's decided flag
+    private volatile Thread waiter; // woken when its group is decided
+    /** The group this request is committed in and its place there: who it wakes (see {@link #wakeChildren}). */
+    private volatile Group group;
     private int place;
     private CommitResult result;
     private FsException failure;
@@ -131,6 +146,12 @@ final class Committer {
       done = true;
     }
 
+    /** Whether the group this request is in has been decided as a whole (its outcome is then final). */
+    private boolean decided() {
+      Group g = group;
+      return g != null && g.decided;
+    }
+
     /** The commit, null if a condition failed; throws the member's conflict or failure. */
     CommitResult outcome() throws FsException, ConflictRules.Conflict {
       if (conflict != null) {
@@ -163,11 +184,11 @@ final class Committer {
     queue.add(r);
     boolean interrupted = false;
     try {
-      while (!r.done) {
+      while (!r.decided()) {
         if (!gateWaiting && commitLock.tryLock()) {
-          List<Request> decided = List.of();
+          Group decided = null;
           try {
-            while (!r.done) {
+            while (!r.decided()) {
               wakeChildren(decided, -1);
               decided = nextGroup();
               process(decided);
@@ -182,7 +203,7 @@ final class Committer {
         }
       }
     } finally {
-      wakeChildren(r.group, r.place); // even when the leader's commit threw: its place in the tree wakes others
+      wakeChildren(r.decided() ? r.group : null, r.place); // even when the leader's commit threw
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -196,10 +217,14 @@ final class Committer {
    * waking a group of 60 itself spent a third of its time per group on it, time in which no commit
    * could go out.
    */
-  private static void wakeChildren(List<Request> group, int place) {
+  private static void wakeChildren(Group group, int place) {
+    if (group == null) {
+      return;
+    }
+    List<Request> members = group.members;
     Thread self = Thread.currentThread();
-    for (int i = 2 * place + 2; i <= 2 * place + 3 && i < group.size(); i++) {
-      Thread w = group.get(i).waiter;
+    for (int i = 2 * place + 2; i <= 2 * place + 3 && i < members.size(); i++) {
+      Thread w = members.get(i).waiter;
       if (w != self) {
         LockSupport.unpark(w);
       }
@@ -222,7 +247,7 @@ final class Committer {
   /** Waits until the commits queued or running now are decided. */
   void awaitIdle() {
     commitLock.lock();
-    List<Request> decided = List.of();
+    Group decided = null;
     try {
       while (!queue.isEmpty()) {
         wakeChildren(decided, -1);
@@ -236,7 +261,7 @@ final class Committer {
   }
 
   /** Takes up to {@link #MAX_GROUP} queued requests, oldest first. Caller holds the commit lock. */
-  private List<Request> nextGroup() {
+  private Group nextGroup() {
     List<Request> group = new ArrayList<>();
     for (Request q; group.size() < MAX_GROUP && (q = queue.poll()) != null; ) {
       group.add(q);
@@ -245,27 +270,30 @@ final class Committer {
   }
 
   /** Gives each member its place in the group's wake-up tree. */
-  private static List<Request> placed(List<Request> group) {
-    for (int i = 0; i < group.size(); i++) {
-      group.get(i).group = group;
-      group.get(i).place = i;
+  private static Group placed(List<Request> members) {
+    Group group = new Group(members);
+    for (int i = 0; i < members.size(); i++) {
+      members.get(i).place = i;
+      members.get(i).group = group;
     }
     return group;
   }
 
   /** Commits one group as given (tests; callers use {@link #commit}): every member ends done. */
   void commitTogether(List<Request> group) {
+    Group g = placed(group);
     commitLock.lock();
     try {
-      process(placed(group));
+      process(g);
     } finally {
       releaseLeadership();
-      wakeChildren(group, -1);
+      wakeChildren(g, -1);
     }
   }
 
-  /** Commits one group: every member ends done. Caller holds the commit lock. */
-  private void process(List<Request> group) {
+  /** Commits one group: every member ends done, then the group is decided. Caller holds the commit lock. */
+  private void process(Group g) {
+    List<Request> group = g.members;
     long t0 = System.nanoTime();
     try {
       commitGroup(group);
@@ -283,6 +311,7 @@ final class Committer {
       }
       throw e;
     } finally {
+      g.decided = true;
       dirLog.stats().leaderNanos.add(System.nanoTime() - t0);
     }
   }
