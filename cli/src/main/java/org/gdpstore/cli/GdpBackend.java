@@ -25,7 +25,9 @@ import org.gdpstore.wire.GdpName;
  */
 final class GdpBackend implements Backend {
   /** How long a command waits for another gdpfs process to release the embedded store. */
-  private static final Duration STORE_WAIT = Duration.ofSeconds(10);
+  static final Duration STORE_WAIT = Duration.ofSeconds(10);
+  /** Name prefix of the client's callback threads. */
+  static final String CALLBACK_THREADS = "gdpfs-callback";
 
   private final HomeConnection connection;
   private final GdpClient client;
@@ -46,8 +48,12 @@ final class GdpBackend implements Backend {
       HostPort.parse("--router", options.router()); // a malformed address is a usage error naming the option
     }
     try {
-      HomeConnection c = HomeConnection.open(home, new HomeConnection.Options(options.router(), options.serverName(),
-          options.referenceServers(), STORE_WAIT, "gdpfs-callback"));
+      HomeConnection.Options o = new HomeConnection.Options(options.router(), options.serverName(),
+          options.referenceServers(), STORE_WAIT, CALLBACK_THREADS);
+      HomeConnection c = EarlyConnection.take(home, o);
+      if (c == null) {
+        c = HomeConnection.open(home, o);
+      }
       Timing.mark("client connected");
       return new GdpBackend(c);
     } catch (HomeException e) {

@@ -102,7 +102,14 @@ public final class GdpfsCli {
   public static void main(String[] args) {
     Timing.mark("JVM started, main entered");
     configureLogging(hasVerbose(args));
-    int code = run(args, CliEnv.system());
+    CliEnv env = CliEnv.system();
+    EarlyConnection.start(args, env, GdpBackend.STORE_WAIT, GdpBackend.CALLBACK_THREADS);
+    int code;
+    try {
+      code = run(args, env);
+    } finally {
+      EarlyConnection.discard();
+    }
     Timing.mark("command done");
     System.out.flush();
     System.exit(code);
