@@ -255,4 +255,38 @@ class FormatFixtureTest {
       assertThat(new String(fs.kv().get("alpha").orElseThrow(), UTF_8)).isEqualTo("again39");
     }
   }
+
+  /**
+   * {@code fixtures/v6-fs.*}: written by the format-version-6 code (commit 63cd2b1: detached
+   * checkpoints, before intent renewals) with {@link #writeFixture}; every snapshot reads as it
+   * did then, and a writer continuing it with a file open past a quarter of the grace appends no
+   * renewal (version-6 readers would take it for a new intent).
+   */
+  @Test
+  void aVersion6FilesystemOpensReadsAndIsContinuedWithoutRenewals() throws Exception {
+    Fixture f = openFixture("v6-fs", 6);
+    InMemoryLogStore store = f.store();
+    GdpName root = f.root();
+    LogStore.Source src = f.src();
+    long before = store.lastRecno(root);
+    FsTransactionTest.TestClock clock = new FsTransactionTest.TestClock();
+    FsOptions o = FsOptions.builder().clock(clock).chunkSize(1_000).build();
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, LogBackend.KEYS, o)) {
+      WritableFile w = fs.newWritableFile("/long");
+      w.append(new byte[5_000]);
+      w.sync();
+      clock.advance(java.time.Duration.ofHours(13).toSeconds());
+      Thread.sleep(2_500); // two checks of a renewer, were there one
+      w.close();
+    }
+    for (long r = before + 1; r <= store.lastRecno(root); r++) {
+      FsRecord fr = FsRecord.parseFrom(src.read(r).get().payload().duplicate());
+      assertThat(fr.hasIntent() && fr.getIntent().getRenewedUnixNanos() != 0).as("record %d is a renewal", r).isFalse();
+    }
+    try (GdpFileSystem fs = GdpFileSystem.open(store, root, null, FsOptions.DEFAULT)) {
+      assertThat(dumpAll(fs)).startsWith(f.expected());
+      assertThat(fs.readFile("/long")).hasSize(5_000);
+    }
+    assertThat(Records.parseHeader(src.read(1).get().payload(), LogKind.DIRECTORY).getFormatVersion()).isEqualTo(6);
+  }
 }

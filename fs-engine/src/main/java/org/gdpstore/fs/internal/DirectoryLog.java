@@ -427,6 +427,20 @@ public final class DirectoryLog implements AutoCloseable {
   }
 
   /**
+   * Appends a renewal of the open {@code intent} at {@code nowNanos} (format 7) and applies it;
+   * returns the intent as renewed.
+   */
+  LogIntents.Intent renewIntent(LogIntents.Intent intent, long nowNanos) throws FsException {
+    if (header.getFormatVersion() < Records.RENEWALS_VERSION) {
+      throw new IllegalStateException("format version " + header.getFormatVersion() + " has no intent renewals");
+    }
+    LogIntents.Intent renewed = intent.renewedAt(nowNanos);
+    appendBesideCommits("an intent renewal", () -> LogIntents.encode(renewed, replay.latestCheckpoint(),
+        index.commitTime(index.head())));
+    return renewed;
+  }
+
+  /**
    * Appends one record that is not a commit (gc, intent) and replays up to it. Several writers
    * (format 4): it may land after other writers' records and counts wherever it lands, so it is
    * replayed like theirs; a record number taken meanwhile (CONFLICT, nothing stored) is retried

@@ -183,7 +183,11 @@ final class DirectoryReplay {
         upTo = r.recno();
         pending = null; // like a gc record, an intent ends an unfinished commit run
         ckptRunId = -1;
-        index.addIntent(i);
+        if (i.renewed() != 0 && formatVersion >= Records.RENEWALS_VERSION) {
+          index.renewIntent(i);
+        } else {
+          index.addIntent(i);
+        }
         return null;
       }
       c = CommitCodec.decode(fr, formatVersion);

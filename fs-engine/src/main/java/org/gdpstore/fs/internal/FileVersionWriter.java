@@ -37,6 +37,8 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
   /** The file log and its appender; both null while the content is inline. */
   private LogStore.Appender appender;
   private GdpName log;
+  /** The pooled log this writer took (its intent is renewed until release), or null. */
+  private LogPool.Prepared taken;
   /** Inline mode: the content so far (at most {@code inlineLimit} bytes); null once in a log. */
   private byte[] inline;
   private int inlineLen;
@@ -119,8 +121,9 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
     }
     LogPool.Prepared prepared = cx.logPool().take(path);
     cx.resources().claimAppend(prepared.log());
-    FileVersionWriter w = new FileVersionWriter(cx, key, kind, txnId, prepared.appender(), prepared.log(), 0, 1)
-        .register();
+    FileVersionWriter w = new FileVersionWriter(cx, key, kind, txnId, prepared.appender(), prepared.log(), 0, 1);
+    w.taken = prepared;
+    w.register();
     // the header may still be on its way (pipelined with the first chunks); close() waits for it
     w.inflight.addLast(prepared.header());
     if (oldContent != null && oldContent.length > 0) {
@@ -185,6 +188,7 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
   /** Leaves inline mode: takes a log from the pool and writes the content so far into it. */
   private void toLog() throws FsException {
     LogPool.Prepared prepared = cx.logPool().take(path);
+    taken = prepared;
     log = prepared.log();
     appender = prepared.appender();
     lastRecno = 1;
@@ -363,6 +367,10 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
     cx.resources().unregister(this);
     if (log != null) {
       cx.resources().releaseAppend(log);
+    }
+    if (taken != null) {
+      cx.logPool().released(taken);
+      taken = null;
     }
     if (txnId != 0) {
       cx.transactions().removeWriter(txnId, this); // a no-op once the transaction ended

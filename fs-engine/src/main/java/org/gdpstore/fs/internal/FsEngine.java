@@ -258,6 +258,7 @@ public final class FsEngine implements AutoCloseable {
     });
     transactions.awaitCommits();
     content.close();
+    writerContext.logPool().close();
     dirLog.close();
     if (ownsStore) {
       store.close();

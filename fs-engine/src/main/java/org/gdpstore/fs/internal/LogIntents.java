@@ -26,11 +26,26 @@ public final class LogIntents {
 
   /**
    * One intent: writer instance {@code id} (16 bytes) will create the logs of slots
-   * {@code first .. first + count - 1}; appended at {@code recno} (0 while not yet appended).
+   * {@code first .. first + count - 1}; appended at {@code recno} (0 while not yet appended);
+   * {@code renewed}: the writer's latest renewal (format 7), 0 if none.
    */
-  public record Intent(byte[] id, long first, int count, long nanos, boolean chained, long recno) {
+  public record Intent(byte[] id, long first, int count, long nanos, boolean chained, long recno, long renewed) {
     public Intent {
       id = id.clone();
+    }
+
+    public Intent(byte[] id, long first, int count, long nanos, boolean chained, long recno) {
+      this(id, first, count, nanos, chained, recno, 0);
+    }
+
+    /** When its writer last said it uses the intent's logs: gc counts the intent's age from here. */
+    public long claimNanos() {
+      return Math.max(nanos, renewed);
+    }
+
+    /** This intent, renewed at {@code at} (never earlier than a renewal it had). */
+    Intent renewedAt(long at) {
+      return new Intent(id, first, count, nanos, chained, recno, Math.max(renewed, at));
     }
 
     @Override
@@ -44,13 +59,13 @@ public final class LogIntents {
     }
 
     Intent at(long appendedAs) {
-      return new Intent(id, first, count, nanos, chained, appendedAs);
+      return new Intent(id, first, count, nanos, chained, appendedAs, renewed);
     }
 
     @Override
     public boolean equals(Object o) {
       return o instanceof Intent i && Arrays.equals(id, i.id) && first == i.first && count == i.count
-          && nanos == i.nanos && chained == i.chained && recno == i.recno;
+          && nanos == i.nanos && chained == i.chained && recno == i.recno && renewed == i.renewed;
     }
 
     @Override
@@ -60,7 +75,7 @@ public final class LogIntents {
 
     @Override
     public String toString() {
-      return "Intent[" + key() + " x" + count + " at record " + recno + "]";
+      return "Intent[" + key() + " x" + count + " at record " + recno + (renewed != 0 ? ", renewed" : "") + "]";
     }
   }
 
@@ -102,7 +117,8 @@ public final class LogIntents {
 
   static DirectoryLogIntent toProto(Intent i) {
     return DirectoryLogIntent.newBuilder().setIntentId(ByteString.copyFrom(i.id)).setFirst(i.first())
-        .setCount(i.count()).setIntentUnixNanos(i.nanos()).setChained(i.chained()).setRecno(i.recno()).build();
+        .setCount(i.count()).setIntentUnixNanos(i.nanos()).setChained(i.chained()).setRecno(i.recno())
+        .setRenewedUnixNanos(i.renewed()).build();
   }
 
   /**
@@ -124,7 +140,10 @@ public final class LogIntents {
     if (recno != 0 && (d.getCheckpointRecno() >= recno || d.getCheckpointRecno() == 1)) {
       throw new IllegalArgumentException("intent names checkpoint " + d.getCheckpointRecno() + ", which is not before it");
     }
+    if (d.getRenewedUnixNanos() < 0) {
+      throw new IllegalArgumentException("intent renewed at " + d.getRenewedUnixNanos());
+    }
     return new Intent(d.getIntentId().toByteArray(), d.getFirst(), d.getCount(), d.getIntentUnixNanos(),
-        d.getChained(), at);
+        d.getChained(), at, d.getRenewedUnixNanos());
   }
 }

@@ -17,10 +17,11 @@ import org.gdpstore.wire.GdpName;
  */
 public final class LogPool {
   /**
-   * A file log ready for chunks: its header is appended (or on its way). {@code intentNanos}: when
-   * the intent naming it was appended (format 5), else {@link Long#MIN_VALUE}.
+   * A file log ready for chunks: its header is appended (or on its way). {@code intent}: the intent
+   * naming it (format 5), else null.
    */
-  public record Prepared(GdpName log, LogStore.Appender appender, CompletableFuture<Long> header, long intentNanos) {}
+  public record Prepared(GdpName log, LogStore.Appender appender, CompletableFuture<Long> header,
+      LogIntents.Intent intent) {}
 
   private final LogStore store;
   private final Ed25519Keys keys;
@@ -60,13 +61,35 @@ public final class LogPool {
       try {
         Prepared p = Await.await(f, label);
         if (usable(p)) {
-          return p;
+          return held(p);
         } // else its intent aged while it was prepared: left to gc, a fresh one is made below
       } catch (FsException e) {
         // a pooled preparation failed: make one synchronously, reporting its own error if any
       }
     }
-    return Await.await(prepare(label), label);
+    return held(Await.await(prepare(label), label));
+  }
+
+  /** Renews the intent of a taken log while its file is written (format 7): see {@link IntentSlots#hold}. */
+  private Prepared held(Prepared p) {
+    if (slots != null && p.intent() != null) {
+      slots.hold(p.intent());
+    }
+    return p;
+  }
+
+  /** The file writing a taken log published or abandoned it: its intent needs no more renewals for it. */
+  public void released(Prepared p) {
+    if (slots != null && p.intent() != null) {
+      slots.release(p.intent());
+    }
+  }
+
+  /** Stops renewing intents (the filesystem closes). */
+  void close() {
+    if (slots != null) {
+      slots.close();
+    }
   }
 
   private void refill() {
@@ -80,13 +103,13 @@ public final class LogPool {
    * and committed well within the other half.
    */
   private boolean usable(Prepared p) {
-    return slots == null || slots.usable(p.intentNanos(), slots.now());
+    return slots == null || p.intent() == null || slots.usable(p.intent().nanos(), slots.now());
   }
 
   private CompletableFuture<Prepared> prepare(String label) {
     long now = WriterClock.nowNanos(opts);
     CompletableFuture<GdpName> created;
-    long intentNanos = Long.MIN_VALUE;
+    LogIntents.Intent named = null;
     if (slots == null) {
       created = store.createLog(keys, label);
     } else {
@@ -96,10 +119,10 @@ public final class LogPool {
       } catch (FsException e) {
         return CompletableFuture.failedFuture(e);
       }
-      intentNanos = slot.intent().nanos();
+      named = slot.intent();
       created = store.createLog(keys, label, slot.identity());
     }
-    long intent = intentNanos;
+    LogIntents.Intent intent = named;
     return created.thenCompose(log -> store.openAppender(log, keys)
         .thenApply(app -> new Prepared(log, app, app.append(
             Records.header(LogKind.FILE, opts.chunkSize(), now, root, label)), intent)));

@@ -64,6 +64,14 @@ public final class NamespaceIndex {
     intents.putIfAbsent(i.key(), i);
   }
 
+  /**
+   * A renewal record (format 7): the open intent it names is in use at its time. A renewal of an
+   * intent a gc already settled changes nothing (its unreferenced logs are gone).
+   */
+  public void renewIntent(LogIntents.Intent renewal) {
+    intents.computeIfPresent(renewal.key(), (k, open) -> open.renewedAt(renewal.renewed()));
+  }
+
   /** A done gc settled these intents. */
   public void settleIntents(List<LogIntents.Intent> settled) {
     for (LogIntents.Intent i : settled) {

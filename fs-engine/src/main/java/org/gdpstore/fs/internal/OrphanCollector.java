@@ -34,7 +34,7 @@ final class OrphanCollector {
   private OrphanCollector() {}
 
   /**
-   * The open intents appended at least {@code graceNanos} before {@code nowNanos}, with their
+   * The open intents appended (or last renewed) at least {@code graceNanos} before {@code nowNanos}, with their
    * slots' names that no commit references. A log of an intent can only be referenced by records
    * after the intent, so the commits from the oldest due intent on are scanned (every version,
    * retained or not: the retention pass owns referenced logs).
@@ -46,7 +46,7 @@ final class OrphanCollector {
     }
     List<LogIntents.Intent> due = new ArrayList<>();
     for (LogIntents.Intent i : engine.index().openIntents()) {
-      if (nowNanos - i.nanos() >= graceNanos) {
+      if (nowNanos - i.claimNanos() >= graceNanos) {
         due.add(i);
       }
     }

@@ -27,8 +27,15 @@ public final class Records {
    * older) filesystem writes no intents and creates file logs with random names, as before.
    * Version 6 detaches checkpoints from the commit path (see {@link #DETACHED_CHECKPOINTS_VERSION});
    * a writer continuing a version-5 filesystem writes version-5 checkpoints.
+   * Version 7 adds intent renewals (see {@link #RENEWALS_VERSION}); a writer continuing a
+   * version-6 filesystem renews nothing.
    */
-  public static final int FORMAT_VERSION = 6;
+  public static final int FORMAT_VERSION = 7;
+  /**
+   * The first format version whose writers renew the intents of the logs they hold open
+   * (docs/on-log-format.md "Intents"), so a file written for longer than the orphan grace keeps its log.
+   */
+  public static final int RENEWALS_VERSION = 7;
   /**
    * The first format version whose checkpoints are detached: written beside later commits, their
    * parts anywhere after their commit, the final part listing them (docs/on-log-format.md 3.5).

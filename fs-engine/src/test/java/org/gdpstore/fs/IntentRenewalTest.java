@@ -1,0 +1,123 @@
+package org.gdpstore.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.gdpstore.fs.internal.InMemoryLogStore;
+import org.gdpstore.fs.internal.LogStore;
+import org.gdpstore.fs.internal.proto.FsRecord;
+import org.gdpstore.wire.GdpName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Format 7: a writer renews the intents of the file logs it holds open, so a file written (or
+ * left open after a sync) for longer than the orphan grace keeps its log when another writer
+ * instance runs gc meanwhile; once the file is published or abandoned, renewals stop and an
+ * abandoned log is collected after the grace.
+ */
+@Timeout(120)
+class IntentRenewalTest {
+  private static final Duration GRACE = Duration.ofHours(24); // the default
+
+  @Test
+  void aFileOpenForDaysKeepsItsLogThroughAnotherWritersGc() throws Exception {
+    InMemoryLogStore store = new InMemoryLogStore();
+    FsTransactionTest.TestClock clock = new FsTransactionTest.TestClock(); // moved by hand
+    // checkpoints every 2 commits: the other instance opens from one, which must carry the renewals
+    FsOptions o = FsOptions.builder().clock(clock).chunkSize(4_096).logPool(1).checkpointEveryCommits(2).build();
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, o)) {
+      GdpName root = fs.rootName();
+      WritableFile f = fs.newWritableFile("/events");
+      f.append(OrphanGcTest.content(10_000, 1)); // past the inline limit: the file has a log
+      f.sync();
+      // three days with the file open, written to now and then; every 7 hours another writer
+      // instance (as another process would) collects what no commit references
+      for (int step = 1; step <= 10; step++) {
+        long before = renewals(store, root);
+        clock.advance(Duration.ofHours(7).toSeconds());
+        awaitRenewalAfter(store, root, before);
+        if (step % 3 == 0) {
+          f.append(OrphanGcTest.content(1_000, step));
+        }
+        for (int i = 0; i < 3; i++) {
+          fs.kv().put("step", new byte[] {(byte) step, (byte) i});
+        }
+        try (GdpFileSystem other = GdpFileSystem.open(store, root, LogBackend.KEYS, o)) {
+          GcReport r = other.gc(RetentionPolicy.KEEP_ALL.withOrphanGrace(GRACE), false);
+          assertThat(r.intentsSettled()).as("step %d: the held intent stays open", step).isZero();
+        }
+      }
+      f.close();
+      byte[] expected = concat(OrphanGcTest.content(10_000, 1), OrphanGcTest.content(1_000, 3),
+          OrphanGcTest.content(1_000, 6), OrphanGcTest.content(1_000, 9));
+      assertThat(fs.readFile("/events")).isEqualTo(expected);
+      // published: renewals stop; the intent ages out and gc settles it, keeping the referenced log
+      long after = renewals(store, root);
+      clock.advance(Duration.ofHours(25).toSeconds());
+      Thread.sleep(2_500); // two checks of the renewer
+      assertThat(renewals(store, root)).as("no renewals for a published file").isEqualTo(after);
+      try (GdpFileSystem other = GdpFileSystem.open(store, root, LogBackend.KEYS, o)) {
+        GcReport r = other.gc(RetentionPolicy.KEEP_ALL.withOrphanGrace(GRACE), false);
+        assertThat(r.intentsSettled()).isEqualTo(1);
+        assertThat(other.readFile("/events")).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void anAbandonedFileIsNoLongerRenewedAndItsLogIsCollected() throws Exception {
+    InMemoryLogStore store = new InMemoryLogStore();
+    FsTransactionTest.TestClock clock = new FsTransactionTest.TestClock();
+    FsOptions o = FsOptions.builder().clock(clock).chunkSize(4_096).logPool(0).build();
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, o)) {
+      GdpName root = fs.rootName();
+      int logs = store.logCount();
+      TransactionToken t = fs.startTransaction();
+      WritableFile f = fs.inTransaction(t).newWritableFile("/tmp");
+      f.append(OrphanGcTest.content(10_000, 2));
+      f.sync();
+      long before = renewals(store, root);
+      clock.advance(Duration.ofHours(7).toSeconds());
+      awaitRenewalAfter(store, root, before);
+      fs.abortTransaction(t); // the file is abandoned with its transaction
+      long after = renewals(store, root);
+      clock.advance(Duration.ofHours(25).toSeconds());
+      Thread.sleep(2_500);
+      assertThat(renewals(store, root)).isEqualTo(after);
+      GcReport r = fs.gc(RetentionPolicy.KEEP_ALL.withOrphanGrace(GRACE), false);
+      assertThat(r.orphansDeleted()).hasSize(1);
+      assertThat(store.logCount()).isEqualTo(logs);
+    }
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  /** Renewal records in the directory log. */
+  static long renewals(InMemoryLogStore store, GdpName root) throws Exception {
+    LogStore.Source src = store.openSource(root, true).get();
+    long n = 0;
+    for (long r = 2; r <= store.lastRecno(root); r++) {
+      FsRecord fr = FsRecord.parseFrom(src.read(r).get().payload().duplicate());
+      if (fr.hasIntent() && fr.getIntent().getRenewedUnixNanos() != 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Waits for the writer's renewer (it checks every second) to append a renewal. */
+  private static void awaitRenewalAfter(InMemoryLogStore store, GdpName root, long before) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (renewals(store, root) <= before) {
+      assertThat(System.nanoTime() - deadline).as("a renewal within 30 s").isNegative();
+      Thread.sleep(50);
+    }
+  }
+}
