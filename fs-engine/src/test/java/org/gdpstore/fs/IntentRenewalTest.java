@@ -66,6 +66,31 @@ class IntentRenewalTest {
   }
 
   @Test
+  void aFileClosedInATransactionKeptOpenForDaysKeepsItsLog() throws Exception {
+    InMemoryLogStore store = new InMemoryLogStore();
+    FsTransactionTest.TestClock clock = new FsTransactionTest.TestClock();
+    FsOptions o = FsOptions.builder().clock(clock).chunkSize(4_096).logPool(0).build();
+    try (GdpFileSystem fs = GdpFileSystem.mkfs(store, LogBackend.KEYS, o)) {
+      GdpName root = fs.rootName();
+      TransactionToken t = fs.startTransaction();
+      try (WritableFile f = fs.inTransaction(t).newWritableFile("/staged")) {
+        f.append(OrphanGcTest.content(10_000, 4));
+      } // staged in the transaction: its log is held until the transaction ends
+      for (int step = 1; step <= 5; step++) {
+        long before = renewals(store, root);
+        clock.advance(Duration.ofHours(7).toSeconds());
+        awaitRenewalAfter(store, root, before);
+        try (GdpFileSystem other = GdpFileSystem.open(store, root, LogBackend.KEYS, o)) {
+          assertThat(other.gc(RetentionPolicy.KEEP_ALL.withOrphanGrace(GRACE), false).intentsSettled())
+              .as("step %d", step).isZero();
+        }
+      }
+      fs.endTransaction(t);
+      assertThat(fs.readFile("/staged")).isEqualTo(OrphanGcTest.content(10_000, 4));
+    }
+  }
+
+  @Test
   void anAbandonedFileIsNoLongerRenewedAndItsLogIsCollected() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
     FsTransactionTest.TestClock clock = new FsTransactionTest.TestClock();

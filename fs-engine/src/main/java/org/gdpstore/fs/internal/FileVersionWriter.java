@@ -369,8 +369,13 @@ public final class FileVersionWriter implements WritableFile, Txn.StagedFile {
       cx.resources().releaseAppend(log);
     }
     if (taken != null) {
-      cx.logPool().released(taken);
+      LogPool.Prepared t = taken;
       taken = null;
+      if (txnId != 0) { // a staged file's log is held by its transaction until that ends
+        cx.transactions().whenFinished(txnId, () -> cx.logPool().released(t));
+      } else {
+        cx.logPool().released(t);
+      }
     }
     if (txnId != 0) {
       cx.transactions().removeWriter(txnId, this); // a no-op once the transaction ended

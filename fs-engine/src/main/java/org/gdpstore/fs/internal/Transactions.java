@@ -371,5 +371,22 @@ public final class Transactions {
     for (EntryKey k : t.locked) {
       pathLocks.remove(k, t);
     }
+    t.whenFinished.forEach(Runnable::run);
+    t.whenFinished.clear();
+  }
+
+  /** Runs {@code r} when transaction {@code id} ends, or now if it has ended. */
+  public void whenFinished(long id, Runnable r) {
+    lock.lock();
+    try {
+      Txn t = txns.get(id);
+      if (t != null) {
+        t.whenFinished.add(r);
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
+    r.run();
   }
 }

@@ -1,6 +1,8 @@
 package org.gdpstore.fs.internal;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -28,6 +30,8 @@ public final class Txn {
   final Map<EntryKey, Long> baseVersions = new HashMap<>();
   final Set<EntryKey> locked = new TreeSet<>();
   final Set<StagedFile> writers = ConcurrentHashMap.newKeySet();
+  /** Run when it ends (committed or not): staged files' logs stop being held. */
+  final List<Runnable> whenFinished = new ArrayList<>();
   /** Its commit is running: it takes no more changes. */
   boolean committing;
   private final Transactions owner;
