@@ -2,13 +2,24 @@ package org.gdpstore.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.gdpstore.client.Backoff;
+import org.gdpstore.client.GdpClient;
 import org.gdpstore.fs.internal.InMemoryLogStore;
 import org.gdpstore.fs.internal.LogStore;
 import org.gdpstore.fs.internal.proto.FsRecord;
+import org.gdpstore.sim.GdpSimulator;
 import org.gdpstore.wire.GdpName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Format 7: a writer renews the intents of the file logs it holds open, so a file written (or
@@ -114,6 +125,59 @@ class IntentRenewalTest {
       assertThat(r.orphansDeleted()).hasSize(1);
       assertThat(store.logCount()).isEqualTo(logs);
     }
+  }
+
+  /**
+   * Across processes and in real time: a writer process holds a synced file open for twice the
+   * grace while this process runs gc with the same grace; the log is kept and the file, closed
+   * afterwards, reads back whole.
+   */
+  @Test
+  void aWriterProcessHoldingAFileOpenPastTheGraceKeepsItsLog(@TempDir Path tmp) throws Exception {
+    Duration grace = Duration.ofSeconds(6);
+    try (GdpSimulator sim = GdpSimulator.builder().loopbackTcp(0).dataDir(tmp.resolve("sim")).start();
+        GdpClient client = GdpClient.builder().router(sim.tcpAddress()).creationService(sim.serverName())
+            .requestTimeout(Duration.ofSeconds(10)).resendInterval(Duration.ofMillis(300))
+            .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200))).build()) {
+      GdpName root;
+      try (GdpFileSystem fs = GdpFileSystem.mkfs(client, LogBackend.KEYS, FsOptions.DEFAULT)) {
+        root = fs.rootName();
+      }
+      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+          RenewalWorker.class.getName(), sim.tcpAddress().getHostString(), String.valueOf(sim.tcpAddress().getPort()),
+          sim.serverName().printable(), root.printable(), String.valueOf(grace.toMillis()))
+          .redirectErrorStream(true).start();
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+          Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+        assertThat(readUntil(out, "READY")).isEqualTo("READY");
+        Thread.sleep(grace.toMillis() * 2);
+        try (GdpFileSystem fs = GdpFileSystem.open(client, root, LogBackend.KEYS, FsOptions.DEFAULT)) {
+          GcReport r = fs.gc(RetentionPolicy.KEEP_ALL.withOrphanGrace(grace), false);
+          assertThat(r.intentsSettled()).as("the writer's held intent").isZero();
+          assertThat(r.orphansDeleted()).isEmpty();
+        }
+        in.write("CLOSE\n");
+        in.flush();
+        assertThat(readUntil(out, "CLOSED")).isEqualTo("CLOSED");
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        p.destroyForcibly();
+      }
+      try (GdpFileSystem fs = GdpFileSystem.open(client, root, null, FsOptions.DEFAULT)) {
+        assertThat(fs.readFile("/held")).isEqualTo(OrphanGcTest.content(100_000, 7));
+      }
+    }
+  }
+
+  private static String readUntil(BufferedReader out, String wanted) throws Exception {
+    StringBuilder seen = new StringBuilder();
+    String line;
+    while ((line = out.readLine()) != null && !line.equals(wanted)) {
+      seen.append(line).append('\n');
+    }
+    assertThat(line).as("worker output:\n%s", seen).isEqualTo(wanted);
+    return line;
   }
 
   private static byte[] concat(byte[]... parts) {
