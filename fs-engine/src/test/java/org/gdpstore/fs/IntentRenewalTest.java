@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.gdpstore.client.Backoff;
 import org.gdpstore.client.GdpClient;
 import org.gdpstore.fs.internal.InMemoryLogStore;
 import org.gdpstore.fs.internal.LogStore;
@@ -45,19 +44,15 @@ class IntentRenewalTest {
       // three days with the file open, written to now and then; every 7 hours another writer
       // instance (as another process would) collects what no commit references
       for (int step = 1; step <= 10; step++) {
-        long before = renewals(store, root);
-        clock.advance(Duration.ofHours(7).toSeconds());
-        awaitRenewalAfter(store, root, before);
+        sevenHoursLater(store, root, clock);
         if (step % 3 == 0) {
           f.append(OrphanGcTest.content(1_000, step));
         }
         for (int i = 0; i < 3; i++) {
           fs.kv().put("step", new byte[] {(byte) step, (byte) i});
         }
-        try (GdpFileSystem other = GdpFileSystem.open(store, root, LogBackend.KEYS, o)) {
-          GcReport r = other.gc(RetentionPolicy.KEEP_ALL.withOrphanGrace(GRACE), false);
-          assertThat(r.intentsSettled()).as("step %d: the held intent stays open", step).isZero();
-        }
+        assertThat(gcByAnotherWriter(store, root, o).intentsSettled()).as("step %d: the held intent stays open", step)
+            .isZero();
       }
       f.close();
       byte[] expected = concat(OrphanGcTest.content(10_000, 1), OrphanGcTest.content(1_000, 3),
@@ -88,13 +83,8 @@ class IntentRenewalTest {
         f.append(OrphanGcTest.content(10_000, 4));
       } // staged in the transaction: its log is held until the transaction ends
       for (int step = 1; step <= 5; step++) {
-        long before = renewals(store, root);
-        clock.advance(Duration.ofHours(7).toSeconds());
-        awaitRenewalAfter(store, root, before);
-        try (GdpFileSystem other = GdpFileSystem.open(store, root, LogBackend.KEYS, o)) {
-          assertThat(other.gc(RetentionPolicy.KEEP_ALL.withOrphanGrace(GRACE), false).intentsSettled())
-              .as("step %d", step).isZero();
-        }
+        sevenHoursLater(store, root, clock);
+        assertThat(gcByAnotherWriter(store, root, o).intentsSettled()).as("step %d", step).isZero();
       }
       fs.endTransaction(t);
       assertThat(fs.readFile("/staged")).isEqualTo(OrphanGcTest.content(10_000, 4));
@@ -136,9 +126,7 @@ class IntentRenewalTest {
   void aWriterProcessHoldingAFileOpenPastTheGraceKeepsItsLog(@TempDir Path tmp) throws Exception {
     Duration grace = Duration.ofSeconds(6);
     try (GdpSimulator sim = GdpSimulator.builder().loopbackTcp(0).dataDir(tmp.resolve("sim")).start();
-        GdpClient client = GdpClient.builder().router(sim.tcpAddress()).creationService(sim.serverName())
-            .requestTimeout(Duration.ofSeconds(10)).resendInterval(Duration.ofMillis(300))
-            .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200))).build()) {
+        GdpClient client = OrphanGcTest.tcpClient(sim)) {
       GdpName root;
       try (GdpFileSystem fs = GdpFileSystem.mkfs(client, LogBackend.KEYS, FsOptions.DEFAULT)) {
         root = fs.rootName();
@@ -167,6 +155,21 @@ class IntentRenewalTest {
       try (GdpFileSystem fs = GdpFileSystem.open(client, root, null, FsOptions.DEFAULT)) {
         assertThat(fs.readFile("/held")).isEqualTo(OrphanGcTest.content(100_000, 7));
       }
+    }
+  }
+
+  /** Moves the clock 7 hours on and waits for the writer's renewal. */
+  private static void sevenHoursLater(InMemoryLogStore store, GdpName root, FsTransactionTest.TestClock clock)
+      throws Exception {
+    long before = renewals(store, root);
+    clock.advance(Duration.ofHours(7).toSeconds());
+    awaitRenewalAfter(store, root, before);
+  }
+
+  /** A gc with the default grace by another writer instance of the filesystem (as another process would run it). */
+  private static GcReport gcByAnotherWriter(InMemoryLogStore store, GdpName root, FsOptions o) throws Exception {
+    try (GdpFileSystem other = GdpFileSystem.open(store, root, LogBackend.KEYS, o)) {
+      return other.gc(RetentionPolicy.KEEP_ALL.withOrphanGrace(GRACE), false);
     }
   }
 

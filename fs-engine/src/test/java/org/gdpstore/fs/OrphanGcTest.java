@@ -151,9 +151,7 @@ class OrphanGcTest {
   @Test
   void aWriterKilledBeforeItsCommitLeavesALogThatGcDeletes(@TempDir Path tmp) throws Exception {
     try (GdpSimulator sim = GdpSimulator.builder().loopbackTcp(0).dataDir(tmp.resolve("sim")).start();
-        GdpClient client = GdpClient.builder().router(sim.tcpAddress()).creationService(sim.serverName())
-            .requestTimeout(Duration.ofSeconds(10)).resendInterval(Duration.ofMillis(300))
-            .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200))).build()) {
+        GdpClient client = tcpClient(sim)) {
       GdpName root;
       try (GdpFileSystem fs = GdpFileSystem.mkfs(client, LogBackend.KEYS, FsOptions.DEFAULT)) {
         root = fs.rootName();
@@ -201,6 +199,13 @@ class OrphanGcTest {
         }
       }
     }
+  }
+
+  /** A client of {@code sim} over TCP with short resends, as the worker processes use. */
+  static GdpClient tcpClient(GdpSimulator sim) {
+    return GdpClient.builder().router(sim.tcpAddress()).creationService(sim.serverName())
+        .requestTimeout(Duration.ofSeconds(10)).resendInterval(Duration.ofMillis(300))
+        .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200))).build();
   }
 
   private static Set<String> glogs(Path dir) throws Exception {
