@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.gdpstore.sim.FaultPlan;
 import org.gdpstore.sim.GdpSimulator;
+import org.gdpstore.wire.GdpName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -172,6 +174,57 @@ class GroupCommitTest {
       assertThat(failure.get()).isNull();
       assertThat(stored.get()).as("one putIfAbsent per key stored").isEqualTo(rounds);
       assertThat(fs.kv().keys("k")).hasSize(rounds);
+    }
+  }
+
+  /**
+   * Callers interrupted at random while they wait in a group (as members or as the leader, whose
+   * interrupted wait for the append breaks the filesystem for writing): nobody hangs, every call
+   * returns or throws, and every put that returned is in the filesystem when it is opened again.
+   */
+  @Test
+  void interruptedCallersNeitherHangNorLoseAcknowledgedPuts() throws Exception {
+    int threads = 16;
+    try (LogBackend backend = LogBackend.simulator()) {
+      GdpName root;
+      try (GdpFileSystem fs = backend.mkfs(FsOptions.DEFAULT)) {
+        root = fs.rootName();
+      }
+      Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+      Random random = new Random(3);
+      for (int round = 0; round < 8; round++) {
+        // a writer instance per round: an interrupted leader leaves its instance broken for writing
+        try (GdpFileSystem fs = backend.open(root, LogBackend.KEYS, FsOptions.DEFAULT)) {
+          List<Thread> workers = new ArrayList<>();
+          for (int t = 0; t < threads; t++) {
+            String prefix = "r" + round + "t" + t + "-";
+            workers.add(new Thread(() -> {
+              for (int i = 0; i < 300; i++) {
+                try {
+                  fs.kv().put(prefix + i, new byte[8]);
+                  acknowledged.add(prefix + i);
+                } catch (FsException e) {
+                  Thread.interrupted(); // outcome unknown (interrupted leader) or refused (broken): go on
+                }
+              }
+            }, "interrupted-" + t));
+          }
+          workers.forEach(Thread::start);
+          Thread.sleep(20 + random.nextInt(30));
+          for (int i = 0; i < 50; i++) {
+            workers.get(random.nextInt(threads)).interrupt();
+            Thread.sleep(1);
+          }
+          for (Thread w : workers) {
+            w.join();
+          }
+        }
+      }
+      assertThat(acknowledged).isNotEmpty();
+      try (GdpFileSystem again = backend.open(root, null, FsOptions.DEFAULT)) {
+        Set<String> stored = new java.util.HashSet<>(again.kv().keys("r"));
+        assertThat(stored).containsAll(acknowledged);
+      }
     }
   }
 

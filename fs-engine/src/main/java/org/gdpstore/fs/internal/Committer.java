@@ -455,7 +455,7 @@ final class Committer {
       }
       if (failed.kind() == LogStoreException.Kind.UNAVAILABLE) {
         resends++;
-        backoff(1);
+        backoffUnresolved(1);
       }
     }
   }
@@ -476,7 +476,7 @@ final class Committer {
               + " the directory log to tell whether it was stored failed too (" + e.getMessage()
               + "); reopen the filesystem to continue", e);
         }
-        backoff(Math.min(tries, 8));
+        backoffUnresolved(Math.min(tries, 8));
       }
     }
     CommitResult found = dirLog.appliedCommit(a.id());
@@ -536,6 +536,21 @@ final class Committer {
   }
 
   /** Jittered exponential backoff: up to 1 ms doubling to 64 ms. */
+  /**
+   * {@link #backoff} while a commit's outcome is being resolved: an interrupted caller stops there
+   * (its interrupt also fails every request it makes, so retrying would only spin until the
+   * deadline) and the filesystem is broken for writing, as after an interrupted append.
+   */
+  private void backoffUnresolved(int tries) throws FsException {
+    if (!Thread.currentThread().isInterrupted()) {
+      backoff(tries);
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      dirLog.markBroken("interrupted during a commit");
+      throw new FsException(FsCode.CANCELLED, "/", "interrupted; commit outcome unknown until the filesystem is reopened");
+    }
+  }
+
   private static void backoff(int tries) {
     long maxMicros = 1000L << Math.min(tries - 1, 6);
     long micros = ThreadLocalRandom.current().nextLong(maxMicros / 4, maxMicros + 1);
