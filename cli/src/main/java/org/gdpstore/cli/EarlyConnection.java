@@ -23,8 +23,12 @@ final class EarlyConnection {
   /** Commands that open a backend (the others, and any help or version request, do not). */
   private static final Set<String> USES_BACKEND = Set.of("mkfs", "ls", "put", "get", "cat", "rm", "mkdir", "mv",
       "stat", "log", "verify", "gc", "kv", "logs", "demo");
-  /** How long an unused connection may still take to open before the process exits anyway. */
-  private static final long DISCARD_WAIT_MS = 2_000;
+  /**
+   * How long an unused connection may still take to open before the process exits anyway (it may
+   * be waiting for another process's store: a usage error must not wait for that; a store left
+   * half-opened is recovered like one of a killed process).
+   */
+  private static final long DISCARD_WAIT_MS = 300;
 
   private static EarlyConnection pending;
 
