@@ -67,6 +67,9 @@ class IntentRenewalTest {
         GcReport r = other.gc(RetentionPolicy.KEEP_ALL.withOrphanGrace(GRACE), false);
         assertThat(r.intentsSettled()).isEqualTo(1);
         assertThat(other.readFile("/events")).isEqualTo(expected);
+        // a directory log with renewal records reads like any other: fsck, a path's history
+        assertThat(other.verifyAll().ok()).isTrue();
+        assertThat(other.history("/events")).hasSize(1);
       }
     }
   }
