@@ -30,6 +30,8 @@ public final class LogPool {
   private final int size;
   /** Derived names (format 5 writers), else null: random names, as before. */
   private final IntentSlots slots;
+  /** Keeps the intents of taken logs (with {@code slots}), else null. */
+  private final IntentRenewer renewer;
   private final ArrayDeque<CompletableFuture<Prepared>> ready = new ArrayDeque<>();
 
   /**
@@ -43,6 +45,7 @@ public final class LogPool {
     this.root = root;
     this.size = size;
     this.slots = slots;
+    this.renewer = slots == null ? null : new IntentRenewer(slots.directoryLog(), opts);
   }
 
   /** A prepared log: from the pool if one is ready, else made now. */
@@ -70,25 +73,25 @@ public final class LogPool {
     return held(Await.await(prepare(label), label));
   }
 
-  /** Renews the intent of a taken log while its file is written (format 7): see {@link IntentSlots#hold}. */
+  /** Renews the intent of a taken log while its file is written (format 7): see {@link IntentRenewer}. */
   private Prepared held(Prepared p) {
-    if (slots != null && p.intent() != null) {
-      slots.hold(p.intent());
+    if (renewer != null && p.intent() != null) {
+      renewer.hold(p.intent());
     }
     return p;
   }
 
   /** The file writing a taken log published or abandoned it: its intent needs no more renewals for it. */
   public void released(Prepared p) {
-    if (slots != null && p.intent() != null) {
-      slots.release(p.intent());
+    if (renewer != null && p.intent() != null) {
+      renewer.release(p.intent());
     }
   }
 
   /** Stops renewing intents (the filesystem closes). */
   void close() {
-    if (slots != null) {
-      slots.close();
+    if (renewer != null) {
+      renewer.close();
     }
   }
 
