@@ -123,7 +123,8 @@ class IntentRenewalTest {
   /**
    * Across processes and in real time: a writer process holds a synced file open for twice the
    * grace while this process runs gc with the same grace; the log is kept and the file, closed
-   * afterwards, reads back whole.
+   * afterwards, reads back whole. Then a writer is killed while it holds a file: a gc after the
+   * grace completes, takes the logs no commit references, and the published file stays whole.
    */
   @Test
   void aWriterProcessHoldingAFileOpenPastTheGraceKeepsItsLog(@TempDir Path tmp) throws Exception {
@@ -134,11 +135,7 @@ class IntentRenewalTest {
       try (GdpFileSystem fs = GdpFileSystem.mkfs(client, LogBackend.KEYS, FsOptions.DEFAULT)) {
         root = fs.rootName();
       }
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-          RenewalWorker.class.getName(), sim.tcpAddress().getHostString(), String.valueOf(sim.tcpAddress().getPort()),
-          sim.serverName().printable(), root.printable(), String.valueOf(grace.toMillis()))
-          .redirectErrorStream(true).start();
+      Process p = worker(sim, root, grace);
       try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
           Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
         assertThat(readUntil(out, "READY")).isEqualTo("READY");
@@ -158,7 +155,31 @@ class IntentRenewalTest {
       try (GdpFileSystem fs = GdpFileSystem.open(client, root, null, FsOptions.DEFAULT)) {
         assertThat(fs.readFile("/held")).isEqualTo(OrphanGcTest.content(100_000, 7));
       }
+      // a writer killed while it holds a file: its renewals stop, and after the grace its log goes
+      Process killed = worker(sim, root, grace);
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(killed.getInputStream(), StandardCharsets.UTF_8))) {
+        readUntil(out, "READY");
+      } finally {
+        killed.destroyForcibly();
+        killed.waitFor(30, TimeUnit.SECONDS);
+      }
+      Thread.sleep(grace.toMillis() + 1_000);
+      try (GdpFileSystem fs = GdpFileSystem.open(client, root, LogBackend.KEYS, FsOptions.DEFAULT)) {
+        GcReport r = fs.gc(RetentionPolicy.KEEP_ALL.withOrphanGrace(grace), false);
+        assertThat(r.orphansDeleted()).as("logs of the writers gone (closed, killed) that no commit references")
+            .isNotEmpty();
+        assertThat(r.complete()).isTrue();
+        assertThat(fs.readFile("/held")).isEqualTo(OrphanGcTest.content(100_000, 7));
+      }
     }
+  }
+
+  private static Process worker(GdpSimulator sim, GdpName root, Duration grace) throws Exception {
+    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        RenewalWorker.class.getName(), sim.tcpAddress().getHostString(), String.valueOf(sim.tcpAddress().getPort()),
+        sim.serverName().printable(), root.printable(), String.valueOf(grace.toMillis()))
+        .redirectErrorStream(true).start();
   }
 
   /** Moves the clock 7 hours on and waits for the writer's renewal. */
