@@ -186,17 +186,7 @@ final class Committer {
     try {
       while (!r.decided()) {
         if (!gateWaiting && commitLock.tryLock()) {
-          Group decided = null;
-          try {
-            while (!r.decided()) {
-              wakeChildren(decided, -1);
-              decided = nextGroup();
-              process(decided);
-            }
-          } finally {
-            releaseLeadership();
-            wakeChildren(decided, -1);
-          }
+          leadWhile(() -> !r.decided());
         } else {
           LockSupport.park(this);
           interrupted |= Thread.interrupted(); // a commit in flight is not abandoned; the flag is kept
@@ -247,9 +237,18 @@ final class Committer {
   /** Waits until the commits queued or running now are decided. */
   void awaitIdle() {
     commitLock.lock();
+    leadWhile(() -> !queue.isEmpty());
+  }
+
+  /**
+   * Leads: commits the queued requests group by group while {@code more} holds, each group's
+   * callers woken once the next group is on its way (or leadership is handed on). Called with the
+   * commit lock held; releases it.
+   */
+  private void leadWhile(java.util.function.BooleanSupplier more) {
     Group decided = null;
     try {
-      while (!queue.isEmpty()) {
+      while (more.getAsBoolean()) {
         wakeChildren(decided, -1);
         decided = nextGroup();
         process(decided);

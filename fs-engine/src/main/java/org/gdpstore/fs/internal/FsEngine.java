@@ -51,7 +51,8 @@ public final class FsEngine implements AutoCloseable {
     // format 5: file logs get derived names announced by intents, so gc finds those never committed
     IntentSlots slots = keys != null && dirLog.header().getFormatVersion() >= Records.INTENTS_VERSION
         ? new IntentSlots(dirLog, opts) : null;
-    LogPool pool = new LogPool(store, keys, opts, root, keys == null ? 0 : opts.logPool(), slots);
+    LogPool pool = new LogPool(store, keys, opts, root, keys == null ? 0 : opts.logPool(), slots,
+        slots == null ? null : new IntentRenewer(dirLog, opts));
     this.writerContext = new FileVersionWriter.Context(store, keys, opts, pool, content, resources,
         transactions, mutations, inlineLimit);
   }

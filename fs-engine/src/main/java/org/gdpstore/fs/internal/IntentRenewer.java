@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.gdpstore.fs.FsException;
 import org.gdpstore.fs.FsOptions;
 import org.gdpstore.wire.GdpName;
@@ -29,8 +28,6 @@ final class IntentRenewer {
   private final Map<String, Held> held = new HashMap<>();
   private ScheduledExecutorService timer;
   private boolean closed;
-  /** Renewals that failed (each is tried again at the next check); for tests and diagnostics. */
-  final LongAdder renewalFailures = new LongAdder();
 
   private static final class Held {
     LogIntents.Intent intent;
@@ -91,8 +88,7 @@ final class IntentRenewer {
       try {
         renewed = dirLog.renewIntent(i, now);
       } catch (FsException | RuntimeException e) {
-        renewalFailures.increment(); // tried again at the next check
-        continue;
+        continue; // tried again at the next check
       }
       synchronized (this) {
         Held h = held.get(i.key());

@@ -51,9 +51,4 @@ final class IntentSlots {
   long now() {
     return WriterClock.nowNanos(opts);
   }
-
-  /** The directory log the intents are appended to. */
-  DirectoryLog directoryLog() {
-    return dirLog;
-  }
 }

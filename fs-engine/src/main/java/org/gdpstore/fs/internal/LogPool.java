@@ -36,16 +36,18 @@ public final class LogPool {
 
   /**
    * A pool of {@code size} logs of filesystem {@code root} written with {@code keys}; with
-   * {@code slots}, every log gets a derived name announced by an intent first.
+   * {@code slots}, every log gets a derived name announced by an intent first, and {@code renewer}
+   * keeps the intents of the logs taken.
    */
-  LogPool(LogStore store, Ed25519Keys keys, FsOptions opts, GdpName root, int size, IntentSlots slots) {
+  LogPool(LogStore store, Ed25519Keys keys, FsOptions opts, GdpName root, int size, IntentSlots slots,
+      IntentRenewer renewer) {
     this.store = store;
     this.keys = keys;
     this.opts = opts;
     this.root = root;
     this.size = size;
     this.slots = slots;
-    this.renewer = slots == null ? null : new IntentRenewer(slots.directoryLog(), opts);
+    this.renewer = renewer;
   }
 
   /** A prepared log: from the pool if one is ready, else made now. */
